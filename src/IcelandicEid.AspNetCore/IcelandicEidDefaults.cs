@@ -1,0 +1,44 @@
+namespace IcelandicEid.AspNetCore;
+
+/// <summary>Default values of the Icelandic eID handler.</summary>
+public static class IcelandicEidDefaults
+{
+    /// <summary>The default scheme name, <c>IcelandicEid</c>.</summary>
+    public const string AuthenticationScheme = "IcelandicEid";
+
+    /// <summary>The default display name, <c>Rafræn skilríki</c>.</summary>
+    public static readonly string DisplayName = "Rafræn skilríki";
+
+    /// <summary>The configuration section options are bound from, <c>IcelandicEid</c>.</summary>
+    public const string ConfigurationSection = "IcelandicEid";
+
+    /// <summary>The default path under which the handler serves its pages and endpoints.</summary>
+    public static readonly string BasePath = "/icelandic-eid";
+
+    /// <summary>The default name of the cookie that ties a pending login to its browser.</summary>
+    public static readonly string LoginCookieName = ".IcelandicEid.Login";
+
+    /// <summary>The name of the simulator provider.</summary>
+    public const string SimulatorProvider = "Simulator";
+
+    /// <summary>Sub-path of the login form.</summary>
+    public const string LoginSubPath = "/login";
+
+    /// <summary>Sub-path the login form posts to.</summary>
+    public const string StartSubPath = "/start";
+
+    /// <summary>Sub-path of the verification-code page.</summary>
+    public const string VerifySubPath = "/verify";
+
+    /// <summary>Sub-path of the JSON status endpoint.</summary>
+    public const string StatusSubPath = "/status";
+
+    /// <summary>Sub-path the cancel button posts to.</summary>
+    public const string CancelSubPath = "/cancel";
+
+    /// <summary>Sub-path of the finish step (the default <c>CallbackPath</c>).</summary>
+    public const string FinishSubPath = "/finish";
+
+    /// <summary>Sub-path of the static script and stylesheet.</summary>
+    public const string AssetsSubPath = "/assets";
+}

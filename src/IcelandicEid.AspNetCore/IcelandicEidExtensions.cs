@@ -1,0 +1,62 @@
+using IcelandicEid.AspNetCore;
+using IcelandicEid.AspNetCore.State;
+using IcelandicEid.AspNetCore.Ui;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+
+namespace Microsoft.Extensions.DependencyInjection;
+
+/// <summary>Adds Icelandic electronic ID login to an app's authentication.</summary>
+public static class IcelandicEidExtensions
+{
+    /// <summary>Adds the handler with the default scheme <c>IcelandicEid</c>, options from configuration section <c>IcelandicEid</c>.</summary>
+    public static AuthenticationBuilder AddIcelandicEid(this AuthenticationBuilder builder)
+        => builder.AddIcelandicEid(IcelandicEidDefaults.AuthenticationScheme, _ => { });
+
+    /// <summary>Adds the handler with the default scheme and the given options (applied after configuration).</summary>
+    public static AuthenticationBuilder AddIcelandicEid(this AuthenticationBuilder builder, Action<IcelandicEidOptions> configureOptions)
+        => builder.AddIcelandicEid(IcelandicEidDefaults.AuthenticationScheme, configureOptions);
+
+    /// <summary>Adds the handler with a scheme name of your choice.</summary>
+    public static AuthenticationBuilder AddIcelandicEid(this AuthenticationBuilder builder, string authenticationScheme, Action<IcelandicEidOptions> configureOptions)
+        => builder.AddIcelandicEid(authenticationScheme, IcelandicEidDefaults.DisplayName, configureOptions);
+
+    /// <summary>
+    /// Adds the handler. Options are bound from configuration section <c>IcelandicEid</c> (for the default scheme) or
+    /// <c>IcelandicEid:{scheme}</c> (for others), then <paramref name="configureOptions"/> runs, then they are validated
+    /// when the app starts.
+    /// </summary>
+    public static AuthenticationBuilder AddIcelandicEid(
+        this AuthenticationBuilder builder,
+        string authenticationScheme,
+        string? displayName,
+        Action<IcelandicEidOptions> configureOptions)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        ArgumentException.ThrowIfNullOrEmpty(authenticationScheme);
+        ArgumentNullException.ThrowIfNull(configureOptions);
+
+        var section = authenticationScheme == IcelandicEidDefaults.AuthenticationScheme
+            ? IcelandicEidDefaults.ConfigurationSection
+            : IcelandicEidDefaults.ConfigurationSection + ":" + authenticationScheme;
+        builder.Services.AddOptions<IcelandicEidOptions>(authenticationScheme)
+            .Configure<IServiceProvider>((options, services) =>
+            {
+                if (services.GetService<IConfiguration>() is { } configuration)
+                {
+                    configuration.GetSection(section).Bind(options);
+                }
+            })
+            .ValidateOnStart();
+
+        builder.Services.AddDataProtection();
+        builder.Services.AddAntiforgery();
+        builder.Services.TryAddSingleton(TimeProvider.System);
+        builder.Services.TryAddSingleton<IEidLoginStore, InMemoryEidLoginStore>();
+        builder.Services.TryAddSingleton<IIcelandicEidPageRenderer, DefaultIcelandicEidPageRenderer>();
+        builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IPostConfigureOptions<IcelandicEidOptions>, IcelandicEidPostConfigureOptions>());
+        return builder.AddRemoteScheme<IcelandicEidOptions, IcelandicEidHandler>(authenticationScheme, displayName, configureOptions);
+    }
+}

@@ -1,0 +1,166 @@
+using IcelandicEid.Simulation;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Http;
+
+namespace IcelandicEid.AspNetCore;
+
+/// <summary>Options of the Icelandic eID handler, bound from the <c>IcelandicEid</c> configuration section.</summary>
+public class IcelandicEidOptions : RemoteAuthenticationOptions
+{
+    private CookieBuilder _loginCookie = new()
+    {
+        Name = IcelandicEidDefaults.LoginCookieName,
+        HttpOnly = true,
+        SameSite = SameSiteMode.Lax,
+        SecurePolicy = CookieSecurePolicy.SameAsRequest,
+        IsEssential = true,
+    };
+
+    /// <summary>Creates the options with their defaults.</summary>
+    public IcelandicEidOptions()
+    {
+        CallbackPath = IcelandicEidDefaults.BasePath + IcelandicEidDefaults.FinishSubPath;
+        Events = new IcelandicEidEvents();
+    }
+
+    /// <summary>
+    /// Which upstream performs the logins: <c>Simulator</c>, or the key of an <see cref="IIcelandicEidProvider"/>
+    /// registered with <c>services.AddKeyedSingleton&lt;IIcelandicEidProvider, T&gt;(key)</c>. Required; there is
+    /// deliberately no default, so that a production app never runs the simulator by accident.
+    /// </summary>
+    public string? Provider { get; set; }
+
+    /// <summary>A provider instance to use instead of resolving <see cref="Provider"/>.</summary>
+    public IIcelandicEidProvider? ProviderInstance { get; set; }
+
+    /// <summary>Settings of the simulator, used when <see cref="Provider"/> is <c>Simulator</c>.</summary>
+    public SimulatorOptions Simulator { get; set; } = new();
+
+    /// <summary>Where the handler serves its pages and endpoints: <c>{BasePath}/login</c>, <c>/start</c>,
+    /// <c>/verify</c>, <c>/status</c>, <c>/cancel</c>, <c>/assets/*</c>. Default <c>/icelandic-eid</c>.</summary>
+    public PathString BasePath { get; set; } = IcelandicEidDefaults.BasePath;
+
+    /// <summary>Whether people may log in with the electronic ID on their SIM (by phone number). Default true.</summary>
+    public bool EnableSim { get; set; } = true;
+
+    /// <summary>Whether people may log in with the Auðkenni app (by kennitala). Default true.</summary>
+    public bool EnableApp { get; set; } = true;
+
+    /// <summary>How long a started login may take before its state is gone. Default 180 seconds, the upstream's own
+    /// limit; at most 10 minutes.</summary>
+    public TimeSpan LoginTimeout { get; set; } = TimeSpan.FromSeconds(180);
+
+    /// <summary>The poll interval used when the upstream does not give one. Default 2 seconds.</summary>
+    public TimeSpan DefaultPollInterval { get; set; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>The handler never polls the upstream more often than this, whatever the upstream says. Default 1 second.</summary>
+    public TimeSpan MinimumPollInterval { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>How often the verification page asks the handler for the status. Browsers asking more often than the
+    /// upstream allows do not cause more upstream polls. Default 1 second.</summary>
+    public TimeSpan StatusRefreshInterval { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>How many polls in a row may fail to reach the upstream before the login fails as unavailable.
+    /// Default 5.</summary>
+    public int MaxConsecutivePollErrors { get; set; } = 5;
+
+    /// <summary>Where the browser goes after login when the challenge named no local return URL. Default <c>/</c>.</summary>
+    public string DefaultReturnUrl { get; set; } = "/";
+
+    /// <summary>An extra stylesheet of the host app, linked after the built-in one (a local path). Default none.</summary>
+    public string? StylesheetPath { get; set; }
+
+    /// <summary>The Content-Security-Policy sent with the handler's pages; <see langword="null"/> or empty sends none.
+    /// Default: only same-origin scripts, styles and connections, no framing.</summary>
+    public string? ContentSecurityPolicy { get; set; } =
+        "default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self'; img-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
+
+    /// <summary>The cookie that ties a pending login to the browser that started it. It holds only a protected,
+    /// expiring reference to server-side state. Default name <c>.IcelandicEid.Login</c>, HttpOnly, SameSite=Lax.</summary>
+    public CookieBuilder LoginCookie
+    {
+        get => _loginCookie;
+        set => _loginCookie = value ?? throw new ArgumentNullException(nameof(value));
+    }
+
+    /// <summary>Protects the challenge's <see cref="AuthenticationProperties"/> carried through the login form.
+    /// Set by default from the data-protection system.</summary>
+    public ISecureDataFormat<AuthenticationProperties> StateDataFormat { get; set; } = default!;
+
+    /// <summary>The events of a login.</summary>
+    public new IcelandicEidEvents Events
+    {
+        get => (IcelandicEidEvents)base.Events;
+        set => base.Events = value;
+    }
+
+    /// <inheritdoc />
+    public override void Validate()
+    {
+        base.Validate();
+
+        if (ProviderInstance is null)
+        {
+            throw new ArgumentException(
+                string.IsNullOrWhiteSpace(Provider)
+                    ? "The option 'Provider' (IcelandicEid:Provider) must be set: Simulator, Taktikal, Vettvangur or the key of a registered IIcelandicEidProvider."
+                    : $"The option 'Provider' (IcelandicEid:Provider) names '{Provider}', which is not a known provider: use Simulator, Taktikal, Vettvangur or the key of a registered IIcelandicEidProvider.",
+                nameof(Provider));
+        }
+
+        if (!BasePath.HasValue || BasePath.Value!.EndsWith('/'))
+        {
+            throw new ArgumentException("The option 'BasePath' must be a path such as /icelandic-eid, without a trailing slash.", nameof(BasePath));
+        }
+
+        if (!EnableSim && !EnableApp)
+        {
+            throw new ArgumentException("At least one of the options 'EnableSim' and 'EnableApp' must be true.", nameof(EnableSim));
+        }
+
+        if (LoginTimeout <= TimeSpan.Zero || LoginTimeout > TimeSpan.FromMinutes(10))
+        {
+            throw new ArgumentOutOfRangeException(nameof(LoginTimeout), LoginTimeout, "The option 'LoginTimeout' must be more than zero and at most 10 minutes.");
+        }
+
+        if (MinimumPollInterval <= TimeSpan.Zero)
+        {
+            throw new ArgumentOutOfRangeException(nameof(MinimumPollInterval), MinimumPollInterval, "The option 'MinimumPollInterval' must be more than zero.");
+        }
+
+        if (DefaultPollInterval < MinimumPollInterval)
+        {
+            throw new ArgumentOutOfRangeException(nameof(DefaultPollInterval), DefaultPollInterval, "The option 'DefaultPollInterval' must be at least 'MinimumPollInterval'.");
+        }
+
+        if (StatusRefreshInterval < TimeSpan.FromMilliseconds(250) || StatusRefreshInterval > TimeSpan.FromMinutes(1))
+        {
+            throw new ArgumentOutOfRangeException(nameof(StatusRefreshInterval), StatusRefreshInterval, "The option 'StatusRefreshInterval' must be between 250 milliseconds and 1 minute.");
+        }
+
+        if (MaxConsecutivePollErrors < 1)
+        {
+            throw new ArgumentOutOfRangeException(nameof(MaxConsecutivePollErrors), MaxConsecutivePollErrors, "The option 'MaxConsecutivePollErrors' must be at least 1.");
+        }
+
+        if (!ReturnUrls.IsLocal(DefaultReturnUrl))
+        {
+            throw new ArgumentException("The option 'DefaultReturnUrl' must be a local path such as /.", nameof(DefaultReturnUrl));
+        }
+
+        if (StylesheetPath is not null && !ReturnUrls.IsLocal(StylesheetPath))
+        {
+            throw new ArgumentException("The option 'StylesheetPath' must be a local path such as /css/login.css.", nameof(StylesheetPath));
+        }
+
+        if (string.IsNullOrEmpty(LoginCookie.Name))
+        {
+            throw new ArgumentException("The option 'LoginCookie.Name' must be set.", nameof(LoginCookie));
+        }
+
+        if (Simulator.ApprovalDelay < TimeSpan.Zero || Simulator.PollInterval <= TimeSpan.Zero)
+        {
+            throw new ArgumentException("The options 'Simulator:ApprovalDelay' (zero or more) and 'Simulator:PollInterval' (more than zero) are out of range.", nameof(Simulator));
+        }
+    }
+}

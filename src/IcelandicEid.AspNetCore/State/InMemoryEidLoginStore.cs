@@ -1,0 +1,133 @@
+using System.Collections.Concurrent;
+
+namespace IcelandicEid.AspNetCore.State;
+
+/// <summary>
+/// The default store: pending logins in this process's memory. Right for a single instance; use the Redis store
+/// when several instances serve one site.
+/// </summary>
+/// <remarks>Expired entries are invisible at once and are swept out on later writes; no timer runs per login.</remarks>
+public sealed class InMemoryEidLoginStore : IEidLoginStore
+{
+    private static readonly TimeSpan s_sweepInterval = TimeSpan.FromSeconds(30);
+
+    private readonly ConcurrentDictionary<string, EidLoginState> _entries = new(StringComparer.Ordinal);
+    private readonly TimeProvider _timeProvider;
+    private long _nextSweepTicks;
+
+    /// <summary>Creates the store.</summary>
+    public InMemoryEidLoginStore(TimeProvider timeProvider)
+    {
+        ArgumentNullException.ThrowIfNull(timeProvider);
+        _timeProvider = timeProvider;
+    }
+
+    /// <summary>How many entries are held, expired ones not yet swept included.</summary>
+    public int Count => _entries.Count;
+
+    /// <inheritdoc />
+    public Task CreateAsync(EidLoginState state, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(state);
+        SweepIfDue();
+        if (!_entries.TryAdd(state.Id, state))
+        {
+            throw new InvalidOperationException("A login with this id already exists.");
+        }
+
+        return Task.CompletedTask;
+    }
+
+    /// <inheritdoc />
+    public Task<EidLoginState?> GetAsync(string id, CancellationToken cancellationToken)
+        => Task.FromResult(Live(id));
+
+    /// <inheritdoc />
+    public Task<bool> TryBeginPollAsync(string id, DateTimeOffset now, DateTimeOffset nextPollAt, CancellationToken cancellationToken)
+    {
+        while (Live(id) is { } current)
+        {
+            if (current.Status != EidLoginStatus.Pending || current.NextPollAt > now)
+            {
+                return Task.FromResult(false);
+            }
+
+            if (_entries.TryUpdate(id, current with { NextPollAt = nextPollAt }, current))
+            {
+                return Task.FromResult(true);
+            }
+        }
+
+        return Task.FromResult(false);
+    }
+
+    /// <inheritdoc />
+    public Task UpdateAsync(EidLoginState state, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(state);
+        while (Live(state.Id) is { } current && !current.IsCompleted)
+        {
+            // Keep the poll lease the store holds: a slow poll must not move NextPollAt backwards.
+            var next = state with { NextPollAt = state.NextPollAt > current.NextPollAt ? state.NextPollAt : current.NextPollAt };
+            if (_entries.TryUpdate(state.Id, next, current))
+            {
+                break;
+            }
+        }
+
+        return Task.CompletedTask;
+    }
+
+    /// <inheritdoc />
+    public Task<EidLoginState?> TryConsumeAsync(string id, CancellationToken cancellationToken)
+    {
+        if (Live(id) is { IsCompleted: true } current
+            && _entries.TryRemove(new KeyValuePair<string, EidLoginState>(id, current)))
+        {
+            return Task.FromResult<EidLoginState?>(current);
+        }
+
+        return Task.FromResult<EidLoginState?>(null);
+    }
+
+    /// <inheritdoc />
+    public Task RemoveAsync(string id, CancellationToken cancellationToken)
+    {
+        _entries.TryRemove(id, out _);
+        return Task.CompletedTask;
+    }
+
+    private EidLoginState? Live(string id)
+    {
+        if (!_entries.TryGetValue(id, out var state))
+        {
+            return null;
+        }
+
+        if (state.ExpiresAt <= _timeProvider.GetUtcNow())
+        {
+            _entries.TryRemove(new KeyValuePair<string, EidLoginState>(id, state));
+            return null;
+        }
+
+        return state;
+    }
+
+    private void SweepIfDue()
+    {
+        var now = _timeProvider.GetUtcNow();
+        var due = Interlocked.Read(ref _nextSweepTicks);
+        if (now.UtcTicks < due || Interlocked.CompareExchange(ref _nextSweepTicks, (now + s_sweepInterval).UtcTicks, due) != due)
+        {
+            return;
+        }
+
+        foreach (var pair in _entries)
+        {
+            if (pair.Value.ExpiresAt <= now)
+            {
+                _entries.TryRemove(pair);
+            }
+        }
+    }
+}

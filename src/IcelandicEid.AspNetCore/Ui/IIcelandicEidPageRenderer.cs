@@ -1,0 +1,109 @@
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Http;
+
+namespace IcelandicEid.AspNetCore.Ui;
+
+/// <summary>Which of the handler's pages is being shown.</summary>
+public enum IcelandicEidPageKind
+{
+    /// <summary>The form where the person enters a phone number or kennitala.</summary>
+    Login,
+
+    /// <summary>The verification code, live status, countdown and cancel button.</summary>
+    Verify,
+
+    /// <summary>A login that ended without success, or a bad or expired request, with a way to try again.</summary>
+    Failure,
+}
+
+/// <summary>Everything a page needs. All URLs are relative to the site and already include the path base.</summary>
+public sealed class IcelandicEidPageModel
+{
+    /// <summary>The page.</summary>
+    public required IcelandicEidPageKind Kind { get; init; }
+
+    /// <summary>The HTTP status code the page is sent with.</summary>
+    public int StatusCode { get; init; } = StatusCodes.Status200OK;
+
+    /// <summary>The words, in the request's language.</summary>
+    public required IcelandicEidTexts Texts { get; init; }
+
+    /// <summary>The scheme's display name.</summary>
+    public string? DisplayName { get; init; }
+
+    /// <summary>The script that drives the verification page (no inline script is used).</summary>
+    public required string ScriptUrl { get; init; }
+
+    /// <summary>The built-in stylesheet.</summary>
+    public required string StylesheetUrl { get; init; }
+
+    /// <summary>An extra stylesheet of the host app (<c>IcelandicEidOptions.StylesheetPath</c>), if any.</summary>
+    public string? ExtraStylesheetUrl { get; init; }
+
+    /// <summary>Name of the anti-forgery form field.</summary>
+    public string? AntiforgeryFieldName { get; init; }
+
+    /// <summary>Value of the anti-forgery form field.</summary>
+    public string? AntiforgeryToken { get; init; }
+
+    /// <summary>Login: where the forms post.</summary>
+    public string? StartUrl { get; init; }
+
+    /// <summary>Login: the protected challenge state to post back.</summary>
+    public string? State { get; init; }
+
+    /// <summary>Login: whether SIM login is offered.</summary>
+    public bool SimEnabled { get; init; }
+
+    /// <summary>Login: whether app login is offered.</summary>
+    public bool AppEnabled { get; init; }
+
+    /// <summary>Login: the method of the form that had an error.</summary>
+    public EidMethod? ErrorMethod { get; init; }
+
+    /// <summary>Login: what the person had entered in the form with the error.</summary>
+    public string? EnteredValue { get; init; }
+
+    /// <summary>Login: the error message for the form, or a general message.</summary>
+    public string? ErrorMessage { get; init; }
+
+    /// <summary>Verify: SIM or app.</summary>
+    public EidMethod Method { get; init; }
+
+    /// <summary>Verify: the code, digits or emojis; may be empty.</summary>
+    public string? VerificationCode { get; init; }
+
+    /// <summary>Verify: seconds until the login expires.</summary>
+    public int SecondsLeft { get; init; }
+
+    /// <summary>Verify: the JSON status endpoint.</summary>
+    public string? StatusUrl { get; init; }
+
+    /// <summary>Verify: where the browser goes once the login has ended.</summary>
+    public string? FinishUrl { get; init; }
+
+    /// <summary>Verify: where the cancel button posts.</summary>
+    public string? CancelUrl { get; init; }
+
+    /// <summary>Verify: how often the page asks for the status, in milliseconds.</summary>
+    public int RefreshMilliseconds { get; init; }
+
+    /// <summary>Failure: why, when a login ended; <see langword="null"/> for a bad or expired request.</summary>
+    public EidFailureReason? FailureReason { get; init; }
+
+    /// <summary>Failure: the message.</summary>
+    public string? Message { get; init; }
+
+    /// <summary>Failure: where "try again" leads.</summary>
+    public string? RetryUrl { get; init; }
+}
+
+/// <summary>
+/// Writes the handler's pages. Register your own implementation (<c>services.AddSingleton&lt;IIcelandicEidPageRenderer, MyRenderer&gt;()</c>)
+/// to use the host app's look, or derive from <see cref="DefaultIcelandicEidPageRenderer"/> and override its layout.
+/// </summary>
+public interface IIcelandicEidPageRenderer
+{
+    /// <summary>Writes <paramref name="page"/> to the response, status code included.</summary>
+    Task RenderAsync(HttpContext context, AuthenticationScheme scheme, IcelandicEidPageModel page);
+}

@@ -1,0 +1,193 @@
+namespace IcelandicEid;
+
+/// <summary>How the person proves who they are.</summary>
+public enum EidMethod
+{
+    /// <summary>Electronic ID on the SIM card of a mobile phone; identified by the phone number.</summary>
+    Sim,
+
+    /// <summary>The Auðkenni app; identified by kennitala.</summary>
+    App,
+}
+
+/// <summary>Why a login did not succeed. The wording shown to the person never reveals whether they have an eID.</summary>
+public enum EidFailureReason
+{
+    /// <summary>The person cancelled on their phone (Auðkenni <c>mssp_401</c>).</summary>
+    Cancelled,
+
+    /// <summary>No answer in time, or the phone could not be reached (<c>mssp_208</c>, <c>mssp_209</c>).</summary>
+    TimedOut,
+
+    /// <summary>No electronic ID was found for the identifier (<c>mssp_105</c>).</summary>
+    NotFound,
+
+    /// <summary>The person's PIN is blocked (<c>mssp_402</c>).</summary>
+    Blocked,
+
+    /// <summary>The upstream answered with an error or something that could not be understood.</summary>
+    UpstreamError,
+
+    /// <summary>The upstream could not be reached, or its circuit breaker is open.</summary>
+    Unavailable,
+
+    /// <summary>Any other reason.</summary>
+    Other,
+}
+
+/// <summary>A failed login: the reason and, for the operator's logs, the upstream's own words.</summary>
+/// <param name="Reason">The classified reason.</param>
+/// <param name="Detail">What the upstream said, for logs; never shown to the person and never personal data.</param>
+public sealed record EidFailure(EidFailureReason Reason, string? Detail = null);
+
+/// <summary>The person a provider vouches for.</summary>
+public sealed record EidPerson
+{
+    /// <summary>Full name.</summary>
+    public required string Name { get; init; }
+
+    /// <summary>Kennitala, ten digits.</summary>
+    public required string NationalId { get; init; }
+
+    /// <summary>Mobile number, when the upstream gives it.</summary>
+    public string? PhoneNumber { get; init; }
+
+    /// <summary>Legal street address, when the upstream gives it.</summary>
+    public string? Address { get; init; }
+
+    /// <summary>Postal code, when the upstream gives it.</summary>
+    public string? PostalCode { get; init; }
+
+    /// <summary>City or town, when the upstream gives it.</summary>
+    public string? City { get; init; }
+
+    /// <summary>Further data as the upstream names it, for example Taktikal's family lookup
+    /// (<c>ParnerSsn</c>, <c>FamilyNumber</c>, <c>GenderCode</c>, <c>FamilyStatus</c>).</summary>
+    public IReadOnlyDictionary<string, string> Meta { get; init; } = new Dictionary<string, string>();
+}
+
+/// <summary>What to start a login for.</summary>
+/// <param name="Method">SIM (phone number) or app (kennitala).</param>
+/// <param name="Identifier">For <see cref="EidMethod.Sim"/> the seven-digit mobile number; for
+/// <see cref="EidMethod.App"/> the ten-digit kennitala. Already validated and normalised.</param>
+public sealed record EidStartRequest(EidMethod Method, string Identifier);
+
+/// <summary>The answer to a start request.</summary>
+public sealed record EidStartResult
+{
+    /// <summary>The upstream's reference for this login (Taktikal's <c>authRequestId</c>, Vettvangur's
+    /// <c>identifier</c>). Server-side only: it is never sent to the browser.</summary>
+    public string? Reference { get; init; }
+
+    /// <summary>The code the person sees on the phone: four digits or four emojis. May be empty for SIM.</summary>
+    public string? VerificationCode { get; init; }
+
+    /// <summary>The shortest time the upstream allows between two polls, when it says so.</summary>
+    public TimeSpan? PollInterval { get; init; }
+
+    /// <summary>Set when the upstream refused to start.</summary>
+    public EidFailure? Failure { get; init; }
+
+    /// <summary>Whether the login started.</summary>
+    public bool Succeeded => Failure is null && Reference is not null;
+
+    /// <summary>A started login.</summary>
+    public static EidStartResult Started(string reference, string? verificationCode, TimeSpan? pollInterval)
+        => new() { Reference = reference, VerificationCode = verificationCode, PollInterval = pollInterval };
+
+    /// <summary>A refused start.</summary>
+    public static EidStartResult Failed(EidFailureReason reason, string? detail = null)
+        => new() { Failure = new EidFailure(reason, detail) };
+}
+
+/// <summary>What to poll.</summary>
+/// <param name="Method">The method the login was started with.</param>
+/// <param name="Reference">The upstream reference from <see cref="EidStartResult.Reference"/>.</param>
+public sealed record EidPollRequest(EidMethod Method, string Reference);
+
+/// <summary>The state of a login as the upstream reports it.</summary>
+public enum EidPollStatus
+{
+    /// <summary>Still waiting for the person.</summary>
+    Pending,
+
+    /// <summary>The person approved; <see cref="EidPollResult.Person"/> is set.</summary>
+    Succeeded,
+
+    /// <summary>The login ended without success; <see cref="EidPollResult.Failure"/> is set.</summary>
+    Failed,
+}
+
+/// <summary>The answer to a poll.</summary>
+public sealed record EidPollResult
+{
+    /// <summary>Pending, succeeded or failed.</summary>
+    public required EidPollStatus Status { get; init; }
+
+    /// <summary>The person, when succeeded.</summary>
+    public EidPerson? Person { get; init; }
+
+    /// <summary>The reason, when failed.</summary>
+    public EidFailure? Failure { get; init; }
+
+    /// <summary>Still waiting.</summary>
+    public static EidPollResult Pending { get; } = new() { Status = EidPollStatus.Pending };
+
+    /// <summary>Approved.</summary>
+    public static EidPollResult Success(EidPerson person) => new() { Status = EidPollStatus.Succeeded, Person = person };
+
+    /// <summary>Ended without success.</summary>
+    public static EidPollResult Failed(EidFailureReason reason, string? detail = null)
+        => new() { Status = EidPollStatus.Failed, Failure = new EidFailure(reason, detail) };
+}
+
+/// <summary>
+/// An upstream that performs Icelandic eID logins: start, then poll until the person answers.
+/// Implementations: the simulator, Taktikal and Vettvangur.
+/// </summary>
+/// <remarks>
+/// Implementations return failures the person caused (cancelled, timed out, not found) as results, and throw
+/// <see cref="EidProviderException"/> only when the upstream could not be asked or gave an answer that cannot be
+/// understood. They must be safe to call from many threads and must not keep per-login state in memory,
+/// so that a login started on one server can be polled from another.
+/// </remarks>
+public interface IIcelandicEidProvider
+{
+    /// <summary>A short name for logs, metrics and the provider claim, for example <c>Taktikal</c>.</summary>
+    string Name { get; }
+
+    /// <summary>Asks the upstream to send a login request to the person's phone. Never retried once it may have
+    /// reached the upstream, since a retry would send the person a second request.</summary>
+    Task<EidStartResult> StartAsync(EidStartRequest request, CancellationToken cancellationToken);
+
+    /// <summary>Asks the upstream how a started login stands. Callers respect the poll interval.</summary>
+    Task<EidPollResult> PollAsync(EidPollRequest request, CancellationToken cancellationToken);
+}
+
+/// <summary>The upstream could not be asked, or answered something that cannot be understood.</summary>
+public class EidProviderException : Exception
+{
+    /// <summary>Creates the exception.</summary>
+    public EidProviderException()
+    {
+    }
+
+    /// <summary>Creates the exception.</summary>
+    public EidProviderException(string message)
+        : base(message)
+    {
+    }
+
+    /// <summary>Creates the exception.</summary>
+    public EidProviderException(string message, Exception? innerException)
+        : base(message, innerException)
+    {
+    }
+
+    /// <summary>Creates the exception with a reason.</summary>
+    public EidProviderException(EidFailureReason reason, string message, Exception? innerException = null)
+        : base(message, innerException) => Reason = reason;
+
+    /// <summary>How the failure is classified; <see cref="EidFailureReason.Unavailable"/> unless set.</summary>
+    public EidFailureReason Reason { get; } = EidFailureReason.Unavailable;
+}
