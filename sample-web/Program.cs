@@ -3,6 +3,7 @@ using System.Text.Encodings.Web;
 using System.Text.Unicode;
 using Microsoft.Extensions.WebEncoders;
 using IcelandicEid.AspNetCore;
+using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using SampleWeb;
@@ -53,8 +54,13 @@ app.MapRazorPages();
 app.MapGet("/login", (string? returnUrl) => Results.Challenge(
     new AuthenticationProperties { RedirectUri = returnUrl ?? "/profile" },
     [IcelandicEidDefaults.AuthenticationScheme]));
-app.MapPost("/logout", async (HttpContext context) =>
+app.MapPost("/logout", async (HttpContext context, IAntiforgery antiforgery) =>
 {
+    if (!await antiforgery.IsRequestValidAsync(context))
+    {
+        return Results.BadRequest();
+    }
+
     await context.SignOutAsync(CookieAuthenticationDefaults.AuthenticationScheme);
     return Results.LocalRedirect("/");
 }).RequireAuthorization();

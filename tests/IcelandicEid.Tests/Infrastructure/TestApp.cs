@@ -1,0 +1,121 @@
+using System.Collections.Concurrent;
+using System.Security.Claims;
+using IcelandicEid.AspNetCore;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Authentication.Cookies;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.TestHost;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace IcelandicEid.Tests.Infrastructure;
+
+/// <summary>
+/// A host app with nothing but minimal APIs (no MVC, no Razor Pages, no controllers), cookie authentication and
+/// AddIcelandicEid(), on an in-memory test server with a fake clock.
+/// </summary>
+public sealed class TestApp : IAsyncDisposable
+{
+    private TestApp(WebApplication app, FakeTimeProvider time, LogSink logs)
+    {
+        App = app;
+        Time = time;
+        Logs = logs;
+    }
+
+    public WebApplication App { get; }
+
+    public FakeTimeProvider Time { get; }
+
+    public LogSink Logs { get; }
+
+    public IServiceProvider Services => App.Services;
+
+    public static async Task<TestApp> StartAsync(
+        Action<IcelandicEidOptions>? configure = null,
+        Action<IServiceCollection>? services = null,
+        Action<WebApplication>? endpoints = null,
+        FakeTimeProvider? time = null)
+    {
+        time ??= new FakeTimeProvider();
+        var logs = new LogSink();
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { EnvironmentName = "Testing" });
+        builder.WebHost.UseTestServer();
+        builder.Logging.ClearProviders();
+        builder.Logging.SetMinimumLevel(LogLevel.Trace);
+        builder.Logging.AddProvider(logs);
+        builder.Services.AddSingleton<TimeProvider>(time);
+        builder.Services
+            .AddAuthentication(o =>
+            {
+                o.DefaultScheme = CookieAuthenticationDefaults.AuthenticationScheme;
+                o.DefaultChallengeScheme = IcelandicEidDefaults.AuthenticationScheme;
+            })
+            .AddCookie()
+            .AddIcelandicEid(o =>
+            {
+                o.Provider = "Simulator";
+                o.Simulator.ApprovalDelay = TimeSpan.FromSeconds(3);
+                o.Simulator.PollInterval = TimeSpan.FromSeconds(1);
+                configure?.Invoke(o);
+            });
+        builder.Services.AddAuthorization();
+        services?.Invoke(builder.Services);
+
+        var app = builder.Build();
+        string[] cultures = ["is", "en"];
+        app.UseRequestLocalization(o => o.SetDefaultCulture("is").AddSupportedCultures(cultures).AddSupportedUICultures(cultures));
+        app.UseAuthentication();
+        app.UseAuthorization();
+        app.MapGet("/", () => "home");
+        app.MapGet("/profile", (ClaimsPrincipal user) => Results.Json(user.Claims.Select(c => new ClaimDto(c.Type, c.Value))))
+            .RequireAuthorization();
+        app.MapGet("/login", (string? returnUrl) => Results.Challenge(
+            new AuthenticationProperties { RedirectUri = returnUrl },
+            [IcelandicEidDefaults.AuthenticationScheme]));
+        endpoints?.Invoke(app);
+        await app.StartAsync();
+        return new TestApp(app, time, logs);
+    }
+
+    public TestBrowser NewBrowser()
+    {
+        var handler = new CookieHandler(App.GetTestServer().CreateHandler());
+        var client = new HttpClient(handler) { BaseAddress = new Uri("http://localhost") };
+        return new TestBrowser(client, handler);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await App.StopAsync();
+        await App.DisposeAsync();
+    }
+}
+
+public sealed record ClaimDto(string Type, string Value);
+
+public sealed class LogSink : ILoggerProvider
+{
+    public ConcurrentQueue<(string Category, LogLevel Level, EventId Id, string Message)> Entries { get; } = new();
+
+    public ILogger CreateLogger(string categoryName) => new SinkLogger(this, categoryName);
+
+    public string AllText() => string.Join('\n', Entries.Select(e => e.Category + " " + e.Message));
+
+    public void Dispose()
+    {
+    }
+
+    private sealed class SinkLogger(LogSink sink, string category) : ILogger
+    {
+        public IDisposable? BeginScope<TState>(TState state)
+            where TState : notnull => null;
+
+        public bool IsEnabled(LogLevel logLevel) => true;
+
+        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
+            => sink.Entries.Enqueue((category, logLevel, eventId, formatter(state, exception) + (exception is null ? string.Empty : " " + exception)));
+    }
+}

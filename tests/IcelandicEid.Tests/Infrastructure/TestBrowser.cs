@@ -1,0 +1,94 @@
+using System.Net;
+using System.Text.Json;
+using AngleSharp.Html.Dom;
+using AngleSharp.Html.Parser;
+
+namespace IcelandicEid.Tests.Infrastructure;
+
+/// <summary>A scripted browser over HttpClient: keeps cookies, does not follow redirects, reads the handler's forms.</summary>
+public sealed class TestBrowser : IDisposable
+{
+    private static readonly HtmlParser s_parser = new();
+
+    public TestBrowser(HttpClient client, CookieHandler cookies)
+    {
+        Client = client;
+        CookieHandler = cookies;
+    }
+
+    public HttpClient Client { get; }
+
+    public CookieHandler CookieHandler { get; }
+
+    public string AcceptLanguage { get; set; } = "is";
+
+    public async Task<HttpResponseMessage> GetAsync(string url)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, url);
+        request.Headers.AcceptLanguage.ParseAdd(AcceptLanguage);
+        return await Client.SendAsync(request);
+    }
+
+    public async Task<HttpResponseMessage> PostFormAsync(string url, IEnumerable<KeyValuePair<string, string>> fields)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, url) { Content = new FormUrlEncodedContent(fields) };
+        request.Headers.AcceptLanguage.ParseAdd(AcceptLanguage);
+        return await Client.SendAsync(request);
+    }
+
+    /// <summary>Requests <paramref name="protectedUrl"/>, follows the challenge to the login page and returns it.</summary>
+    public async Task<LoginForm> OpenLoginAsync(string protectedUrl = "/profile")
+    {
+        var challenge = await GetAsync(protectedUrl);
+        Assert.Equal(HttpStatusCode.Redirect, challenge.StatusCode);
+        var location = challenge.Headers.Location!.OriginalString;
+        Assert.StartsWith("/icelandic-eid/login?state=", location, StringComparison.Ordinal);
+        return await ReadLoginAsync(location);
+    }
+
+    public async Task<LoginForm> ReadLoginAsync(string loginUrl)
+    {
+        var page = await GetAsync(loginUrl);
+        Assert.Equal(HttpStatusCode.OK, page.StatusCode);
+        return ParseLogin(await page.Content.ReadAsStringAsync());
+    }
+
+    public static LoginForm ParseLogin(string html)
+    {
+        var document = s_parser.ParseDocument(html);
+        var form = document.QuerySelector("form.eid-method") as IHtmlFormElement ?? throw new InvalidOperationException("No login form:\n" + html);
+        string Field(string name) => (form.QuerySelector($"input[name='{name}']") as IHtmlInputElement)?.Value ?? string.Empty;
+        return new LoginForm(form.Action, Field("state"), Field("__RequestVerificationToken"));
+    }
+
+    /// <summary>Posts the login form for <paramref name="method"/> ("sim" or "app").</summary>
+    public Task<HttpResponseMessage> SubmitAsync(LoginForm form, string method, string identifier)
+        => PostFormAsync("/icelandic-eid/start", new Dictionary<string, string>
+        {
+            ["method"] = method,
+            ["identifier"] = identifier,
+            ["state"] = form.State,
+            ["__RequestVerificationToken"] = form.Token,
+        });
+
+    public async Task<(HttpStatusCode Code, JsonElement Json)> StatusAsync()
+    {
+        var response = await GetAsync("/icelandic-eid/status");
+        var text = await response.Content.ReadAsStringAsync();
+        return (response.StatusCode, JsonDocument.Parse(text).RootElement.Clone());
+    }
+
+    public Task<HttpResponseMessage> FinishAsync() => GetAsync("/icelandic-eid/finish");
+
+    public string? Cookie(string name)
+        => CookieHandler.Cookies.GetCookies(new Uri("http://localhost/")).FirstOrDefault(c => c.Name == name)?.Value;
+
+    public void SetCookie(string name, string value)
+        => CookieHandler.Cookies.Add(new Uri("http://localhost/"), new Cookie(name, value, "/"));
+
+    public static IHtmlDocument Parse(string html) => s_parser.ParseDocument(html);
+
+    public void Dispose() => Client.Dispose();
+}
+
+public sealed record LoginForm(string Action, string State, string Token);

@@ -1,0 +1,76 @@
+namespace IcelandicEid.Tests.Unit;
+
+public class KennitalaTests
+{
+    [Theory]
+    [InlineData("2410803079", "2410803079")]
+    [InlineData("241080-3079", "2410803079")]
+    [InlineData(" 241080 3079 ", "2410803079")]
+    [InlineData("010130-2049", "0101302049")]
+    [InlineData("0101901019", "0101901019")] // historic check digit fails: still a kennitala (issued without one since 2026)
+    [InlineData("2902004320", "2902004320")] // 29 February 2000
+    public void Parses_well_formed_numbers(string input, string expected)
+    {
+        Assert.True(Kennitala.TryParse(input, out var kt, out _));
+        Assert.Equal(expected, kt.Value);
+    }
+
+    [Theory]
+    [InlineData("", KennitalaError.Empty)]
+    [InlineData("   ", KennitalaError.Empty)]
+    [InlineData("241080307", KennitalaError.Format)]
+    [InlineData("24108030790", KennitalaError.Format)]
+    [InlineData("241080/3079", KennitalaError.Format)]
+    [InlineData("24108o3079", KennitalaError.Format)]
+    [InlineData("٢٤١٠٨٠٣٠٧٩", KennitalaError.Format)] // Arabic-Indic digits are not ASCII digits
+    [InlineData("3202803079", KennitalaError.Date)] // 32nd day
+    [InlineData("2913803079", KennitalaError.Date)] // 13th month
+    [InlineData("2902013079", KennitalaError.Date)] // 29 February 1901 (not a leap year)
+    [InlineData("2410803075", KennitalaError.Date)] // century digit 5
+    [InlineData("0001803079", KennitalaError.Date)]
+    public void Rejects_malformed_numbers(string input, KennitalaError expected)
+    {
+        Assert.False(Kennitala.TryParse(input, out _, out var error));
+        Assert.Equal(expected, error);
+    }
+
+    [Fact]
+    public void Check_digit_is_information_only()
+    {
+        Assert.True(Kennitala.Parse("2410803079").HasValidCheckDigit);
+        Assert.False(Kennitala.Parse("2410803089").HasValidCheckDigit);
+    }
+
+    [Theory]
+    [InlineData("2410803079", 1980, 10, 24)]
+    [InlineData("0101302049", 1930, 1, 1)]
+    [InlineData("1503104380", 2010, 3, 15)]
+    [InlineData("0106998798", 1899, 6, 1)]
+    [InlineData("6410803079", 1980, 10, 24)] // legal entity: day + 40
+    public void Derives_the_date_of_birth(string input, int year, int month, int day)
+        => Assert.Equal(new DateOnly(year, month, day), Kennitala.Parse(input).DateOfBirth);
+
+    [Fact]
+    public void Recognises_legal_entities()
+    {
+        Assert.True(Kennitala.Parse("6410803079").IsLegalEntity);
+        Assert.False(Kennitala.Parse("2410803079").IsLegalEntity);
+    }
+
+    [Fact]
+    public void Never_prints_itself_in_full()
+    {
+        var kt = Kennitala.Parse("241080-3079");
+        Assert.Equal("******-**79", kt.ToString());
+        Assert.Equal("******-**79", $"{kt}");
+        Assert.Equal("241080-3079", kt.Formatted);
+        Assert.DoesNotContain("2410803", kt.Masked, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Parse_throws_a_clear_error()
+    {
+        var ex = Assert.Throws<FormatException>(() => Kennitala.Parse("12"));
+        Assert.Contains("ten digits", ex.Message, StringComparison.Ordinal);
+    }
+}
