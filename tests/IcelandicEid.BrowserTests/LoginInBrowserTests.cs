@@ -1,0 +1,129 @@
+using System.Text.RegularExpressions;
+using Microsoft.Playwright;
+
+namespace IcelandicEid.BrowserTests;
+
+public sealed partial class LoginInBrowserTests : IClassFixture<BrowserFixture>
+{
+    private readonly BrowserFixture _fixture;
+
+    public LoginInBrowserTests(BrowserFixture fixture) => _fixture = fixture;
+
+    [Theory]
+    [InlineData("is-IS", "sim", "888 1234", "Farsímanúmer", "Áfram", "Öryggiskóði", "Hætta við")]
+    [InlineData("en-GB", "sim", "+354 888 1234", "Mobile number", "Continue", "Verification code", "Cancel")]
+    [InlineData("is-IS", "app", "120389-4569", "Kennitala", "Áfram", "Öryggiskóði", "Hætta við")]
+    [InlineData("en-GB", "app", "1203894569", "Kennitala (national ID number)", "Continue", "Verification code", "Cancel")]
+    public async Task A_person_logs_in_through_the_real_pages(
+        string locale, string method, string identifier, string label, string submit, string codeLabel, string cancel)
+    {
+        await using var context = await _fixture.Browser.NewContextAsync(new BrowserNewContextOptions
+        {
+            BaseURL = _fixture.BaseAddress.ToString(),
+            Locale = locale,
+        });
+        var page = await context.NewPageAsync();
+        var errors = new List<string>();
+        page.Console += (_, message) =>
+        {
+            // The sample has no favicon; anything else logged as an error (a CSP violation, a script error) fails.
+            if (message.Type == "error" && !message.Location.Contains("favicon", StringComparison.Ordinal))
+            {
+                errors.Add(message.Text + " at " + message.Location);
+            }
+        };
+
+        await page.GotoAsync("/profile");
+        await Assertions.Expect(page).ToHaveURLAsync(LoginUrl());
+
+        // The two methods are two forms; the label belongs to its input.
+        var form = page.Locator($"form:has(input[name=method][value={method}])");
+        await form.GetByLabel(label, new() { Exact = true }).FillAsync(identifier);
+        await form.GetByRole(AriaRole.Button, new() { Name = submit }).ClickAsync();
+
+        // The verification page: the code (emojis here) in large type, a live status, the time left and cancel.
+        await Assertions.Expect(page).ToHaveURLAsync(VerifyUrl());
+        await Assertions.Expect(page.GetByText(codeLabel, new() { Exact = true })).ToBeVisibleAsync();
+        var code = await page.Locator("#eid-code").TextContentAsync();
+        Assert.False(string.IsNullOrWhiteSpace(code));
+        Assert.DoesNotMatch("[0-9]", code!);
+        await Assertions.Expect(page.GetByRole(AriaRole.Status)).ToBeVisibleAsync();
+        await Assertions.Expect(page.GetByRole(AriaRole.Button, new() { Name = cancel })).ToBeVisibleAsync();
+        await Assertions.Expect(page.Locator("#eid-time-left")).ToHaveTextAsync(TimeLeft());
+
+        // The page's script polls the status and moves on by itself once the simulator approves.
+        await Assertions.Expect(page).ToHaveURLAsync(ProfileUrl(), new() { Timeout = 15_000 });
+        await Assertions.Expect(page.Locator("#profile-name")).ToHaveTextAsync("Jón Prófari Jónsson");
+        await Assertions.Expect(page.Locator("td[data-claim='urn:icelandic-eid:kennitala']")).ToHaveTextAsync("******-**79");
+        await Assertions.Expect(page.Locator("td[data-claim='http://schemas.microsoft.com/ws/2008/06/identity/claims/authenticationmethod']")).ToHaveTextAsync(method);
+        Assert.Empty(errors); // no CSP violations or script errors
+    }
+
+    [Fact]
+    public async Task A_bad_number_is_explained_next_to_its_field()
+    {
+        await using var context = await _fixture.Browser.NewContextAsync(new BrowserNewContextOptions
+        {
+            BaseURL = _fixture.BaseAddress.ToString(),
+            Locale = "en-GB",
+        });
+        var page = await context.NewPageAsync();
+        await page.GotoAsync("/profile");
+        var form = page.Locator("form:has(input[name=method][value=sim])");
+        await form.GetByLabel("Mobile number", new() { Exact = true }).FillAsync("555 1234");
+        await form.GetByRole(AriaRole.Button, new() { Name = "Continue" }).ClickAsync();
+        await Assertions.Expect(page.GetByRole(AriaRole.Alert)).ToHaveTextAsync("Enter an Icelandic mobile number; they start with 6, 7 or 8.");
+        await Assertions.Expect(form.GetByLabel("Mobile number", new() { Exact = true })).ToHaveAttributeAsync("aria-invalid", "true");
+    }
+
+    [Fact]
+    public async Task A_cancelled_login_says_so_and_offers_to_try_again()
+    {
+        await using var context = await _fixture.Browser.NewContextAsync(new BrowserNewContextOptions
+        {
+            BaseURL = _fixture.BaseAddress.ToString(),
+            Locale = "is-IS",
+        });
+        var page = await context.NewPageAsync();
+        await page.GotoAsync("/profile");
+        var form = page.Locator("form:has(input[name=method][value=sim])");
+        await form.GetByLabel("Farsímanúmer", new() { Exact = true }).FillAsync("610 0001");
+        await form.GetByRole(AriaRole.Button, new() { Name = "Áfram" }).ClickAsync();
+        await Assertions.Expect(page.GetByRole(AriaRole.Alert)).ToHaveTextAsync("Hætt var við innskráninguna.", new() { Timeout = 15_000 });
+        await page.GetByRole(AriaRole.Link, new() { Name = "Reyna aftur" }).ClickAsync();
+        await Assertions.Expect(page).ToHaveURLAsync(LoginUrl());
+    }
+
+    [Fact]
+    public async Task The_cancel_button_goes_back_to_the_form()
+    {
+        await using var context = await _fixture.Browser.NewContextAsync(new BrowserNewContextOptions
+        {
+            BaseURL = _fixture.BaseAddress.ToString(),
+            Locale = "en-GB",
+        });
+        var page = await context.NewPageAsync();
+        await page.GotoAsync("/profile");
+        var form = page.Locator("form:has(input[name=method][value=sim])");
+        await form.GetByLabel("Mobile number", new() { Exact = true }).FillAsync("8881234");
+        await form.GetByRole(AriaRole.Button, new() { Name = "Continue" }).ClickAsync();
+        await Assertions.Expect(page).ToHaveURLAsync(VerifyUrl());
+        await page.GetByRole(AriaRole.Button, new() { Name = "Cancel" }).ClickAsync();
+        await Assertions.Expect(page).ToHaveURLAsync(LoginUrl());
+        await page.WaitForTimeoutAsync(1500);
+        await page.GotoAsync("/profile");
+        await Assertions.Expect(page).ToHaveURLAsync(LoginUrl());
+    }
+
+    [GeneratedRegex("/icelandic-eid/login\\?state=")]
+    private static partial Regex LoginUrl();
+
+    [GeneratedRegex("/icelandic-eid/verify$")]
+    private static partial Regex VerifyUrl();
+
+    [GeneratedRegex("/profile$")]
+    private static partial Regex ProfileUrl();
+
+    [GeneratedRegex("^[0-3]:[0-5][0-9]$")]
+    private static partial Regex TimeLeft();
+}
