@@ -21,6 +21,12 @@ public static class IcelandicEidDefaults
     /// <summary>The name of the simulator provider.</summary>
     public const string SimulatorProvider = "Simulator";
 
+    /// <summary>The name of the <c>IHttpClientFactory</c> client used for Taktikal.</summary>
+    public const string TaktikalHttpClient = "IcelandicEid.Taktikal";
+
+    /// <summary>The name of the <c>IHttpClientFactory</c> client used for Vettvangur.</summary>
+    public const string VettvangurHttpClient = "IcelandicEid.Vettvangur";
+
     /// <summary>Sub-path of the login form.</summary>
     public const string LoginSubPath = "/login";
 

@@ -218,7 +218,7 @@ public class IcelandicEidHandler : RemoteAuthenticationHandler<IcelandicEidOptio
         EidStartResult result;
         try
         {
-            result = await Provider.StartAsync(new EidStartRequest(method, identifier), Context.RequestAborted);
+            result = await Provider.StartAsync(new EidStartRequest(method, identifier) { Language = Texts.Language }, Context.RequestAborted);
         }
         catch (OperationCanceledException) when (Context.RequestAborted.IsCancellationRequested)
         {
@@ -361,9 +361,9 @@ public class IcelandicEidHandler : RemoteAuthenticationHandler<IcelandicEidOptio
                 json.WriteNumber("secondsLeft", SecondsLeft(login));
                 if (login.Status == EidLoginStatus.Pending)
                 {
-                    var wait = login.NextPollAt - TimeProvider.GetUtcNow();
-                    var retry = Math.Max(wait.TotalMilliseconds, Options.StatusRefreshInterval.TotalMilliseconds);
-                    json.WriteNumber("retryAfterMs", (int)Math.Ceiling(Math.Min(retry, 60_000)));
+                    var wait = Math.Min((login.NextPollAt - TimeProvider.GetUtcNow()).TotalMilliseconds, login.PollInterval.TotalMilliseconds);
+                    var retry = Math.Max(wait, Options.StatusRefreshInterval.TotalMilliseconds);
+                    json.WriteNumber("retryAfterMs", (int)Math.Ceiling(retry));
                 }
                 else if (login.Status == EidLoginStatus.Failed)
                 {
@@ -644,7 +644,8 @@ public class IcelandicEidHandler : RemoteAuthenticationHandler<IcelandicEidOptio
 
         try
         {
-            if (!await _store.TryBeginPollAsync(login.Id, now, now + login.PollInterval, CancellationToken.None))
+            // The lease covers the whole poll, retries included, so no other instance polls meanwhile.
+            if (!await _store.TryBeginPollAsync(login.Id, now, now + login.PollInterval + Options.BackchannelTimeout, CancellationToken.None))
             {
                 return login;
             }
@@ -660,7 +661,7 @@ public class IcelandicEidHandler : RemoteAuthenticationHandler<IcelandicEidOptio
         {
             try
             {
-                var result = await Provider.PollAsync(new EidPollRequest(login.Method, login.Reference), timeout.Token);
+                var result = await Provider.PollAsync(new EidPollRequest(login.Method, login.Reference) { PollInterval = login.PollInterval }, timeout.Token);
                 updated = result.Status switch
                 {
                     EidPollStatus.Succeeded when result.Person is not null => login with
@@ -698,7 +699,8 @@ public class IcelandicEidHandler : RemoteAuthenticationHandler<IcelandicEidOptio
             }
         }
 
-        updated = updated with { NextPollAt = now + login.PollInterval };
+        // The next poll may come one interval after this one ended (its last attempt, if it retried).
+        updated = updated with { NextPollAt = TimeProvider.GetUtcNow() + login.PollInterval };
         try
         {
             await _store.UpdateAsync(updated, CancellationToken.None);

@@ -1,4 +1,6 @@
 using IcelandicEid.Simulation;
+using IcelandicEid.Taktikal;
+using IcelandicEid.Vettvangur;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Http;
 
@@ -35,6 +37,12 @@ public class IcelandicEidOptions : RemoteAuthenticationOptions
 
     /// <summary>Settings of the simulator, used when <see cref="Provider"/> is <c>Simulator</c>.</summary>
     public SimulatorOptions Simulator { get; set; } = new();
+
+    /// <summary>Settings of Taktikal's Auth API, used when <see cref="Provider"/> is <c>Taktikal</c>.</summary>
+    public TaktikalOptions Taktikal { get; set; } = new();
+
+    /// <summary>Settings of Vettvangur's Audkenni API, used when <see cref="Provider"/> is <c>Vettvangur</c>.</summary>
+    public VettvangurOptions Vettvangur { get; set; } = new();
 
     /// <summary>Where the handler serves its pages and endpoints: <c>{BasePath}/login</c>, <c>/start</c>,
     /// <c>/verify</c>, <c>/status</c>, <c>/cancel</c>, <c>/assets/*</c>. Default <c>/icelandic-eid</c>.</summary>
@@ -98,6 +106,16 @@ public class IcelandicEidOptions : RemoteAuthenticationOptions
     public override void Validate()
     {
         base.Validate();
+
+        if (string.Equals(Provider, "Taktikal", StringComparison.OrdinalIgnoreCase) && ProviderInstance is null)
+        {
+            Taktikal.Validate();
+        }
+
+        if (string.Equals(Provider, "Vettvangur", StringComparison.OrdinalIgnoreCase) && ProviderInstance is null)
+        {
+            Vettvangur.Validate();
+        }
 
         if (ProviderInstance is null)
         {

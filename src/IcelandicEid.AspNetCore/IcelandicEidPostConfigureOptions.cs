@@ -1,4 +1,6 @@
 using IcelandicEid.Simulation;
+using IcelandicEid.Taktikal;
+using IcelandicEid.Vettvangur;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.Extensions.DependencyInjection;
@@ -50,26 +52,36 @@ public class IcelandicEidPostConfigureOptions : IPostConfigureOptions<IcelandicE
 
     private IIcelandicEidProvider? CreateBuiltIn(IcelandicEidOptions options)
     {
-        if (string.Equals(options.Provider, IcelandicEidDefaults.SimulatorProvider, StringComparison.OrdinalIgnoreCase))
+        var time = options.TimeProvider ?? TimeProvider.System;
+        var http = _services.GetRequiredService<IHttpClientFactory>();
+        switch (options.Provider!.ToUpperInvariant())
         {
-            return new SimulatorProvider(options.Simulator, options.TimeProvider ?? TimeProvider.System);
+            case "SIMULATOR":
+                return new SimulatorProvider(options.Simulator, time);
+            case "TAKTIKAL" when IsValid(options.Taktikal.Validate):
+                return new TaktikalProvider(
+                    new TaktikalClient(http.CreateClient(IcelandicEidDefaults.TaktikalHttpClient), options.Taktikal, time),
+                    options.Taktikal);
+            case "VETTVANGUR" when IsValid(options.Vettvangur.Validate):
+                return new VettvangurProvider(
+                    new VettvangurClient(http.CreateClient(IcelandicEidDefaults.VettvangurHttpClient), options.Vettvangur, time),
+                    options.Vettvangur);
+            default:
+                // Left unset: Validate() then names the option that is wrong.
+                return null;
         }
-
-        foreach (var factory in _services.GetServices<IIcelandicEidProviderFactory>())
-        {
-            if (factory.TryCreate(options.Provider!, options, out var provider))
-            {
-                return provider;
-            }
-        }
-
-        return null;
     }
-}
 
-/// <summary>Creates a provider by name from the handler's options; the Taktikal and Vettvangur packages register one.</summary>
-public interface IIcelandicEidProviderFactory
-{
-    /// <summary>Creates the provider called <paramref name="name"/>, if this factory knows it.</summary>
-    bool TryCreate(string name, IcelandicEidOptions options, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out IIcelandicEidProvider? provider);
+    private static bool IsValid(Action validate)
+    {
+        try
+        {
+            validate();
+            return true;
+        }
+        catch (ArgumentException)
+        {
+            return false;
+        }
+    }
 }

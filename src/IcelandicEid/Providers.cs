@@ -70,7 +70,11 @@ public sealed record EidPerson
 /// <param name="Method">SIM (phone number) or app (kennitala).</param>
 /// <param name="Identifier">For <see cref="EidMethod.Sim"/> the seven-digit mobile number; for
 /// <see cref="EidMethod.App"/> the ten-digit kennitala. Already validated and normalised.</param>
-public sealed record EidStartRequest(EidMethod Method, string Identifier);
+public sealed record EidStartRequest(EidMethod Method, string Identifier)
+{
+    /// <summary>The person's language for texts on the phone, <c>is</c> or <c>en</c>. Default <c>is</c>.</summary>
+    public string Language { get; init; } = "is";
+}
 
 /// <summary>The answer to a start request.</summary>
 public sealed record EidStartResult
@@ -103,7 +107,12 @@ public sealed record EidStartResult
 /// <summary>What to poll.</summary>
 /// <param name="Method">The method the login was started with.</param>
 /// <param name="Reference">The upstream reference from <see cref="EidStartResult.Reference"/>.</param>
-public sealed record EidPollRequest(EidMethod Method, string Reference);
+public sealed record EidPollRequest(EidMethod Method, string Reference)
+{
+    /// <summary>The login's poll interval. A provider that retries a failed poll waits at least this long between
+    /// attempts, since each attempt counts against the upstream's rate limit.</summary>
+    public TimeSpan PollInterval { get; init; } = TimeSpan.FromSeconds(1);
+}
 
 /// <summary>The state of a login as the upstream reports it.</summary>
 public enum EidPollStatus

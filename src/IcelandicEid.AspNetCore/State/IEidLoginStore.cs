@@ -23,8 +23,9 @@ public interface IEidLoginStore
     /// </summary>
     Task<bool> TryBeginPollAsync(string id, DateTimeOffset now, DateTimeOffset nextPollAt, CancellationToken cancellationToken);
 
-    /// <summary>Records the outcome of a poll. Does nothing if the login no longer exists or has already completed
-    /// (a login that ended stays ended).</summary>
+    /// <summary>Records the outcome of a poll, <see cref="EidLoginState.NextPollAt"/> included (only the holder of the
+    /// poll lease calls this). Does nothing if the login no longer exists or has already completed (a login that
+    /// ended stays ended, a cancelled one stays gone).</summary>
     Task UpdateAsync(EidLoginState state, CancellationToken cancellationToken);
 
     /// <summary>Removes a completed login and returns it; single use: of concurrent callers at most one gets it.

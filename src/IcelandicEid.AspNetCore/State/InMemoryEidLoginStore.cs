@@ -67,9 +67,7 @@ public sealed class InMemoryEidLoginStore : IEidLoginStore
         ArgumentNullException.ThrowIfNull(state);
         while (Live(state.Id) is { } current && !current.IsCompleted)
         {
-            // Keep the poll lease the store holds: a slow poll must not move NextPollAt backwards.
-            var next = state with { NextPollAt = state.NextPollAt > current.NextPollAt ? state.NextPollAt : current.NextPollAt };
-            if (_entries.TryUpdate(state.Id, next, current))
+            if (_entries.TryUpdate(state.Id, state, current))
             {
                 break;
             }

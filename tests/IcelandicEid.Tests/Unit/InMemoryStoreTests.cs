@@ -92,14 +92,16 @@ public class InMemoryStoreTests
     }
 
     [Fact]
-    public async Task An_update_never_moves_the_poll_lease_backwards()
+    public async Task The_poller_sets_the_next_poll_time_when_it_is_done()
     {
         var store = new InMemoryEidLoginStore(_time);
         var state = NewState();
         await store.CreateAsync(state, default);
         var now = _time.GetUtcNow();
-        Assert.True(await store.TryBeginPollAsync("a", now, now.AddSeconds(3), default));
-        await store.UpdateAsync(state with { NextPollAt = now }, default);
-        Assert.Equal(now.AddSeconds(3), (await store.GetAsync("a", default))!.NextPollAt);
+        Assert.True(await store.TryBeginPollAsync("a", now, now.AddSeconds(60), default));
+        Assert.False(await store.TryBeginPollAsync("a", now.AddSeconds(10), now.AddSeconds(70), default));
+        await store.UpdateAsync(state with { NextPollAt = now.AddSeconds(4) }, default);
+        Assert.Equal(now.AddSeconds(4), (await store.GetAsync("a", default))!.NextPollAt);
+        Assert.True(await store.TryBeginPollAsync("a", now.AddSeconds(4), now.AddSeconds(64), default));
     }
 }

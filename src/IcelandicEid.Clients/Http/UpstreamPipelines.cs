@@ -1,0 +1,165 @@
+using System.Net;
+using Polly;
+using Polly.CircuitBreaker;
+using Polly.Retry;
+using Polly.Timeout;
+
+namespace IcelandicEid.Http;
+
+/// <summary>
+/// The Polly pipelines of one upstream. They share one circuit breaker, so a dead upstream stops being called
+/// whichever endpoint notices first.
+/// </summary>
+/// <remarks>
+/// <list type="bullet">
+/// <item><b>Start</b>: attempt timeout and the breaker; retried only when the connection could not be made at all, since a
+/// start that may have reached the upstream sends the person a request on their phone and must never be sent twice.</item>
+/// <item><b>Poll</b>: retried on connection errors, 5xx, 429, timeouts and unreadable answers, with jittered exponential
+/// back-off that never waits less than the login's poll interval (nor less than a 429's Retry-After).</item>
+/// <item><b>Blocking</b>: for the endpoints that hold the request open until the person answers; one attempt, long timeout.</item>
+/// </list>
+/// </remarks>
+public sealed class UpstreamPipelines
+{
+    private static readonly ResiliencePropertyKey<TimeSpan> s_interval = new("IcelandicEid.PollInterval");
+
+    /// <summary>Builds the pipelines.</summary>
+    public UpstreamPipelines(UpstreamResilienceOptions options, TimeSpan blockingTimeout, TimeProvider? timeProvider = null)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var time = timeProvider ?? TimeProvider.System;
+        var breaker = new ResiliencePipelineBuilder { TimeProvider = time }
+            .AddCircuitBreaker(new CircuitBreakerStrategyOptions
+            {
+                ShouldHandle = new PredicateBuilder().Handle<Exception>(IsTransient),
+                FailureRatio = options.BreakerFailureRatio,
+                MinimumThroughput = options.BreakerMinimumThroughput,
+                SamplingDuration = options.BreakerSamplingDuration,
+                BreakDuration = options.BreakerBreakDuration,
+            })
+            .Build();
+
+        Start = new ResiliencePipelineBuilder { TimeProvider = time }
+            .AddRetry(new RetryStrategyOptions
+            {
+                ShouldHandle = new PredicateBuilder().Handle<HttpRequestException>(NeverReachedUpstream),
+                MaxRetryAttempts = 2,
+                Delay = TimeSpan.FromMilliseconds(200),
+                BackoffType = DelayBackoffType.Exponential,
+                UseJitter = true,
+            })
+            .AddPipeline(breaker)
+            .AddTimeout(options.AttemptTimeout)
+            .Build();
+
+        var retry = new RetryStrategyOptions
+        {
+            ShouldHandle = new PredicateBuilder().Handle<Exception>(IsTransient),
+            MaxRetryAttempts = Math.Max(1, options.MaxPollRetries),
+            DelayGenerator = args =>
+            {
+                var interval = args.Context.Properties.GetValue(s_interval, TimeSpan.FromSeconds(1));
+                var backoff = options.RetryBaseDelay * Math.Pow(2, args.AttemptNumber);
+                var retryAfter = args.Outcome.Exception is UpstreamTransientException { RetryAfter: { } ra } ? ra : TimeSpan.Zero;
+                var delay = Max(Max(interval, backoff), retryAfter);
+                delay += delay * (Random.Shared.NextDouble() * 0.25);
+                return ValueTask.FromResult<TimeSpan?>(delay);
+            },
+        };
+        var poll = new ResiliencePipelineBuilder { TimeProvider = time };
+        if (options.MaxPollRetries > 0)
+        {
+            poll.AddRetry(retry);
+        }
+
+        Poll = poll.AddPipeline(breaker).AddTimeout(options.AttemptTimeout).Build();
+
+        Blocking = new ResiliencePipelineBuilder { TimeProvider = time }
+            .AddPipeline(breaker)
+            .AddTimeout(blockingTimeout)
+            .Build();
+    }
+
+    /// <summary>For start requests.</summary>
+    public ResiliencePipeline Start { get; }
+
+    /// <summary>For polls and other idempotent reads.</summary>
+    public ResiliencePipeline Poll { get; }
+
+    /// <summary>For endpoints that block until the person answers.</summary>
+    public ResiliencePipeline Blocking { get; }
+
+    /// <summary>Runs <paramref name="call"/> through <paramref name="pipeline"/>, turning what remains of a failure into an
+    /// <see cref="EidProviderException"/> with a clear reason.</summary>
+    public static async Task<T> ExecuteAsync<T>(
+        ResiliencePipeline pipeline,
+        Func<CancellationToken, ValueTask<T>> call,
+        TimeSpan? pollInterval,
+        CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(pipeline);
+        var context = ResilienceContextPool.Shared.Get(cancellationToken);
+        if (pollInterval is { } interval)
+        {
+            context.Properties.Set(s_interval, interval);
+        }
+
+        try
+        {
+            return await pipeline.ExecuteAsync(static (ctx, state) => state(ctx.CancellationToken), context, call);
+        }
+        catch (BrokenCircuitException ex)
+        {
+            throw new EidProviderException(EidFailureReason.Unavailable, "The upstream's circuit breaker is open: it failed too often lately.", ex);
+        }
+        catch (TimeoutRejectedException ex)
+        {
+            throw new EidProviderException(EidFailureReason.Unavailable, "The upstream did not answer in time.", ex);
+        }
+        catch (HttpRequestException ex)
+        {
+            throw new EidProviderException(EidFailureReason.Unavailable, "The upstream could not be reached: " + ex.HttpRequestError + ".", ex);
+        }
+        catch (IOException ex)
+        {
+            throw new EidProviderException(EidFailureReason.Unavailable, "The connection to the upstream broke.", ex);
+        }
+        finally
+        {
+            ResilienceContextPool.Shared.Return(context);
+        }
+    }
+
+    /// <summary>Sends a request and reads the body; 5xx and 429 become <see cref="UpstreamTransientException"/>.</summary>
+    public static async ValueTask<(HttpStatusCode Status, string Body)> SendAsync(
+        HttpClient http, Func<HttpRequestMessage> createRequest, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(http);
+        ArgumentNullException.ThrowIfNull(createRequest);
+        using var request = createRequest();
+        using var response = await http.SendAsync(request, HttpCompletionOption.ResponseContentRead, cancellationToken);
+        var body = await response.Content.ReadAsStringAsync(cancellationToken);
+        var status = response.StatusCode;
+        if ((int)status >= 500 || status == HttpStatusCode.TooManyRequests || status == HttpStatusCode.RequestTimeout)
+        {
+            var retryAfter = response.Headers.RetryAfter is { } ra
+                ? ra.Delta ?? (ra.Date is { } date ? date - DateTimeOffset.UtcNow : null)
+                : null;
+            throw new UpstreamTransientException(status, retryAfter);
+        }
+
+        return (status, body);
+    }
+
+    private static bool IsTransient(Exception exception) => exception is HttpRequestException
+        or TimeoutRejectedException
+        or UpstreamTransientException
+        or UpstreamFormatException
+        or IOException;
+
+    private static bool NeverReachedUpstream(HttpRequestException exception)
+        => exception.HttpRequestError is HttpRequestError.ConnectionError or HttpRequestError.NameResolutionError
+            && exception.InnerException is System.Net.Sockets.SocketException;
+
+    private static TimeSpan Max(TimeSpan a, TimeSpan b) => a > b ? a : b;
+}
