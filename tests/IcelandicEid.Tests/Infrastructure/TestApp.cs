@@ -18,16 +18,19 @@ namespace IcelandicEid.Tests.Infrastructure;
 /// </summary>
 public sealed class TestApp : IAsyncDisposable
 {
-    private TestApp(WebApplication app, FakeTimeProvider time, LogSink logs)
+    private readonly TimeProvider _time;
+
+    private TestApp(WebApplication app, TimeProvider time, LogSink logs)
     {
         App = app;
-        Time = time;
+        _time = time;
         Logs = logs;
     }
 
     public WebApplication App { get; }
 
-    public FakeTimeProvider Time { get; }
+    /// <summary>The fake clock (for apps started without a real one).</summary>
+    public FakeTimeProvider Time => _time as FakeTimeProvider ?? throw new InvalidOperationException("This app runs on the real clock.");
 
     public LogSink Logs { get; }
 
@@ -37,7 +40,7 @@ public sealed class TestApp : IAsyncDisposable
         Action<IcelandicEidOptions>? configure = null,
         Action<IServiceCollection>? services = null,
         Action<WebApplication>? endpoints = null,
-        FakeTimeProvider? time = null)
+        TimeProvider? time = null)
     {
         time ??= new FakeTimeProvider();
         var logs = new LogSink();
