@@ -1,0 +1,225 @@
+using System.Net;
+using System.Security.Claims;
+using IcelandicEid.AspNetCore;
+using IcelandicEid.Emulator;
+using IcelandicEid.Taktikal;
+using IcelandicEid.Tests.Infrastructure;
+using IcelandicEid.Tests.Integration;
+using IcelandicEid.Vettvangur;
+using Xunit.Abstractions;
+
+namespace IcelandicEid.Tests.Providers;
+
+/// <summary>Whole logins through the handler against the emulator over real HTTP, on the real clock.</summary>
+public sealed class HandlerWithUpstreamTests : IAsyncLifetime
+{
+    private readonly ITestOutputHelper _output;
+    private UpstreamEmulator _emulator = default!;
+
+    public HandlerWithUpstreamTests(ITestOutputHelper output) => _output = output;
+
+    public async Task InitializeAsync()
+        => _emulator = await UpstreamEmulator.StartAsync(new EmulatorSettings { DefaultApproveAfter = TimeSpan.FromSeconds(1.5) });
+
+    public async Task DisposeAsync() => await _emulator.DisposeAsync();
+
+    private Task<TestApp> StartTaktikalAsync(TaktikalLookupType lookup = TaktikalLookupType.NameAddress, Action<IcelandicEidOptions>? more = null)
+        => TestApp.StartAsync(o =>
+        {
+            o.Provider = "Taktikal";
+            o.Taktikal.BaseUrl = _emulator.TaktikalBaseUrl;
+            o.Taktikal.FlowKey = "emulator-flow";
+            o.Taktikal.LookupType = lookup;
+            more?.Invoke(o);
+        }, time: TimeProvider.System);
+
+    private Task<TestApp> StartVettvangurAsync(bool emoji, Action<IcelandicEidOptions>? more = null)
+        => TestApp.StartAsync(o =>
+        {
+            o.Provider = "Vettvangur";
+            o.Vettvangur.BaseUrl = _emulator.VettvangurBaseUrl;
+            o.Vettvangur.ApiKey = "emulator-key";
+            o.Vettvangur.RequestingApplication = "tests";
+            o.Vettvangur.UseEmojiChallenge = emoji;
+            o.Vettvangur.PollInterval = TimeSpan.FromSeconds(1);
+            more?.Invoke(o);
+        }, time: TimeProvider.System);
+
+    /// <summary>Starts a login and asks for the status every 250 ms, as the page's script does, until it ends.</summary>
+    internal static async Task<(HttpResponseMessage Finish, string Code)> LoginAsync(TestBrowser browser, string method, string identifier)
+    {
+        var form = await browser.OpenLoginAsync();
+        var started = await browser.SubmitAsync(form, method, identifier);
+        Assert.Equal(HttpStatusCode.SeeOther, started.StatusCode);
+        var code = string.Empty;
+        for (var i = 0; i < 120; i++)
+        {
+            var (_, json) = await browser.StatusAsync();
+            code = json.TryGetProperty("verificationCode", out var c) ? c.GetString() ?? code : code;
+            if (json.GetProperty("status").GetString() != "pending")
+            {
+                break;
+            }
+
+            await Task.Delay(250);
+        }
+
+        return (await browser.FinishAsync(), code);
+    }
+
+    [Theory]
+    [InlineData("sim", "888 1234", TaktikalLookupType.Name)]
+    [InlineData("sim", "+354 777 4321", TaktikalLookupType.NameAddress)]
+    [InlineData("app", "120389-4569", TaktikalLookupType.NameAddressFamily)]
+    [InlineData("app", "0101302049", TaktikalLookupType.NameAddress)]
+    public async Task Taktikal_logins_end_on_the_profile_with_the_lookup_types_claims(string method, string identifier, TaktikalLookupType lookup)
+    {
+        await using var app = await StartTaktikalAsync(lookup);
+        using var browser = app.NewBrowser();
+        var (finish, code) = await LoginAsync(browser, method, identifier);
+        Assert.Equal("/profile", finish.Headers.Location!.OriginalString);
+        Assert.Matches("^[0-9]{4}$", code);
+
+        var claims = await LoginFlowTests.ProfileAsync(browser);
+        string? Claim(string type) => claims.SingleOrDefault(c => c.Type == type)?.Value;
+        Assert.Equal("Guðrún Emúladóttir", Claim(ClaimTypes.Name));
+        Assert.Equal("Taktikal", Claim(IcelandicEidClaimTypes.Provider));
+        Assert.Equal(method, Claim(ClaimTypes.AuthenticationMethod));
+        Assert.Equal(lookup == TaktikalLookupType.Name ? null : "Hafnarstræti 9", Claim(ClaimTypes.StreetAddress));
+        Assert.Equal(lookup == TaktikalLookupType.Name ? null : "Akureyri", Claim(ClaimTypes.Locality));
+        Assert.Equal(lookup == TaktikalLookupType.NameAddressFamily ? "0101302049" : null, Claim(IcelandicEidClaimTypes.PartnerKennitala));
+        if (method == "app")
+        {
+            Assert.Equal(identifier.Replace("-", string.Empty, StringComparison.Ordinal), Claim(IcelandicEidClaimTypes.Kennitala));
+        }
+        else
+        {
+            Assert.Equal(IcelandicMobileNumber.Parse(identifier).E164, Claim(ClaimTypes.MobilePhone));
+        }
+
+        Assert.Equal(0, _emulator.State.TooEarlyPolls);
+        Assert.Equal(0, _emulator.State.DuplicateStarts);
+    }
+
+    [Theory]
+    [InlineData("sim", "8881234", true)]
+    [InlineData("app", "1203894569", false)]
+    [InlineData("app", "120389-4569", true)]
+    public async Task Vettvangur_logins_end_on_the_profile_with_digit_or_emoji_codes(string method, string identifier, bool emoji)
+    {
+        await using var app = await StartVettvangurAsync(emoji);
+        using var browser = app.NewBrowser();
+        var (finish, code) = await LoginAsync(browser, method, identifier);
+        Assert.Equal("/profile", finish.Headers.Location!.OriginalString);
+        Assert.Equal(!emoji, System.Text.RegularExpressions.Regex.IsMatch(code, "^[0-9]{4}$"));
+        var claims = await LoginFlowTests.ProfileAsync(browser);
+        Assert.Contains(claims, c => c.Type == ClaimTypes.Name && c.Value == "Guðrún Emúladóttir");
+        Assert.Contains(claims, c => c.Type == IcelandicEidClaimTypes.Provider && c.Value == "Vettvangur");
+        Assert.DoesNotContain(claims, c => c.Type == ClaimTypes.StreetAddress); // Vettvangur gives name and kennitala only
+        Assert.Equal(0, _emulator.State.TooEarlyPolls);
+    }
+
+    [Theory]
+    [InlineData("Taktikal", "7500001", ScriptedOutcome.Cancel, "Hætt var við innskráninguna.")]
+    [InlineData("Vettvangur", "7500002", ScriptedOutcome.Blocked, "Ekki tókst að ljúka innskráningunni.")]
+    [InlineData("Taktikal", "7500003", ScriptedOutcome.TimeOut, "Innskráningin var ekki staðfest í tæka tíð.")]
+    public async Task Upstream_failures_show_their_message(string provider, string phone, ScriptedOutcome outcome, string message)
+    {
+        _emulator.State.Script(phone, outcome, TimeSpan.FromMilliseconds(500));
+        await using var app = provider == "Taktikal" ? await StartTaktikalAsync() : await StartVettvangurAsync(true);
+        using var browser = app.NewBrowser();
+        var (finish, _) = await LoginAsync(browser, "sim", phone);
+        Assert.Equal(HttpStatusCode.OK, finish.StatusCode);
+        Assert.Contains(message, await finish.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_dead_upstream_shows_service_unavailable_and_the_start_is_not_repeated()
+    {
+        _emulator.State.AddFault(new Fault(FaultKind.ServerError, "start", Count: 1));
+        await using var app = await StartTaktikalAsync();
+        using var browser = app.NewBrowser();
+        var form = await browser.OpenLoginAsync();
+        var response = await browser.SubmitAsync(form, "sim", "7600001");
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
+        Assert.Contains("ekki tiltæk", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Single(_emulator.State.Calls, c => c.Endpoint == "start" && c.Identifier == "7600001");
+    }
+
+    [Fact]
+    public async Task An_open_circuit_gives_a_clear_try_again_page()
+    {
+        await using var app = await TestApp.StartAsync(o =>
+        {
+            o.Provider = "Taktikal";
+            o.Taktikal.BaseUrl = new Uri("http://127.0.0.1:9/api/"); // discard port: nothing answers
+            o.Taktikal.FlowKey = "f";
+            o.Taktikal.Resilience.BreakerMinimumThroughput = 2;
+        }, time: TimeProvider.System);
+        using var browser = app.NewBrowser();
+        for (var i = 0; i < 4; i++)
+        {
+            var form = await browser.OpenLoginAsync();
+            var response = await browser.SubmitAsync(form, "sim", "8881234");
+            Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
+            Assert.Contains("Reyndu aftur", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        }
+
+        Assert.Contains(app.Logs.Entries, e => e.Message.Contains("circuit breaker", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Options_for_a_real_provider_are_validated_at_startup()
+    {
+        var ex = await Assert.ThrowsAnyAsync<Exception>(() => TestApp.StartAsync(o => o.Provider = "Taktikal"));
+        Assert.Contains("Taktikal:FlowKey", ex.Message, StringComparison.Ordinal);
+        ex = await Assert.ThrowsAnyAsync<Exception>(() => TestApp.StartAsync(o =>
+        {
+            o.Provider = "Vettvangur";
+            o.Vettvangur.ApiKey = "k";
+        }));
+        Assert.Contains("Vettvangur:RequestingApplication", ex.Message, StringComparison.Ordinal);
+    }
+
+    /// <summary>
+    /// Many logins at once while a share of the upstream's answers to polls are faults (5xx, 429, resets, malformed
+    /// JSON, empty bodies, slow answers): every login must finish, no start may be sent twice, and no poll may come
+    /// sooner than the polling interval.
+    /// </summary>
+    [Theory]
+    [InlineData("Taktikal")]
+    [InlineData("Vettvangur")]
+    public async Task Fault_injection_run_loses_no_login(string provider)
+    {
+        const int logins = 24;
+        const double share = 0.2;
+        foreach (var kind in new[] { FaultKind.ServerError, FaultKind.Unavailable, FaultKind.TooManyRequests, FaultKind.Reset, FaultKind.MalformedJson, FaultKind.EmptyBody, FaultKind.Slow })
+        {
+            // Spread the share over the kinds: each is tried in turn, so the total is about `share`.
+            _emulator.State.AddFault(new Fault(kind, "poll", share / 7 / (1 - (share / 7 * Array.IndexOf(Enum.GetValues<FaultKind>(), kind))), Delay: TimeSpan.FromMilliseconds(400)));
+        }
+
+        await using var app = provider == "Taktikal" ? await StartTaktikalAsync() : await StartVettvangurAsync(true);
+        var results = await Task.WhenAll(Enumerable.Range(0, logins).Select(async i =>
+        {
+            using var browser = app.NewBrowser();
+            var method = i % 2 == 0 ? "sim" : "app";
+            var identifier = method == "sim" ? (8_000_000 + i).ToString(System.Globalization.CultureInfo.InvariantCulture) : $"1203{89 - (i % 50):D2}45{i % 10}9";
+            var (finish, _) = await LoginAsync(browser, method, identifier);
+            return finish.Headers.Location?.OriginalString == "/profile"
+                && (await browser.GetAsync("/profile")).StatusCode == HttpStatusCode.OK;
+        }));
+
+        var calls = _emulator.State.Calls;
+        var polls = calls.Count(c => c.Endpoint == "poll");
+        var faults = calls.Count(c => c.Fault is not null);
+        _output.WriteLine($"{provider}: {results.Count(r => r)}/{logins} logins completed; {calls.Count(c => c.Endpoint == "start")} starts, "
+            + $"{_emulator.State.DuplicateStarts} duplicate starts; {polls} polls, {faults} injected faults ({100.0 * faults / Math.Max(1, polls):F0}%), "
+            + $"{_emulator.State.TooEarlyPolls} polls sooner than the interval.");
+
+        Assert.All(results, Assert.True);
+        Assert.Equal(0, _emulator.State.DuplicateStarts);
+        Assert.Equal(0, _emulator.State.TooEarlyPolls);
+        Assert.True(faults > 0, "no fault was injected");
+    }
+}
