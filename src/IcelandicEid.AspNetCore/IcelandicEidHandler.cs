@@ -234,7 +234,7 @@ public class IcelandicEidHandler : RemoteAuthenticationHandler<IcelandicEidOptio
         if (!result.Succeeded)
         {
             var failure = result.Failure ?? new EidFailure(EidFailureReason.UpstreamError, "no reference");
-            Log.StartRefused(Logger, Provider.Name, method, masked, failure.Reason, failure.Detail);
+            Log.StartRefused(Logger, Provider.Name, method, masked, failure.Reason, PersonalData.Redact(failure.Detail));
             return await HandleFailureAsync(null, failure.Reason, properties, stateField);
         }
 
@@ -686,7 +686,7 @@ public class IcelandicEidHandler : RemoteAuthenticationHandler<IcelandicEidOptio
                 }
                 else if (updated.Status == EidLoginStatus.Failed)
                 {
-                    Log.LoginFailed(Logger, LogId(login.Id), login.Provider, updated.FailureReason!.Value, result.Failure?.Detail ?? "no person");
+                    Log.LoginFailed(Logger, LogId(login.Id), login.Provider, updated.FailureReason!.Value, PersonalData.Redact(result.Failure?.Detail) ?? "no person");
                 }
             }
             catch (Exception ex)

@@ -74,3 +74,13 @@ public class KennitalaTests
         Assert.Contains("ten digits", ex.Message, StringComparison.Ordinal);
     }
 }
+
+public class PersonalDataTests
+{
+    [Theory]
+    [InlineData("mssp_105 User 2410803079 not found", "mssp_105 User ********79 not found")]
+    [InlineData("phone 888-1234 unreachable", "phone ******34 unreachable")]
+    [InlineData("403: mssp_401", "403: mssp_401")]
+    [InlineData(null, null)]
+    public void Redacts_identifiers_in_free_text(string? input, string? expected) => Assert.Equal(expected, PersonalData.Redact(input));
+}
