@@ -65,6 +65,7 @@ public static class IcelandicEidExtensions
         builder.Services.AddAntiforgery();
         builder.Services.TryAddSingleton(TimeProvider.System);
         builder.Services.TryAddSingleton<IEidLoginStore, InMemoryEidLoginStore>();
+        builder.Services.TryAddSingleton<IEidAbuseLimiter, InMemoryEidAbuseLimiter>();
         builder.Services.TryAddSingleton<IIcelandicEidPageRenderer, DefaultIcelandicEidPageRenderer>();
         builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IPostConfigureOptions<IcelandicEidOptions>, IcelandicEidPostConfigureOptions>());
         return builder.AddRemoteScheme<IcelandicEidOptions, IcelandicEidHandler>(authenticationScheme, displayName, configureOptions);

@@ -29,6 +29,7 @@ public class IcelandicEidHandler : RemoteAuthenticationHandler<IcelandicEidOptio
     private readonly IEidLoginStore _store;
     private readonly IIcelandicEidPageRenderer _renderer;
     private readonly IAntiforgery _antiforgery;
+    private readonly IEidAbuseLimiter _limiter;
 
     /// <summary>Creates the handler.</summary>
     public IcelandicEidHandler(
@@ -37,12 +38,14 @@ public class IcelandicEidHandler : RemoteAuthenticationHandler<IcelandicEidOptio
         UrlEncoder encoder,
         IEidLoginStore store,
         IIcelandicEidPageRenderer renderer,
-        IAntiforgery antiforgery)
+        IAntiforgery antiforgery,
+        IEidAbuseLimiter limiter)
         : base(options, logger, encoder)
     {
         _store = store;
         _renderer = renderer;
         _antiforgery = antiforgery;
+        _limiter = limiter;
     }
 
     /// <summary>The events.</summary>
@@ -215,6 +218,37 @@ public class IcelandicEidHandler : RemoteAuthenticationHandler<IcelandicEidOptio
             return true;
         }
 
+        var loginId = Base64UrlEncode(RandomNumberGenerator.GetBytes(32));
+        string? lockKey;
+        try
+        {
+            var (verdict, retryAfter, key) = await CheckLimitsAsync(identifier, loginId);
+            lockKey = key;
+            switch (verdict)
+            {
+                case LimitVerdict.AlreadyPendingHere:
+                    Response.StatusCode = StatusCodes.Status303SeeOther;
+                    Response.Headers.Location = HandlerUrl(IcelandicEidDefaults.VerifySubPath);
+                    return true;
+                case LimitVerdict.AlreadyPending:
+                case LimitVerdict.TooMany:
+                    Log.StartLimited(Logger, verdict.ToString(), method, masked);
+                    Response.Headers.RetryAfter = ((int)Math.Ceiling(retryAfter.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
+                    SetPageHeaders();
+                    await _renderer.RenderAsync(Context, Scheme, FailurePage(
+                        StatusCodes.Status429TooManyRequests,
+                        verdict == LimitVerdict.AlreadyPending ? Texts.FailureLoginPending : Texts.FailureTooManyRequests,
+                        null,
+                        stateField));
+                    return true;
+            }
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            Log.StoreError(Logger, ex);
+            return await RenderStatusPageAsync(StatusCodes.Status503ServiceUnavailable, Texts.FailureUnavailable, EidFailureReason.Unavailable);
+        }
+
         EidStartResult result;
         try
         {
@@ -228,6 +262,7 @@ public class IcelandicEidHandler : RemoteAuthenticationHandler<IcelandicEidOptio
         {
             var reason = ex is EidProviderException pe ? pe.Reason : EidFailureReason.Unavailable;
             Log.StartError(Logger, Provider.Name, reason, ex);
+            await ReleaseLockAsync(lockKey, loginId);
             return await HandleFailureAsync(null, reason, properties, stateField);
         }
 
@@ -235,6 +270,7 @@ public class IcelandicEidHandler : RemoteAuthenticationHandler<IcelandicEidOptio
         {
             var failure = result.Failure ?? new EidFailure(EidFailureReason.UpstreamError, "no reference");
             Log.StartRefused(Logger, Provider.Name, method, masked, failure.Reason, PersonalData.Redact(failure.Detail));
+            await ReleaseLockAsync(lockKey, loginId);
             return await HandleFailureAsync(null, failure.Reason, properties, stateField);
         }
 
@@ -247,7 +283,7 @@ public class IcelandicEidHandler : RemoteAuthenticationHandler<IcelandicEidOptio
 
         var login = new EidLoginState
         {
-            Id = Base64UrlEncode(RandomNumberGenerator.GetBytes(32)),
+            Id = loginId,
             Provider = Provider.Name,
             Method = method,
             Identifier = identifier,
@@ -267,6 +303,7 @@ public class IcelandicEidHandler : RemoteAuthenticationHandler<IcelandicEidOptio
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
             Log.StoreError(Logger, ex);
+            await ReleaseLockAsync(lockKey, loginId);
             return await HandleFailureAsync(null, EidFailureReason.Unavailable, properties, stateField);
         }
 
@@ -404,6 +441,7 @@ public class IcelandicEidHandler : RemoteAuthenticationHandler<IcelandicEidOptio
                 Log.StoreError(Logger, ex);
             }
 
+            await ReleaseLockAsync(await PendingLockKeyAsync(login.Identifier), login.Id);
             Log.LoginCancelled(Logger, LogId(login.Id));
             var properties = ReadProperties(login);
             state = Options.StateDataFormat.Protect(properties);
@@ -701,6 +739,12 @@ public class IcelandicEidHandler : RemoteAuthenticationHandler<IcelandicEidOptio
 
         // The next poll may come one interval after this one ended (its last attempt, if it retried).
         updated = updated with { NextPollAt = TimeProvider.GetUtcNow() + login.PollInterval };
+        if (updated.IsCompleted)
+        {
+            // No longer pending upstream: the identifier may start a new login.
+            await ReleaseLockAsync(await PendingLockKeyAsync(login.Identifier), login.Id);
+        }
+
         try
         {
             await _store.UpdateAsync(updated, CancellationToken.None);
@@ -722,12 +766,111 @@ public class IcelandicEidHandler : RemoteAuthenticationHandler<IcelandicEidOptio
         StoreFailed,
     }
 
-    private async Task<(EidLoginState? Login, LoadProblem Problem)> LoadAsync()
+    private enum LimitVerdict
+    {
+        Allowed,
+        AlreadyPendingHere,
+        AlreadyPending,
+        TooMany,
+    }
+
+    private async Task<(LimitVerdict Verdict, TimeSpan RetryAfter, string? LockKey)> CheckLimitsAsync(string identifier, string loginId)
+    {
+        var limits = Options.Limits;
+        var ct = CancellationToken.None;
+        if (limits.StartsPerClientAddress > 0 && Context.Connection.RemoteIpAddress is { } address)
+        {
+            var (count, resetsIn) = await _limiter.HitAsync("ip:" + address, limits.Window, ct);
+            if (count > limits.StartsPerClientAddress)
+            {
+                return (LimitVerdict.TooMany, resetsIn, null);
+            }
+        }
+
+        var hash = await IdentifierHashAsync(identifier);
+        if (limits.StartsPerIdentifier > 0)
+        {
+            var (count, resetsIn) = await _limiter.HitAsync("starts:" + hash, limits.Window, ct);
+            if (count > limits.StartsPerIdentifier)
+            {
+                return (LimitVerdict.TooMany, resetsIn, null);
+            }
+        }
+
+        if (!limits.OnePendingLoginPerIdentifier)
+        {
+            return (LimitVerdict.Allowed, TimeSpan.Zero, null);
+        }
+
+        var lockKey = "pending:" + hash;
+        var holder = await _limiter.TryLockAsync(lockKey, loginId, Options.LoginTimeout, ct);
+        if (holder is null)
+        {
+            return (LimitVerdict.Allowed, TimeSpan.Zero, lockKey);
+        }
+
+        // The same browser asking again (a reload, a second tab) goes back to its own pending login.
+        var (mine, _) = await LoadAsync(quiet: true);
+        if (mine is { IsCompleted: false } && mine.Id == holder)
+        {
+            return (LimitVerdict.AlreadyPendingHere, TimeSpan.Zero, null);
+        }
+
+        return (LimitVerdict.AlreadyPending, mine?.PollInterval ?? Options.DefaultPollInterval, null);
+    }
+
+    private async Task<string?> PendingLockKeyAsync(string identifier)
+    {
+        if (!Options.Limits.OnePendingLoginPerIdentifier)
+        {
+            return null;
+        }
+
+        try
+        {
+            return "pending:" + await IdentifierHashAsync(identifier);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            Log.StoreError(Logger, ex);
+            return null;
+        }
+    }
+
+    private async Task<string> IdentifierHashAsync(string identifier)
+    {
+        var key = await _limiter.GetHashKeyAsync(CancellationToken.None);
+        return Convert.ToHexStringLower(HMACSHA256.HashData(key, Encoding.UTF8.GetBytes(identifier)), 0, 16);
+    }
+
+    private async Task ReleaseLockAsync(string? lockKey, string owner)
+    {
+        if (lockKey is null)
+        {
+            return;
+        }
+
+        try
+        {
+            await _limiter.ReleaseAsync(lockKey, owner, CancellationToken.None);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            // The lock expires with the login anyway.
+            Log.StoreError(Logger, ex);
+        }
+    }
+
+    private async Task<(EidLoginState? Login, LoadProblem Problem)> LoadAsync(bool quiet = false)
     {
         var cookie = Request.Cookies[Options.LoginCookie.Name!];
         if (string.IsNullOrEmpty(cookie))
         {
-            Log.BadReference(Logger, "missing");
+            if (!quiet)
+            {
+                Log.BadReference(Logger, "missing");
+            }
+
             return (null, LoadProblem.Missing);
         }
 

@@ -44,6 +44,9 @@ public class IcelandicEidOptions : RemoteAuthenticationOptions
     /// <summary>Settings of Vettvangur's Audkenni API, used when <see cref="Provider"/> is <c>Vettvangur</c>.</summary>
     public VettvangurOptions Vettvangur { get; set; } = new();
 
+    /// <summary>Limits on starting logins, against push bombing.</summary>
+    public IcelandicEidLimitOptions Limits { get; set; } = new();
+
     /// <summary>Where the handler serves its pages and endpoints: <c>{BasePath}/login</c>, <c>/start</c>,
     /// <c>/verify</c>, <c>/status</c>, <c>/cancel</c>, <c>/assets/*</c>. Default <c>/icelandic-eid</c>.</summary>
     public PathString BasePath { get; set; } = IcelandicEidDefaults.BasePath;
@@ -169,6 +172,11 @@ public class IcelandicEidOptions : RemoteAuthenticationOptions
         if (StylesheetPath is not null && !ReturnUrls.IsLocal(StylesheetPath))
         {
             throw new ArgumentException("The option 'StylesheetPath' must be a local path such as /css/login.css.", nameof(StylesheetPath));
+        }
+
+        if (Limits.StartsPerIdentifier < 0 || Limits.StartsPerClientAddress < 0 || Limits.Window <= TimeSpan.Zero)
+        {
+            throw new ArgumentOutOfRangeException(nameof(Limits), "The options 'Limits:StartsPerIdentifier' and 'Limits:StartsPerClientAddress' must be 0 (no limit) or more, and 'Limits:Window' more than zero.");
         }
 
         if (string.IsNullOrEmpty(LoginCookie.Name))

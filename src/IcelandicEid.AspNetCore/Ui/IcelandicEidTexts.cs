@@ -123,6 +123,9 @@ public sealed record IcelandicEidTexts
     /// <summary>Too many attempts.</summary>
     public required string FailureTooManyRequests { get; init; }
 
+    /// <summary>A login for the identifier is already waiting.</summary>
+    public required string FailureLoginPending { get; init; }
+
     /// <summary>Link to start again.</summary>
     public required string TryAgain { get; init; }
 
@@ -167,6 +170,7 @@ public sealed record IcelandicEidTexts
         FailureUnavailable = "Þjónusta rafrænna skilríkja er ekki tiltæk í augnablikinu. Reyndu aftur eftir smástund.",
         FailureExpired = "Þessi innskráning er útrunnin eða hefur þegar verið notuð. Byrjaðu aftur.",
         FailureTooManyRequests = "Of margar tilraunir. Bíddu smástund og reyndu svo aftur.",
+        FailureLoginPending = "Innskráning fyrir þetta númer bíður þegar staðfestingar. Ljúktu henni í símanum eða reyndu aftur eftir smástund.",
         TryAgain = "Reyna aftur",
     };
 
@@ -211,6 +215,7 @@ public sealed record IcelandicEidTexts
         FailureUnavailable = "The electronic ID service is unavailable right now. Please try again in a moment.",
         FailureExpired = "This login has expired or has already been used. Please start again.",
         FailureTooManyRequests = "Too many attempts. Please wait a moment and try again.",
+        FailureLoginPending = "A login for this number is already waiting for confirmation. Finish it on your phone or try again in a moment.",
         TryAgain = "Try again",
     };
 

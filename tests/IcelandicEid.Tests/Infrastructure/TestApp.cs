@@ -40,7 +40,8 @@ public sealed class TestApp : IAsyncDisposable
         Action<IcelandicEidOptions>? configure = null,
         Action<IServiceCollection>? services = null,
         Action<WebApplication>? endpoints = null,
-        TimeProvider? time = null)
+        TimeProvider? time = null,
+        System.Net.IPAddress? clientAddress = null)
     {
         time ??= new FakeTimeProvider();
         var logs = new LogSink();
@@ -68,6 +69,15 @@ public sealed class TestApp : IAsyncDisposable
         services?.Invoke(builder.Services);
 
         var app = builder.Build();
+        if (clientAddress is not null)
+        {
+            app.Use((context, next) =>
+            {
+                context.Connection.RemoteIpAddress = clientAddress;
+                return next(context);
+            });
+        }
+
         string[] cultures = ["is", "en"];
         app.UseRequestLocalization(o => o.SetDefaultCulture("is").AddSupportedCultures(cultures).AddSupportedUICultures(cultures));
         app.UseAuthentication();
