@@ -70,4 +70,16 @@ public static class IcelandicEidExtensions
         builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IPostConfigureOptions<IcelandicEidOptions>, IcelandicEidPostConfigureOptions>());
         return builder.AddRemoteScheme<IcelandicEidOptions, IcelandicEidHandler>(authenticationScheme, displayName, configureOptions);
     }
+
+    /// <summary>
+    /// Keeps pending logins in the app's registered <c>IDistributedCache</c> instead of memory. See
+    /// <see cref="DistributedCacheEidLoginStore"/> for its weaker guarantees; the Redis store is preferred.
+    /// Abuse limits stay per instance.
+    /// </summary>
+    public static AuthenticationBuilder AddIcelandicEidDistributedCache(this AuthenticationBuilder builder)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        builder.Services.Replace(ServiceDescriptor.Singleton<IEidLoginStore, DistributedCacheEidLoginStore>());
+        return builder;
+    }
 }

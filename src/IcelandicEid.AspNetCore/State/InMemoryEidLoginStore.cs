@@ -7,7 +7,7 @@ namespace IcelandicEid.AspNetCore.State;
 /// when several instances serve one site.
 /// </summary>
 /// <remarks>Expired entries are invisible at once and are swept out on later writes; no timer runs per login.</remarks>
-public sealed class InMemoryEidLoginStore : IEidLoginStore
+public sealed class InMemoryEidLoginStore : IEidLoginStore, IEidPendingLoginCounter
 {
     private static readonly TimeSpan s_sweepInterval = TimeSpan.FromSeconds(30);
 
@@ -93,6 +93,13 @@ public sealed class InMemoryEidLoginStore : IEidLoginStore
     {
         _entries.TryRemove(id, out _);
         return Task.CompletedTask;
+    }
+
+    /// <inheritdoc />
+    public Task<long> CountPendingAsync(CancellationToken cancellationToken)
+    {
+        var now = _timeProvider.GetUtcNow();
+        return Task.FromResult((long)_entries.Values.Count(s => s.Status == EidLoginStatus.Pending && s.ExpiresAt > now));
     }
 
     private EidLoginState? Live(string id)

@@ -1,0 +1,59 @@
+using IcelandicEid.AspNetCore.State;
+using IcelandicEid.Redis;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.DataProtection;
+using Microsoft.AspNetCore.DataProtection.KeyManagement;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using StackExchange.Redis;
+
+namespace Microsoft.Extensions.DependencyInjection;
+
+/// <summary>Puts the Icelandic eID handler's shared state in Redis, for apps on several instances.</summary>
+public static class IcelandicEidRedisExtensions
+{
+    /// <summary>
+    /// Pending logins, abuse limits and (by default) the data-protection key ring in Redis, connecting with a
+    /// StackExchange.Redis configuration string such as <c>localhost:6379</c>. The app starts even when Redis is down;
+    /// logins then get a clear "try again" page until it is back.
+    /// </summary>
+    public static AuthenticationBuilder AddIcelandicEidRedis(this AuthenticationBuilder builder, string configuration, Action<IcelandicEidRedisOptions>? configure = null)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        ArgumentException.ThrowIfNullOrEmpty(configuration);
+        var options = ConfigurationOptions.Parse(configuration);
+        options.AbortOnConnectFail = false;
+        builder.Services.TryAddSingleton<IConnectionMultiplexer>(_ => ConnectionMultiplexer.Connect(options));
+        return builder.AddIcelandicEidRedisCore(configure);
+    }
+
+    /// <summary>The same with a connection the app already has.</summary>
+    public static AuthenticationBuilder AddIcelandicEidRedis(this AuthenticationBuilder builder, IConnectionMultiplexer redis, Action<IcelandicEidRedisOptions>? configure = null)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        ArgumentNullException.ThrowIfNull(redis);
+        builder.Services.Replace(ServiceDescriptor.Singleton(redis));
+        return builder.AddIcelandicEidRedisCore(configure);
+    }
+
+    private static AuthenticationBuilder AddIcelandicEidRedisCore(this AuthenticationBuilder builder, Action<IcelandicEidRedisOptions>? configure)
+    {
+        var options = new IcelandicEidRedisOptions();
+        configure?.Invoke(options);
+        var services = builder.Services;
+        services.TryAddSingleton(TimeProvider.System);
+        services.Replace(ServiceDescriptor.Singleton<IEidLoginStore>(sp => new RedisEidLoginStore(
+            sp.GetRequiredService<IConnectionMultiplexer>(),
+            sp.GetRequiredService<IDataProtectionProvider>(),
+            options,
+            sp.GetRequiredService<TimeProvider>())));
+        services.Replace(ServiceDescriptor.Singleton<IEidAbuseLimiter>(sp => new RedisEidAbuseLimiter(sp.GetRequiredService<IConnectionMultiplexer>(), options)));
+        if (options.PersistDataProtectionKeys)
+        {
+            services.AddDataProtection();
+            services.AddOptions<KeyManagementOptions>().Configure<IConnectionMultiplexer>((keys, redis) =>
+                keys.XmlRepository = new RedisXmlRepository(() => redis.GetDatabase(options.Database), options.KeyPrefix + options.DataProtectionKey));
+        }
+
+        return builder;
+    }
+}

@@ -1,0 +1,257 @@
+using IcelandicEid.AspNetCore.State;
+using IcelandicEid.Redis;
+using IcelandicEid.Tests.Infrastructure;
+using Microsoft.AspNetCore.DataProtection;
+using Microsoft.Extensions.Caching.Distributed;
+using Microsoft.Extensions.Caching.Memory;
+using Microsoft.Extensions.Options;
+using StackExchange.Redis;
+
+namespace IcelandicEid.Tests.Stores;
+
+/// <summary>What every <see cref="IEidLoginStore"/> must do; run against each implementation.</summary>
+public abstract class StoreContractTests
+{
+    protected FakeTimeProvider Time { get; } = new();
+
+    protected abstract IEidLoginStore Store { get; }
+
+    /// <summary>Whether concurrent callers are guaranteed one winner (not for IDistributedCache).</summary>
+    protected virtual bool IsAtomic => true;
+
+    /// <summary>Whether creating an existing id throws.</summary>
+    protected virtual bool DetectsDuplicateIds => true;
+
+    protected EidLoginState NewState(string? id = null) => new()
+    {
+        Id = id ?? Guid.NewGuid().ToString("N"),
+        Provider = "Simulator",
+        Method = EidMethod.Sim,
+        Identifier = "8881234",
+        Reference = "ref",
+        PollInterval = TimeSpan.FromSeconds(3),
+        CreatedAt = Time.GetUtcNow(),
+        ExpiresAt = Time.GetUtcNow().AddSeconds(180),
+        NextPollAt = Time.GetUtcNow(),
+        Properties = "AQID",
+    };
+
+    [Fact]
+    public async Task A_created_login_reads_back_whole()
+    {
+        var state = NewState() with
+        {
+            VerificationCode = "🐑🐴🐟🐳",
+            Person = new EidPerson { Name = "Jón", NationalId = "2410803079", Meta = new Dictionary<string, string> { ["FamilyNumber"] = "1" } },
+        };
+        await Store.CreateAsync(state, default);
+        var read = await Store.GetAsync(state.Id, default);
+        Assert.NotNull(read);
+        Assert.Equal(state.VerificationCode, read.VerificationCode);
+        Assert.Equal(state.ExpiresAt, read.ExpiresAt);
+        Assert.Equal(state.PollInterval, read.PollInterval);
+        Assert.Equal("1", read.Person!.Meta["FamilyNumber"]);
+        Assert.Null(await Store.GetAsync("unknown", default));
+    }
+
+    [Fact]
+    public async Task State_is_gone_once_expired()
+    {
+        var state = NewState();
+        await Store.CreateAsync(state, default);
+        Time.Advance(TimeSpan.FromSeconds(179));
+        Assert.NotNull(await Store.GetAsync(state.Id, default));
+        Time.Advance(TimeSpan.FromSeconds(1));
+        Assert.Null(await Store.GetAsync(state.Id, default));
+    }
+
+    [Fact]
+    public async Task Only_one_caller_may_poll_per_interval()
+    {
+        var state = NewState();
+        await Store.CreateAsync(state, default);
+        var now = Time.GetUtcNow();
+        if (IsAtomic)
+        {
+            var wins = await Task.WhenAll(Enumerable.Range(0, 50).Select(_ => Task.Run(() => Store.TryBeginPollAsync(state.Id, now, now.AddSeconds(3), default))));
+            Assert.Equal(1, wins.Count(w => w));
+        }
+        else
+        {
+            Assert.True(await Store.TryBeginPollAsync(state.Id, now, now.AddSeconds(3), default));
+        }
+
+        Assert.False(await Store.TryBeginPollAsync(state.Id, now.AddSeconds(2), now.AddSeconds(5), default));
+        Assert.True(await Store.TryBeginPollAsync(state.Id, now.AddSeconds(3), now.AddSeconds(6), default));
+        Assert.Equal(now.AddSeconds(6), (await Store.GetAsync(state.Id, default))!.NextPollAt);
+    }
+
+    [Fact]
+    public async Task The_poller_sets_the_next_poll_time_when_it_is_done()
+    {
+        var state = NewState();
+        await Store.CreateAsync(state, default);
+        var now = Time.GetUtcNow();
+        Assert.True(await Store.TryBeginPollAsync(state.Id, now, now.AddSeconds(60), default));
+        await Store.UpdateAsync(state with { NextPollAt = now.AddSeconds(4) }, default);
+        Assert.Equal(now.AddSeconds(4), (await Store.GetAsync(state.Id, default))!.NextPollAt);
+    }
+
+    [Fact]
+    public async Task Completion_is_single_use()
+    {
+        var state = NewState();
+        await Store.CreateAsync(state, default);
+        Assert.Null(await Store.TryConsumeAsync(state.Id, default)); // pending: not consumable
+        Assert.NotNull(await Store.GetAsync(state.Id, default));
+
+        await Store.UpdateAsync(state with { Status = EidLoginStatus.Succeeded, Person = new EidPerson { Name = "Jón", NationalId = "2410803079" } }, default);
+        if (IsAtomic)
+        {
+            var results = await Task.WhenAll(Enumerable.Range(0, 20).Select(_ => Task.Run(() => Store.TryConsumeAsync(state.Id, default))));
+            Assert.Equal("Jón", Assert.Single(results, r => r is not null)!.Person!.Name);
+        }
+        else
+        {
+            Assert.NotNull(await Store.TryConsumeAsync(state.Id, default));
+        }
+
+        Assert.Null(await Store.TryConsumeAsync(state.Id, default));
+        Assert.Null(await Store.GetAsync(state.Id, default));
+    }
+
+    [Fact]
+    public async Task A_completed_login_stays_completed_and_a_removed_one_stays_removed()
+    {
+        var state = NewState();
+        await Store.CreateAsync(state, default);
+        await Store.UpdateAsync(state with { Status = EidLoginStatus.Failed, FailureReason = EidFailureReason.Cancelled }, default);
+        await Store.UpdateAsync(state with { Status = EidLoginStatus.Succeeded }, default);
+        Assert.Equal(EidLoginStatus.Failed, (await Store.GetAsync(state.Id, default))!.Status);
+        Assert.False(await Store.TryBeginPollAsync(state.Id, Time.GetUtcNow().AddMinutes(1), Time.GetUtcNow().AddMinutes(2), default));
+
+        await Store.RemoveAsync(state.Id, default);
+        await Store.UpdateAsync(state, default);
+        Assert.Null(await Store.GetAsync(state.Id, default));
+    }
+
+    [Fact]
+    public async Task Creating_the_same_id_twice_is_refused()
+    {
+        var state = NewState();
+        await Store.CreateAsync(state, default);
+        if (DetectsDuplicateIds)
+        {
+            await Assert.ThrowsAsync<InvalidOperationException>(() => Store.CreateAsync(state, default));
+        }
+    }
+}
+
+public sealed class InMemoryStoreContractTests : StoreContractTests
+{
+    private readonly InMemoryEidLoginStore _store;
+
+    public InMemoryStoreContractTests() => _store = new InMemoryEidLoginStore(Time);
+
+    protected override IEidLoginStore Store => _store;
+
+    [Fact]
+    public async Task Expired_entries_are_swept_on_later_writes()
+    {
+        for (var i = 0; i < 100; i++)
+        {
+            await _store.CreateAsync(NewState(), default);
+        }
+
+        Time.Advance(TimeSpan.FromMinutes(5));
+        await _store.CreateAsync(NewState(), default);
+        Assert.Equal(1, _store.Count);
+        Assert.Equal(1, await _store.CountPendingAsync(default));
+    }
+}
+
+public sealed class DistributedCacheStoreContractTests : StoreContractTests
+{
+    private readonly DistributedCacheEidLoginStore _store;
+
+    public DistributedCacheStoreContractTests()
+        => _store = new DistributedCacheEidLoginStore(
+            new MemoryDistributedCache(Options.Create(new MemoryDistributedCacheOptions())),
+            new EphemeralDataProtectionProvider(),
+            Time);
+
+    protected override IEidLoginStore Store => _store;
+
+    protected override bool IsAtomic => false;
+
+    protected override bool DetectsDuplicateIds => false; // IDistributedCache cannot tell
+}
+
+public sealed class RedisStoreContractTests : StoreContractTests, IClassFixture<RedisFixture>, IDisposable
+{
+    private readonly ConnectionMultiplexer _redis;
+    private readonly RedisEidLoginStore _store;
+    private readonly IcelandicEidRedisOptions _options = new() { KeyPrefix = "contract-" + Guid.NewGuid().ToString("N")[..8] + ":" };
+
+    public RedisStoreContractTests(RedisFixture fixture)
+    {
+        _redis = ConnectionMultiplexer.Connect(fixture.Server.Configuration);
+        _store = new RedisEidLoginStore(_redis, new EphemeralDataProtectionProvider(), _options, Time);
+    }
+
+    protected override IEidLoginStore Store => _store;
+
+    public void Dispose() => _redis.Dispose();
+
+    [Fact]
+    public async Task Nothing_personal_is_stored_in_clear_and_every_key_expires()
+    {
+        var state = NewState() with
+        {
+            Identifier = "2410803079",
+            Person = new EidPerson { Name = "Jón Prófari Jónsson", NationalId = "2410803079", PhoneNumber = "8881234", Address = "Laugavegur 1" },
+        };
+        await _store.CreateAsync(state, default);
+        var server = _redis.GetServer(_redis.GetEndPoints()[0]);
+        var keys = server.Keys(pattern: _options.KeyPrefix + "*").ToList();
+        Assert.NotEmpty(keys);
+        var db = _redis.GetDatabase();
+        foreach (var key in keys)
+        {
+            Assert.DoesNotContain(state.Id, (string)key!, StringComparison.Ordinal);
+            Assert.True(await db.KeyTimeToLiveAsync(key) is not null || key.ToString().EndsWith("pending", StringComparison.Ordinal), "key without expiry: " + key.ToString());
+            var type = await db.KeyTypeAsync(key);
+            var dump = type == RedisType.Hash
+                ? string.Join('|', (await db.HashGetAllAsync(key)).Select(e => System.Text.Encoding.UTF8.GetString((byte[])e.Value!)))
+                : string.Join('|', (await db.SortedSetRangeByRankAsync(key)).Select(v => (string)v!));
+            Assert.DoesNotContain("2410803079", dump, StringComparison.Ordinal);
+            Assert.DoesNotContain("8881234", dump, StringComparison.Ordinal);
+            Assert.DoesNotContain("Laugavegur", dump, StringComparison.Ordinal);
+            Assert.DoesNotContain("Prófari", dump, StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
+    public async Task A_completed_login_keeps_its_personal_data_only_briefly()
+    {
+        var state = NewState();
+        await _store.CreateAsync(state, default);
+        await _store.UpdateAsync(state with { Status = EidLoginStatus.Succeeded, Person = new EidPerson { Name = "Jón", NationalId = "2410803079" } }, default);
+        var server = _redis.GetServer(_redis.GetEndPoints()[0]);
+        var key = server.Keys(pattern: _options.KeyPrefix + "login:*").Single();
+        var ttl = await _redis.GetDatabase().KeyTimeToLiveAsync(key);
+        Assert.InRange(ttl!.Value, TimeSpan.FromSeconds(1), _options.CompletedLoginRetention);
+    }
+
+    [Fact]
+    public async Task Pending_logins_are_counted()
+    {
+        var a = NewState();
+        var b = NewState();
+        await _store.CreateAsync(a, default);
+        await _store.CreateAsync(b, default);
+        Assert.Equal(2, await _store.CountPendingAsync(default));
+        await _store.UpdateAsync(a with { Status = EidLoginStatus.Failed }, default);
+        Assert.Equal(1, await _store.CountPendingAsync(default));
+    }
+}
