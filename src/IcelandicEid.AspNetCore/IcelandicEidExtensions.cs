@@ -66,6 +66,8 @@ public static class IcelandicEidExtensions
         builder.Services.TryAddSingleton(TimeProvider.System);
         builder.Services.TryAddSingleton<IEidLoginStore, InMemoryEidLoginStore>();
         builder.Services.TryAddSingleton<IEidAbuseLimiter, InMemoryEidAbuseLimiter>();
+        builder.Services.AddMetrics();
+        builder.Services.TryAddSingleton<IcelandicEidMetrics>();
         builder.Services.TryAddSingleton<IIcelandicEidPageRenderer, DefaultIcelandicEidPageRenderer>();
         builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IPostConfigureOptions<IcelandicEidOptions>, IcelandicEidPostConfigureOptions>());
         return builder.AddRemoteScheme<IcelandicEidOptions, IcelandicEidHandler>(authenticationScheme, displayName, configureOptions);

@@ -30,6 +30,7 @@ public class IcelandicEidHandler : RemoteAuthenticationHandler<IcelandicEidOptio
     private readonly IIcelandicEidPageRenderer _renderer;
     private readonly IAntiforgery _antiforgery;
     private readonly IEidAbuseLimiter _limiter;
+    private readonly IcelandicEidMetrics _metrics;
 
     /// <summary>Creates the handler.</summary>
     public IcelandicEidHandler(
@@ -39,9 +40,11 @@ public class IcelandicEidHandler : RemoteAuthenticationHandler<IcelandicEidOptio
         IEidLoginStore store,
         IIcelandicEidPageRenderer renderer,
         IAntiforgery antiforgery,
-        IEidAbuseLimiter limiter)
+        IEidAbuseLimiter limiter,
+        IcelandicEidMetrics metrics)
         : base(options, logger, encoder)
     {
+        _metrics = metrics;
         _store = store;
         _renderer = renderer;
         _antiforgery = antiforgery;
@@ -233,6 +236,7 @@ public class IcelandicEidHandler : RemoteAuthenticationHandler<IcelandicEidOptio
                 case LimitVerdict.AlreadyPending:
                 case LimitVerdict.TooMany:
                     Log.StartLimited(Logger, verdict.ToString(), method, masked);
+                    _metrics.Limited(verdict.ToString());
                     Response.Headers.RetryAfter = ((int)Math.Ceiling(retryAfter.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
                     SetPageHeaders();
                     await _renderer.RenderAsync(Context, Scheme, FailurePage(
@@ -250,17 +254,26 @@ public class IcelandicEidHandler : RemoteAuthenticationHandler<IcelandicEidOptio
         }
 
         EidStartResult result;
+        using var activity = IcelandicEidMetrics.ActivitySource.StartActivity("IcelandicEid.Start");
+        activity?.SetTag("icelandic_eid.provider", Provider.Name);
+        activity?.SetTag("icelandic_eid.method", method.ToString().ToLowerInvariant());
+        var started = TimeProvider.GetTimestamp();
         try
         {
             result = await Provider.StartAsync(new EidStartRequest(method, identifier) { Language = Texts.Language }, Context.RequestAborted);
+            _metrics.UpstreamCall(Provider.Name, "start", result.Succeeded ? "started" : "refused", TimeProvider.GetElapsedTime(started));
         }
         catch (OperationCanceledException) when (Context.RequestAborted.IsCancellationRequested)
         {
+            await ReleaseLockAsync(lockKey, loginId);
             return true;
         }
         catch (Exception ex)
         {
             var reason = ex is EidProviderException pe ? pe.Reason : EidFailureReason.Unavailable;
+            _metrics.UpstreamCall(Provider.Name, "start", "error", TimeProvider.GetElapsedTime(started));
+            _metrics.Failed(Provider.Name, method, reason);
+            activity?.SetStatus(System.Diagnostics.ActivityStatusCode.Error, reason.ToString());
             Log.StartError(Logger, Provider.Name, reason, ex);
             await ReleaseLockAsync(lockKey, loginId);
             return await HandleFailureAsync(null, reason, properties, stateField);
@@ -270,6 +283,8 @@ public class IcelandicEidHandler : RemoteAuthenticationHandler<IcelandicEidOptio
         {
             var failure = result.Failure ?? new EidFailure(EidFailureReason.UpstreamError, "no reference");
             Log.StartRefused(Logger, Provider.Name, method, masked, failure.Reason, PersonalData.Redact(failure.Detail));
+            _metrics.Failed(Provider.Name, method, failure.Reason);
+            activity?.SetTag("icelandic_eid.outcome", failure.Reason.ToString());
             await ReleaseLockAsync(lockKey, loginId);
             return await HandleFailureAsync(null, failure.Reason, properties, stateField);
         }
@@ -308,6 +323,8 @@ public class IcelandicEidHandler : RemoteAuthenticationHandler<IcelandicEidOptio
         }
 
         Log.LoginStarted(Logger, LogId(login.Id), Provider.Name, method, masked);
+        _metrics.Started(Provider.Name, method);
+        activity?.SetTag("icelandic_eid.outcome", "started");
         AppendLoginCookie(login);
         await Events.LoginStarted(new IcelandicEidLoginStartedContext(Context, Scheme, Options, properties, method, Provider.Name));
         Response.StatusCode = StatusCodes.Status303SeeOther;
@@ -454,6 +471,7 @@ public class IcelandicEidHandler : RemoteAuthenticationHandler<IcelandicEidOptio
 
     private async Task<bool> HandleFinishAsync()
     {
+        using var activity = IcelandicEidMetrics.ActivitySource.StartActivity("IcelandicEid.Finish");
         var (login, problem) = await LoadAsync();
         if (login is null)
         {
@@ -520,6 +538,7 @@ public class IcelandicEidHandler : RemoteAuthenticationHandler<IcelandicEidOptio
         {
             var reason = creating.Result?.Failure;
             Log.TicketRefused(Logger, LogId(consumed.Id), reason);
+            _metrics.Failed(consumed.Provider, consumed.Method, EidFailureReason.Other);
             return await HandleFailureAsync(consumed, EidFailureReason.Other, properties, null, reason);
         }
 
@@ -548,6 +567,8 @@ public class IcelandicEidHandler : RemoteAuthenticationHandler<IcelandicEidOptio
         signInProperties.Items[AuthSchemeKey] = Scheme.Name;
         await Context.SignInAsync(SignInScheme, received.Principal ?? principal, signInProperties);
         Log.LoginSignedIn(Logger, LogId(consumed.Id));
+        _metrics.Succeeded(consumed.Provider, consumed.Method);
+        activity?.SetTag("icelandic_eid.outcome", "signed-in");
 
         var returnUrl = received.ReturnUri;
         if (!ReturnUrls.IsLocal(returnUrl))
@@ -695,11 +716,17 @@ public class IcelandicEidHandler : RemoteAuthenticationHandler<IcelandicEidOptio
         }
 
         EidLoginState updated;
+        using var activity = IcelandicEidMetrics.ActivitySource.StartActivity("IcelandicEid.Poll");
+        activity?.SetTag("icelandic_eid.provider", login.Provider);
+        activity?.SetTag("icelandic_eid.method", login.Method.ToString().ToLowerInvariant());
+        var started = TimeProvider.GetTimestamp();
         using (var timeout = new CancellationTokenSource(Options.BackchannelTimeout, TimeProvider))
         {
             try
             {
                 var result = await Provider.PollAsync(new EidPollRequest(login.Method, login.Reference) { PollInterval = login.PollInterval }, timeout.Token);
+                _metrics.UpstreamCall(login.Provider, "poll", result.Status.ToString().ToLowerInvariant(), TimeProvider.GetElapsedTime(started));
+                activity?.SetTag("icelandic_eid.outcome", result.Status.ToString().ToLowerInvariant());
                 updated = result.Status switch
                 {
                     EidPollStatus.Succeeded when result.Person is not null => login with
@@ -725,12 +752,20 @@ public class IcelandicEidHandler : RemoteAuthenticationHandler<IcelandicEidOptio
                 else if (updated.Status == EidLoginStatus.Failed)
                 {
                     Log.LoginFailed(Logger, LogId(login.Id), login.Provider, updated.FailureReason!.Value, PersonalData.Redact(result.Failure?.Detail) ?? "no person");
+                    _metrics.Failed(login.Provider, login.Method, updated.FailureReason!.Value);
                 }
             }
             catch (Exception ex)
             {
                 var errors = login.ConsecutivePollErrors + 1;
+                _metrics.UpstreamCall(login.Provider, "poll", "error", TimeProvider.GetElapsedTime(started));
+                activity?.SetStatus(System.Diagnostics.ActivityStatusCode.Error, ex.GetType().Name);
                 Log.PollError(Logger, LogId(login.Id), login.Provider, errors, ex);
+                if (errors >= Options.MaxConsecutivePollErrors)
+                {
+                    _metrics.Failed(login.Provider, login.Method, EidFailureReason.Unavailable);
+                }
+
                 updated = errors >= Options.MaxConsecutivePollErrors
                     ? login with { Status = EidLoginStatus.Failed, FailureReason = EidFailureReason.Unavailable, ConsecutivePollErrors = errors }
                     : login with { ConsecutivePollErrors = errors };

@@ -22,6 +22,7 @@ namespace IcelandicEid.Http;
 public sealed class UpstreamPipelines
 {
     private static readonly ResiliencePropertyKey<TimeSpan> s_interval = new("IcelandicEid.PollInterval");
+    private readonly CircuitBreakerStateProvider _breakerState = new();
 
     /// <summary>Builds the pipelines.</summary>
     public UpstreamPipelines(UpstreamResilienceOptions options, TimeSpan blockingTimeout, TimeProvider? timeProvider = null)
@@ -31,6 +32,7 @@ public sealed class UpstreamPipelines
         var breaker = new ResiliencePipelineBuilder { TimeProvider = time }
             .AddCircuitBreaker(new CircuitBreakerStrategyOptions
             {
+                StateProvider = _breakerState,
                 ShouldHandle = new PredicateBuilder().Handle<Exception>(IsTransient),
                 FailureRatio = options.BreakerFailureRatio,
                 MinimumThroughput = options.BreakerMinimumThroughput,
@@ -79,6 +81,9 @@ public sealed class UpstreamPipelines
             .AddTimeout(blockingTimeout)
             .Build();
     }
+
+    /// <summary>Whether the shared circuit breaker is open (calls fail at once).</summary>
+    public bool IsCircuitOpen => _breakerState.CircuitState is CircuitState.Open or CircuitState.Isolated;
 
     /// <summary>For start requests.</summary>
     public ResiliencePipeline Start { get; }

@@ -217,6 +217,31 @@ public sealed class TaktikalClient
         return request;
     }
 
+    /// <summary>Whether the circuit breaker is open.</summary>
+    public bool IsCircuitOpen => _pipelines.IsCircuitOpen;
+
+    /// <summary>Whether the API's host answers HTTP at all (any status), within <paramref name="timeout"/>. Sends no
+    /// login request and costs nothing.</summary>
+    public async Task<bool> IsReachableAsync(TimeSpan timeout, CancellationToken cancellationToken = default)
+    {
+        using var cts = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        cts.CancelAfter(timeout);
+        try
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Head, _baseUrl);
+            using var response = await _http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cts.Token);
+            return true;
+        }
+        catch (HttpRequestException)
+        {
+            return false;
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            return false;
+        }
+    }
+
     private static bool IsSuccess(HttpStatusCode status) => (int)status is >= 200 and < 300;
 
     private static EidFailureReason Classify(string body) => AudkenniErrorCodes.Classify(LenientJson.ErrorText(body));

@@ -1,7 +1,7 @@
 namespace IcelandicEid.Taktikal;
 
 /// <summary>Icelandic eID logins through Taktikal's Auth API: start, then poll at Taktikal's <c>pollingInterval</c>.</summary>
-public sealed class TaktikalProvider : IIcelandicEidProvider
+public sealed class TaktikalProvider : IIcelandicEidProvider, IEidProviderHealth
 {
     private readonly TaktikalClient _client;
     private readonly TaktikalOptions _options;
@@ -13,6 +13,19 @@ public sealed class TaktikalProvider : IIcelandicEidProvider
         ArgumentNullException.ThrowIfNull(options);
         _client = client;
         _options = options;
+    }
+
+    /// <inheritdoc />
+    public async Task<(bool Healthy, bool Degraded, string Description)> CheckHealthAsync(CancellationToken cancellationToken)
+    {
+        if (_client.IsCircuitOpen)
+        {
+            return (false, true, "Taktikal: the circuit breaker is open after repeated failures.");
+        }
+
+        return await _client.IsReachableAsync(TimeSpan.FromSeconds(5), cancellationToken)
+            ? (true, false, "Taktikal answers.")
+            : (false, false, "Taktikal cannot be reached.");
     }
 
     /// <inheritdoc />

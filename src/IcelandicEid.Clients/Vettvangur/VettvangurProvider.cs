@@ -1,7 +1,7 @@
 namespace IcelandicEid.Vettvangur;
 
 /// <summary>Icelandic eID logins through Vettvangur's Audkenni API: <c>/authorize-code</c>, then <c>/authorize-status</c>.</summary>
-public sealed class VettvangurProvider : IIcelandicEidProvider
+public sealed class VettvangurProvider : IIcelandicEidProvider, IEidProviderHealth
 {
     private readonly VettvangurClient _client;
     private readonly VettvangurOptions _options;
@@ -13,6 +13,19 @@ public sealed class VettvangurProvider : IIcelandicEidProvider
         ArgumentNullException.ThrowIfNull(options);
         _client = client;
         _options = options;
+    }
+
+    /// <inheritdoc />
+    public async Task<(bool Healthy, bool Degraded, string Description)> CheckHealthAsync(CancellationToken cancellationToken)
+    {
+        if (_client.IsCircuitOpen)
+        {
+            return (false, true, "Vettvangur: the circuit breaker is open after repeated failures.");
+        }
+
+        return await _client.IsReachableAsync(TimeSpan.FromSeconds(5), cancellationToken)
+            ? (true, false, "Vettvangur answers.")
+            : (false, false, "Vettvangur cannot be reached.");
     }
 
     /// <inheritdoc />
