@@ -6,6 +6,8 @@ using IcelandicEid.AspNetCore;
 using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
+using Microsoft.AspNetCore.DataProtection;
+using Microsoft.AspNetCore.HttpOverrides;
 using SampleWeb;
 using Serilog;
 
@@ -23,7 +25,7 @@ builder.Logging.AddSerilog(logger, dispose: true);
 
 builder.Services.AddRazorPages();
 builder.Services.Configure<WebEncoderOptions>(o => o.TextEncoderSettings = new TextEncoderSettings(UnicodeRanges.All));
-builder.Services
+var authentication = builder.Services
     .AddAuthentication(options =>
     {
         options.DefaultScheme = CookieAuthenticationDefaults.AuthenticationScheme;
@@ -35,9 +37,34 @@ builder.Services
         options.ExpireTimeSpan = TimeSpan.FromHours(1);
     })
     .AddIcelandicEid(); // options from the "IcelandicEid" section of appsettings.json
+
+// Several instances: pending logins, abuse limits and the data-protection key ring in Redis when a connection string
+// is given (ConnectionStrings__Redis=localhost:6379); memory otherwise.
+builder.Services.AddDataProtection().SetApplicationName("IcelandicEid.Sample");
+if (builder.Configuration.GetConnectionString("Redis") is { Length: > 0 } redis)
+{
+    authentication.AddIcelandicEidRedis(redis);
+}
+
 builder.Services.AddAuthorization();
+builder.Services.AddHealthChecks().AddIcelandicEid();
+if (builder.Configuration.GetValue<bool>("TrustForwardedHeaders"))
+{
+    // Behind the compose file's reverse proxy: see the client's own address, for the per-address start limit.
+    builder.Services.Configure<ForwardedHeadersOptions>(o =>
+    {
+        o.ForwardedHeaders = ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto;
+        o.KnownIPNetworks.Clear();
+        o.KnownProxies.Clear();
+    });
+}
 
 var app = builder.Build();
+
+if (app.Configuration.GetValue<bool>("TrustForwardedHeaders"))
+{
+    app.UseForwardedHeaders();
+}
 
 var cultures = new[] { new CultureInfo("is"), new CultureInfo("en") };
 app.UseRequestLocalization(new RequestLocalizationOptions
@@ -51,6 +78,8 @@ app.UseAuthentication();
 app.UseAuthorization();
 
 app.MapRazorPages();
+app.MapHealthChecks("/health");
+app.MapGet("/instance", () => Results.Text(Environment.MachineName));
 app.MapGet("/login", (string? returnUrl) => Results.Challenge(
     new AuthenticationProperties { RedirectUri = returnUrl ?? "/profile" },
     [IcelandicEidDefaults.AuthenticationScheme]));

@@ -815,7 +815,8 @@ public class IcelandicEidHandler : RemoteAuthenticationHandler<IcelandicEidOptio
         var ct = CancellationToken.None;
         if (limits.StartsPerClientAddress > 0 && Context.Connection.RemoteIpAddress is { } address)
         {
-            var (count, resetsIn) = await _limiter.HitAsync("ip:" + address, limits.Window, ct);
+            // Addresses are personal data too: hashed like identifiers before they become keys.
+            var (count, resetsIn) = await _limiter.HitAsync("ip:" + await IdentifierHashAsync(address.ToString()), limits.Window, ct);
             if (count > limits.StartsPerClientAddress)
             {
                 return (LimitVerdict.TooMany, resetsIn, null);
