@@ -31,6 +31,7 @@ public class IcelandicEidHandler : RemoteAuthenticationHandler<IcelandicEidOptio
     private readonly IAntiforgery _antiforgery;
     private readonly IEidAbuseLimiter _limiter;
     private readonly IcelandicEidMetrics _metrics;
+    private IDataProtector? _referenceProtector;
 
     /// <summary>Creates the handler.</summary>
     public IcelandicEidHandler(
@@ -373,7 +374,37 @@ public class IcelandicEidHandler : RemoteAuthenticationHandler<IcelandicEidOptio
 
     private async Task<bool> HandleStatusAsync()
     {
-        var (login, problem) = await LoadAsync();
+        // The hot path: one store call that reads the summary and takes the poll lease when a poll is due; the whole
+        // (encrypted) state is read only when this request polls.
+        EidLoginSummary? login = null;
+        var problem = TryReadReference(out var id);
+        if (problem == LoadProblem.None)
+        {
+            try
+            {
+                var now = TimeProvider.GetUtcNow();
+                var peek = await _store.PeekAsync(id!, now, Options.BackchannelTimeout, CancellationToken.None);
+                if (peek is null || peek.Summary.ExpiresAt <= now)
+                {
+                    Log.StateGone(Logger, LogId(id!));
+                    problem = LoadProblem.Gone;
+                }
+                else
+                {
+                    login = peek.Summary;
+                    if (peek.PollLease && (peek.State ?? await _store.GetAsync(id!, CancellationToken.None)) is { } state)
+                    {
+                        login = EidLoginSummary.From(await PollWithLeaseAsync(state, now));
+                    }
+                }
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                Log.StoreError(Logger, ex);
+                problem = LoadProblem.StoreFailed;
+            }
+        }
+
         string status;
         string message;
         var code = StatusCodes.Status200OK;
@@ -388,7 +419,6 @@ public class IcelandicEidHandler : RemoteAuthenticationHandler<IcelandicEidOptio
         }
         else
         {
-            login = await PollIfDueAsync(login);
             (status, message) = login.Status switch
             {
                 EidLoginStatus.Succeeded => ("succeeded", Texts.StatusSucceeded),
@@ -715,6 +745,12 @@ public class IcelandicEidHandler : RemoteAuthenticationHandler<IcelandicEidOptio
             return login;
         }
 
+        return await PollWithLeaseAsync(login, now);
+    }
+
+    /// <summary>Polls the upstream once; the caller holds the poll lease.</summary>
+    private async Task<EidLoginState> PollWithLeaseAsync(EidLoginState login, DateTimeOffset now)
+    {
         EidLoginState updated;
         using var activity = IcelandicEidMetrics.ActivitySource.StartActivity("IcelandicEid.Poll");
         activity?.SetTag("icelandic_eid.provider", login.Provider);
@@ -816,7 +852,7 @@ public class IcelandicEidHandler : RemoteAuthenticationHandler<IcelandicEidOptio
         if (limits.StartsPerClientAddress > 0 && Context.Connection.RemoteIpAddress is { } address)
         {
             // Addresses are personal data too: hashed like identifiers before they become keys.
-            var (count, resetsIn) = await _limiter.HitAsync("ip:" + await IdentifierHashAsync(address.ToString()), limits.Window, ct);
+            var (count, resetsIn) = await _limiter.HitAsync("a:" + await IdentifierHashAsync(address.ToString()), limits.Window, ct);
             if (count > limits.StartsPerClientAddress)
             {
                 return (LimitVerdict.TooMany, resetsIn, null);
@@ -826,7 +862,7 @@ public class IcelandicEidHandler : RemoteAuthenticationHandler<IcelandicEidOptio
         var hash = await IdentifierHashAsync(identifier);
         if (limits.StartsPerIdentifier > 0)
         {
-            var (count, resetsIn) = await _limiter.HitAsync("starts:" + hash, limits.Window, ct);
+            var (count, resetsIn) = await _limiter.HitAsync("s:" + hash, limits.Window, ct);
             if (count > limits.StartsPerIdentifier)
             {
                 return (LimitVerdict.TooMany, resetsIn, null);
@@ -838,8 +874,8 @@ public class IcelandicEidHandler : RemoteAuthenticationHandler<IcelandicEidOptio
             return (LimitVerdict.Allowed, TimeSpan.Zero, null);
         }
 
-        var lockKey = "pending:" + hash;
-        var holder = await _limiter.TryLockAsync(lockKey, loginId, Options.LoginTimeout, ct);
+        var lockKey = "p:" + hash;
+        var holder = await _limiter.TryLockAsync(lockKey, LockOwner(loginId), Options.LoginTimeout, ct);
         if (holder is null)
         {
             return (LimitVerdict.Allowed, TimeSpan.Zero, lockKey);
@@ -847,7 +883,7 @@ public class IcelandicEidHandler : RemoteAuthenticationHandler<IcelandicEidOptio
 
         // The same browser asking again (a reload, a second tab) goes back to its own pending login.
         var (mine, _) = await LoadAsync(quiet: true);
-        if (mine is { IsCompleted: false } && mine.Id == holder)
+        if (mine is { IsCompleted: false } && LockOwner(mine.Id) == holder)
         {
             return (LimitVerdict.AlreadyPendingHere, TimeSpan.Zero, null);
         }
@@ -864,7 +900,7 @@ public class IcelandicEidHandler : RemoteAuthenticationHandler<IcelandicEidOptio
 
         try
         {
-            return "pending:" + await IdentifierHashAsync(identifier);
+            return "p:" + await IdentifierHashAsync(identifier);
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
@@ -876,8 +912,11 @@ public class IcelandicEidHandler : RemoteAuthenticationHandler<IcelandicEidOptio
     private async Task<string> IdentifierHashAsync(string identifier)
     {
         var key = await _limiter.GetHashKeyAsync(CancellationToken.None);
-        return Convert.ToHexStringLower(HMACSHA256.HashData(key, Encoding.UTF8.GetBytes(identifier)), 0, 16);
+        return Convert.ToBase64String(HMACSHA256.HashData(key, Encoding.UTF8.GetBytes(identifier)), 0, 12);
     }
+
+    /// <summary>A short stand-in for a login id as a lock's owner (keeps the id itself out of the limiter).</summary>
+    private static string LockOwner(string loginId) => Convert.ToBase64String(SHA256.HashData(Encoding.UTF8.GetBytes(loginId)), 0, 12);
 
     private async Task ReleaseLockAsync(string? lockKey, string owner)
     {
@@ -888,7 +927,7 @@ public class IcelandicEidHandler : RemoteAuthenticationHandler<IcelandicEidOptio
 
         try
         {
-            await _limiter.ReleaseAsync(lockKey, owner, CancellationToken.None);
+            await _limiter.ReleaseAsync(lockKey, LockOwner(owner), CancellationToken.None);
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
@@ -897,8 +936,9 @@ public class IcelandicEidHandler : RemoteAuthenticationHandler<IcelandicEidOptio
         }
     }
 
-    private async Task<(EidLoginState? Login, LoadProblem Problem)> LoadAsync(bool quiet = false)
+    private LoadProblem TryReadReference(out string? id, bool quiet = false)
     {
+        id = null;
         var cookie = Request.Cookies[Options.LoginCookie.Name!];
         if (string.IsNullOrEmpty(cookie))
         {
@@ -907,7 +947,7 @@ public class IcelandicEidHandler : RemoteAuthenticationHandler<IcelandicEidOptio
                 Log.BadReference(Logger, "missing");
             }
 
-            return (null, LoadProblem.Missing);
+            return LoadProblem.Missing;
         }
 
         string payload;
@@ -918,7 +958,7 @@ public class IcelandicEidHandler : RemoteAuthenticationHandler<IcelandicEidOptio
         catch (CryptographicException)
         {
             Log.BadReference(Logger, "forged");
-            return (null, LoadProblem.Forged);
+            return LoadProblem.Forged;
         }
 
         var parts = payload.Split('|');
@@ -926,21 +966,33 @@ public class IcelandicEidHandler : RemoteAuthenticationHandler<IcelandicEidOptio
             || !long.TryParse(parts[2], NumberStyles.None, CultureInfo.InvariantCulture, out var expires))
         {
             Log.BadReference(Logger, "malformed");
-            return (null, LoadProblem.Forged);
+            return LoadProblem.Forged;
         }
 
         if (TimeProvider.GetUtcNow().ToUnixTimeSeconds() >= expires)
         {
             Log.BadReference(Logger, "expired");
-            return (null, LoadProblem.Gone);
+            return LoadProblem.Gone;
+        }
+
+        id = parts[1];
+        return LoadProblem.None;
+    }
+
+    private async Task<(EidLoginState? Login, LoadProblem Problem)> LoadAsync(bool quiet = false)
+    {
+        var problem = TryReadReference(out var id, quiet);
+        if (problem != LoadProblem.None)
+        {
+            return (null, problem);
         }
 
         try
         {
-            var login = await _store.GetAsync(parts[1], CancellationToken.None);
+            var login = await _store.GetAsync(id!, CancellationToken.None);
             if (login is null)
             {
-                Log.StateGone(Logger, LogId(parts[1]));
+                Log.StateGone(Logger, LogId(id!));
                 return (null, LoadProblem.Gone);
             }
 
@@ -968,7 +1020,7 @@ public class IcelandicEidHandler : RemoteAuthenticationHandler<IcelandicEidOptio
     }
 
     private IDataProtector ReferenceProtector()
-        => Options.DataProtectionProvider!.CreateProtector("IcelandicEid.LoginReference", Scheme.Name, "v1");
+        => _referenceProtector ??= Options.DataProtectionProvider!.CreateProtector("IcelandicEid.LoginReference", Scheme.Name, "v1");
 
     private async Task<bool> IsAntiforgeryValidAsync()
     {
@@ -1107,8 +1159,12 @@ public class IcelandicEidHandler : RemoteAuthenticationHandler<IcelandicEidOptio
 
     private string? ExtraStylesheet() => Options.StylesheetPath is null ? null : OriginalPathBase + Options.StylesheetPath;
 
-    private int SecondsLeft(EidLoginState login)
-        => (int)Math.Max(0, Math.Ceiling((login.ExpiresAt - TimeProvider.GetUtcNow()).TotalSeconds));
+    private int SecondsLeft(EidLoginState login) => SecondsLeft(login.ExpiresAt);
+
+    private int SecondsLeft(EidLoginSummary login) => SecondsLeft(login.ExpiresAt);
+
+    private int SecondsLeft(DateTimeOffset expiresAt)
+        => (int)Math.Max(0, Math.Ceiling((expiresAt - TimeProvider.GetUtcNow()).TotalSeconds));
 
     private bool IsAjaxRequest()
         => string.Equals(Request.Headers.XRequestedWith, "XMLHttpRequest", StringComparison.Ordinal);

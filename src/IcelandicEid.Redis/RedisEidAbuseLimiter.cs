@@ -26,7 +26,7 @@ public sealed class RedisEidAbuseLimiter : IEidAbuseLimiter
     public async Task<(long Count, TimeSpan ResetsIn)> HitAsync(string key, TimeSpan window, CancellationToken cancellationToken)
     {
         var result = (RedisResult[])(await _database().ScriptEvaluateAsync(
-            RedisScripts.Hit, [(RedisKey)(_options.KeyPrefix + "limit:" + key)], [(long)window.TotalMilliseconds]))!;
+            RedisScripts.Hit, [(RedisKey)(_options.KeyPrefix + "c:" + key)], [(long)window.TotalMilliseconds]))!;
         return ((long)result[0], TimeSpan.FromMilliseconds((long)result[1]));
     }
 
@@ -34,13 +34,13 @@ public sealed class RedisEidAbuseLimiter : IEidAbuseLimiter
     public async Task<string?> TryLockAsync(string key, string owner, TimeSpan ttl, CancellationToken cancellationToken)
     {
         var result = await _database().ScriptEvaluateAsync(
-            RedisScripts.Lock, [(RedisKey)(_options.KeyPrefix + "lock:" + key)], [owner, (long)ttl.TotalMilliseconds]);
+            RedisScripts.Lock, [(RedisKey)(_options.KeyPrefix + "k:" + key)], [owner, (long)ttl.TotalMilliseconds]);
         return result.IsNull ? null : (string?)result;
     }
 
     /// <inheritdoc />
     public Task ReleaseAsync(string key, string owner, CancellationToken cancellationToken)
-        => _database().ScriptEvaluateAsync(RedisScripts.Release, [(RedisKey)(_options.KeyPrefix + "lock:" + key)], [owner]);
+        => _database().ScriptEvaluateAsync(RedisScripts.Release, [(RedisKey)(_options.KeyPrefix + "k:" + key)], [owner]);
 
     /// <inheritdoc />
     public async Task<byte[]> GetHashKeyAsync(CancellationToken cancellationToken)

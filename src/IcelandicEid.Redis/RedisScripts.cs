@@ -1,47 +1,74 @@
 namespace IcelandicEid.Redis;
 
-/// <summary>The Lua scripts that make each store operation atomic. Hash fields: s = status (0 pending, 1 succeeded,
-/// 2 failed), n = next poll time (Unix ms), d = the data-protected state.</summary>
+/// <summary>
+/// The Lua scripts that make each store operation atomic. A login is one string key (small and cheap in Redis):
+/// a header <c>s:n:m:i:e:r:c\n</c> followed by the data-protected state. s = status (0 pending, 1 succeeded,
+/// 2 failed), n = next poll time (Unix ms, rounded up), m = method, i = poll interval (ms), e = expiry (Unix ms),
+/// r = failure reason (empty if none), c = verification code. The header is what a status answer needs and holds no
+/// personal data; only the protected part does.
+/// </summary>
 internal static class RedisScripts
 {
-    // KEYS: login, pending-set. ARGV: s, n, d, expire-at-ms
+    private const string Parse = """
+        local v = redis.call('get', KEYS[1])
+        if not v then return false end
+        local s, n, m, i, e, r, c, pos = string.match(v, '^(%d):(%d+):(%d):(%d+):(%d+):(%d*):([^\n]*)\n()')
+        if not s then return false end
+        """;
+
+    private const string Rewrite = """
+        local function rewrite(newn)
+          redis.call('set', KEYS[1], s .. ':' .. newn .. ':' .. m .. ':' .. i .. ':' .. e .. ':' .. r .. ':' .. c .. '\n' .. string.sub(v, pos))
+          redis.call('pexpireat', KEYS[1], e)
+        end
+        """;
+
+    // KEYS: login, pending-set. ARGV: value, expire-at-ms, pending-member
     public const string Create = """
         if redis.call('exists', KEYS[1]) == 1 then return 0 end
-        redis.call('hmset', KEYS[1], 's', ARGV[1], 'n', ARGV[2], 'd', ARGV[3])
-        redis.call('pexpireat', KEYS[1], ARGV[4])
-        redis.call('zadd', KEYS[2], ARGV[4], KEYS[1])
+        redis.call('set', KEYS[1], ARGV[1])
+        redis.call('pexpireat', KEYS[1], ARGV[2])
+        redis.call('zadd', KEYS[2], ARGV[2], ARGV[3])
         return 1
+        """;
+
+    // KEYS: login. ARGV: now-ms, lease-extra-ms. Returns {s, n, m, c, e, i, r, lease} or nil.
+    public const string Peek = Parse + "\n" + Rewrite + "\n" + """
+        local lease = 0
+        if s == '0' and tonumber(n) <= tonumber(ARGV[1]) then
+          n = string.format('%.0f', tonumber(ARGV[1]) + tonumber(i) + tonumber(ARGV[2]))
+          rewrite(n)
+          lease = 1
+        end
+        return {s, n, m, c, e, i, r, lease}
         """;
 
     // KEYS: login. ARGV: now-ms, next-ms
-    public const string BeginPoll = """
-        local v = redis.call('hmget', KEYS[1], 's', 'n')
-        if not v[1] or v[1] ~= '0' then return 0 end
-        if tonumber(v[2]) > tonumber(ARGV[1]) then return 0 end
-        redis.call('hset', KEYS[1], 'n', ARGV[2])
+    public const string BeginPoll = Parse + "\n" + Rewrite + "\n" + """
+        if s ~= '0' or tonumber(n) > tonumber(ARGV[1]) then return 0 end
+        rewrite(ARGV[2])
         return 1
         """;
 
-    // KEYS: login, pending-set. ARGV: s, n, d, retention-ms
-    public const string Update = """
-        local s = redis.call('hget', KEYS[1], 's')
-        if not s or s ~= '0' then return 0 end
-        redis.call('hmset', KEYS[1], 's', ARGV[1], 'n', ARGV[2], 'd', ARGV[3])
-        if ARGV[1] ~= '0' then
-          redis.call('zrem', KEYS[2], KEYS[1])
+    // KEYS: login, pending-set. ARGV: new value, new status, retention-ms, pending-member
+    public const string Update = Parse + "\n" + """
+        if s ~= '0' then return 0 end
+        redis.call('set', KEYS[1], ARGV[1])
+        redis.call('pexpireat', KEYS[1], e)
+        if ARGV[2] ~= '0' then
+          redis.call('zrem', KEYS[2], ARGV[4])
           local ttl = redis.call('pttl', KEYS[1])
-          if ttl < 0 or ttl > tonumber(ARGV[4]) then redis.call('pexpire', KEYS[1], ARGV[4]) end
+          if ttl < 0 or ttl > tonumber(ARGV[3]) then redis.call('pexpire', KEYS[1], ARGV[3]) end
         end
         return 1
         """;
 
-    // KEYS: login, pending-set.
-    public const string Consume = """
-        local v = redis.call('hmget', KEYS[1], 's', 'd')
-        if not v[1] or v[1] == '0' then return false end
+    // KEYS: login, pending-set. ARGV: pending-member. Returns the value, or nil while pending.
+    public const string Consume = Parse + "\n" + """
+        if s == '0' then return false end
         redis.call('del', KEYS[1])
-        redis.call('zrem', KEYS[2], KEYS[1])
-        return v[2]
+        redis.call('zrem', KEYS[2], ARGV[1])
+        return v
         """;
 
     // KEYS: counter. ARGV: window-ms. Returns {count, pttl}.

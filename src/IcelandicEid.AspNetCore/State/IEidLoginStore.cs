@@ -34,4 +34,47 @@ public interface IEidLoginStore
 
     /// <summary>Removes a login whatever its status (cancel).</summary>
     Task RemoveAsync(string id, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// The status endpoint's hot path: reads what a status answer needs and, in the same step, takes the poll lease if
+    /// the login is pending and a poll is due (moving <see cref="EidLoginState.NextPollAt"/> to
+    /// <paramref name="now"/> + the poll interval + <paramref name="leaseExtra"/>). Stores override this to do it in one
+    /// round trip without decrypting the whole state.
+    /// </summary>
+    async Task<EidLoginPeek?> PeekAsync(string id, DateTimeOffset now, TimeSpan leaseExtra, CancellationToken cancellationToken)
+    {
+        var state = await GetAsync(id, cancellationToken);
+        if (state is null)
+        {
+            return null;
+        }
+
+        var lease = !state.IsCompleted && state.NextPollAt <= now
+            && await TryBeginPollAsync(id, now, now + state.PollInterval + leaseExtra, cancellationToken);
+        return new EidLoginPeek(EidLoginSummary.From(state), lease, state);
+    }
 }
+
+/// <summary>What a status answer needs of a login: no personal data, no upstream reference.</summary>
+public sealed record EidLoginSummary(
+    EidLoginStatus Status,
+    EidMethod Method,
+    string? VerificationCode,
+    DateTimeOffset ExpiresAt,
+    DateTimeOffset NextPollAt,
+    TimeSpan PollInterval,
+    EidFailureReason? FailureReason)
+{
+    /// <summary>The summary of a whole state.</summary>
+    public static EidLoginSummary From(EidLoginState state)
+    {
+        ArgumentNullException.ThrowIfNull(state);
+        return new(state.Status, state.Method, state.VerificationCode, state.ExpiresAt, state.NextPollAt, state.PollInterval, state.FailureReason);
+    }
+}
+
+/// <summary>The answer of <see cref="IEidLoginStore.PeekAsync"/>.</summary>
+/// <param name="Summary">The login's summary.</param>
+/// <param name="PollLease">Whether this caller won the poll lease and must poll now.</param>
+/// <param name="State">The whole state, when the store had it at hand (else read it with GetAsync to poll).</param>
+public sealed record EidLoginPeek(EidLoginSummary Summary, bool PollLease, EidLoginState? State);

@@ -16,8 +16,9 @@ public sealed class UpstreamResilienceOptions
     /// <summary>Circuit breaker: the share of failed calls in the sampling window that opens it. Default 0.5.</summary>
     public double BreakerFailureRatio { get; set; } = 0.5;
 
-    /// <summary>Circuit breaker: calls needed in the window before it may open. Default 10.</summary>
-    public int BreakerMinimumThroughput { get; set; } = 10;
+    /// <summary>Circuit breaker: calls needed in the window before it may open. Default 20, so that a few unlucky
+    /// calls on a quiet site do not open it.</summary>
+    public int BreakerMinimumThroughput { get; set; } = 20;
 
     /// <summary>Circuit breaker: the sampling window. Default 30 seconds.</summary>
     public TimeSpan BreakerSamplingDuration { get; set; } = TimeSpan.FromSeconds(30);

@@ -1,0 +1,325 @@
+// Load and latency benchmarks of the Icelandic eID handler on the Redis store.
+//   dotnet run -c Release --project bench/IcelandicEid.Bench [-- --logins 10000 --seconds 10 --concurrency 32]
+// Starts a real Redis (redis-server, or the garnet-server dotnet tool), apps on Kestrel on loopback, and drives them
+// over HTTP from this process. Prints a Markdown report.
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Globalization;
+using System.Net;
+using System.Text;
+using System.Text.RegularExpressions;
+using IcelandicEid;
+using IcelandicEid.AspNetCore;
+using IcelandicEid.Simulation;
+using IcelandicEid.Tests.Infrastructure;
+using Microsoft.AspNetCore.Authentication.Cookies;
+using Microsoft.AspNetCore.DataProtection;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using StackExchange.Redis;
+
+var logins = Arg("--logins", 10_000);
+var seconds = Arg("--seconds", 10);
+var concurrency = Arg("--concurrency", 32);
+var amplificationLogins = Arg("--amplification-logins", 20);
+
+await using var redisServer = await RedisServer.StartAsync();
+using var redis = await ConnectionMultiplexer.ConnectAsync(redisServer.Configuration + ",allowAdmin=true");
+var report = new StringBuilder();
+report.AppendLine(CultureInfo.InvariantCulture, $"# Benchmark results").AppendLine()
+    .AppendLine(CultureInfo.InvariantCulture, $"Machine: {Environment.ProcessorCount} cores, .NET {Environment.Version}, {RuntimeInfo()}; Redis server: {redisServer.Kind}.")
+    .AppendLine(CultureInfo.InvariantCulture, $"Command: `dotnet run -c Release --project bench/IcelandicEid.Bench -- --logins {logins} --seconds {seconds} --concurrency {concurrency}`")
+    .AppendLine("The load generator runs in the same process as the server (2 cores shared), so absolute numbers are lower than on a real deployment; the ratios are what the targets are about.")
+    .AppendLine();
+
+// ---------------------------------------------------------------- 1 and 2: pending logins, latency, throughput
+{
+    var upstream = new SimulatorProvider(new SimulatorOptions { ApprovalDelay = TimeSpan.FromHours(1), PollInterval = TimeSpan.FromSeconds(3) }, TimeProvider.System);
+    await using var app = await StartAppAsync(redis, "bench-a:", upstream);
+    using var client = NewClient(app.Address, connections: concurrency * 2);
+    var db = redis.GetDatabase();
+    var server = redis.GetServer(redis.GetEndPoints()[0]);
+
+    var login = await LoginPage.ReadAsync(client);
+    await StartLoginsAsync(client, login, 200, 7_000_000); // warm up the start path; not counted
+    login = await LoginPage.ReadAsync(client);
+
+    Collect();
+    var redisBefore = UsedMemory(server);
+    var managedBefore = GC.GetTotalMemory(forceFullCollection: true);
+    var workingSetBefore = Process.GetCurrentProcess().WorkingSet64;
+    var threadsBefore = Process.GetCurrentProcess().Threads.Count;
+    var timersBefore = Timer.ActiveCount;
+
+    var startWatch = Stopwatch.StartNew();
+    var cookies = await StartLoginsAsync(client, login, logins, 6_000_000);
+    startWatch.Stop();
+
+    Collect();
+    var redisAfter = UsedMemory(server);
+    var managedAfter = GC.GetTotalMemory(forceFullCollection: true);
+    var workingSetAfter = Process.GetCurrentProcess().WorkingSet64;
+    var threadsAfter = Process.GetCurrentProcess().Threads.Count;
+    var timersAfter = Timer.ActiveCount;
+    var loginKeys = server.Keys(pattern: "bench-a:l:*", pageSize: 1000).Take(200).ToList();
+    var stateBytes = loginKeys.Average(k => (long)db.Execute("MEMORY", "USAGE", k.ToString()));
+
+    // The baseline: one Redis GET returning a JSON body of the same size as a status answer.
+    var sample = await client.SendAsync(StatusRequest(cookies[0]));
+    var statusBody = await sample.Content.ReadAsByteArrayAsync();
+    var padding = new string('x', Math.Max(0, statusBody.Length - "{\"status\":\"pending\",\"pad\":\"\"}".Length));
+    await db.StringSetAsync("bench:baseline", "{\"status\":\"pending\",\"pad\":\"" + padding + "\"}");
+
+    await RunLoadAsync(client, () => StatusRequest(cookies[Random.Shared.Next(cookies.Count)]), concurrency, TimeSpan.FromSeconds(2));
+    await RunLoadAsync(client, () => new HttpRequestMessage(HttpMethod.Get, "/bench/baseline"), concurrency, TimeSpan.FromSeconds(2));
+    var status = await RunLoadAsync(client, () => StatusRequest(cookies[Random.Shared.Next(cookies.Count)]), concurrency, TimeSpan.FromSeconds(seconds));
+    var baseline = await RunLoadAsync(client, () => new HttpRequestMessage(HttpMethod.Get, "/bench/baseline"), concurrency, TimeSpan.FromSeconds(seconds));
+    var pendingNow = await new IcelandicEid.Redis.RedisEidLoginStore(redis, new EphemeralDataProtectionProvider(), new() { KeyPrefix = "bench-a:" }, TimeProvider.System).CountPendingAsync(default);
+
+    report.AppendLine(CultureInfo.InvariantCulture, $"## {logins:N0} concurrent pending logins on one instance").AppendLine()
+        .AppendLine("| measure | value | target |").AppendLine("| --- | --- | --- |")
+        .AppendLine(CultureInfo.InvariantCulture, $"| logins started through `POST /icelandic-eid/start` | {cookies.Count:N0} in {startWatch.Elapsed.TotalSeconds:F1} s ({cookies.Count / startWatch.Elapsed.TotalSeconds:F0}/s) | |")
+        .AppendLine(CultureInfo.InvariantCulture, $"| pending logins counted by the store | {pendingNow:N0} | |")
+        .AppendLine(CultureInfo.InvariantCulture, $"| status latency p50 / p99 ({concurrency} concurrent clients, random logins) | {status.P50:F2} ms / {status.P99:F2} ms | p99 < 25 ms |")
+        .AppendLine(CultureInfo.InvariantCulture, $"| Redis memory per pending login, all keys (state, pending index, start counter) | {(redisAfter - redisBefore) / (double)cookies.Count:F0} bytes | < 1 KB |")
+        .AppendLine(CultureInfo.InvariantCulture, $"| Redis memory of one login's state key (`MEMORY USAGE`, mean of 200) | {stateBytes:F0} bytes | |")
+        .AppendLine(CultureInfo.InvariantCulture, $"| server managed heap growth | {(managedAfter - managedBefore) / 1024.0 / 1024.0:F1} MiB ({(managedAfter - managedBefore) / (double)cookies.Count:F0} bytes per login) | |")
+        .AppendLine(CultureInfo.InvariantCulture, $"| process working set growth (server and load generator) | {(workingSetAfter - workingSetBefore) / 1024.0 / 1024.0:F1} MiB | |")
+        .AppendLine(CultureInfo.InvariantCulture, $"| threads before / after | {threadsBefore} / {threadsAfter} | none per login |")
+        .AppendLine(CultureInfo.InvariantCulture, $"| active timers before / after | {timersBefore} / {timersAfter} | none per login |")
+        .AppendLine();
+
+    report.AppendLine("## Status-poll throughput against the Redis store").AppendLine()
+        .AppendLine("| endpoint | requests/s | p50 | p99 | errors |").AppendLine("| --- | --- | --- | --- | --- |")
+        .AppendLine(CultureInfo.InvariantCulture, $"| `GET /icelandic-eid/status` ({statusBody.Length} bytes) | {status.PerSecond:F0} | {status.P50:F2} ms | {status.P99:F2} ms | {status.Errors} |")
+        .AppendLine(CultureInfo.InvariantCulture, $"| baseline: one Redis GET, same-size JSON | {baseline.PerSecond:F0} | {baseline.P50:F2} ms | {baseline.P99:F2} ms | {baseline.Errors} |")
+        .AppendLine().AppendLine(CultureInfo.InvariantCulture, $"Ratio status / baseline: **{status.PerSecond / baseline.PerSecond:F2}** (target at least 0.8). ")
+        .AppendLine(CultureInfo.InvariantCulture, $"The status requests include the upstream polls that fall due (simulator, interval 3 s): {status.Requests:N0} status requests over {cookies.Count:N0} logins in {seconds} s.")
+        .AppendLine();
+}
+
+// ---------------------------------------------------------------- 3: upstream amplification
+{
+    var interval = TimeSpan.FromSeconds(3);
+    var duration = TimeSpan.FromSeconds(9);
+    var counting = new CountingUpstream(new SimulatorProvider(new SimulatorOptions { ApprovalDelay = duration, PollInterval = interval }, TimeProvider.System));
+    await using var a = await StartAppAsync(redis, "bench-b:", counting);
+    await using var b = await StartAppAsync(redis, "bench-b:", counting);
+    using var clientA = NewClient(a.Address, 64);
+    using var clientB = NewClient(b.Address, 64);
+    var page = await LoginPage.ReadAsync(clientA);
+    var cookies = await StartLoginsAsync(clientA, page, amplificationLogins, 6_900_000);
+    var watch = Stopwatch.StartNew();
+    await Task.WhenAll(cookies.Select(cookie => Task.WhenAll(Enumerable.Range(0, 6).Select(async tab =>
+    {
+        var client = tab < 3 ? clientA : clientB;
+        await Task.Delay(tab * 150);
+        while (watch.Elapsed < TimeSpan.FromSeconds(60))
+        {
+            using var response = await client.SendAsync(StatusRequest(cookie));
+            if (!(await response.Content.ReadAsStringAsync()).Contains("\"pending\"", StringComparison.Ordinal))
+            {
+                return;
+            }
+
+            await Task.Delay(1000);
+        }
+    }))));
+
+    var ideal = (int)Math.Ceiling(duration / interval) + 1;
+    var perLogin = counting.PollsPerReference.Values.ToList();
+    var tooSoon = counting.GapsShorterThan(interval);
+    report.AppendLine("## Upstream amplification").AppendLine()
+        .AppendLine(CultureInfo.InvariantCulture, $"{amplificationLogins} logins, each with three tabs on each of two instances asking for the status every second; the person approves after {duration.TotalSeconds:F0} s, the upstream's interval is {interval.TotalSeconds:F0} s, so the ideal is ceil({duration.TotalSeconds:F0} / {interval.TotalSeconds:F0}) + 1 = {ideal} polls per login.").AppendLine()
+        .AppendLine("| measure | value | target |").AppendLine("| --- | --- | --- |")
+        .AppendLine(CultureInfo.InvariantCulture, $"| upstream polls per login: min / mean / max | {perLogin.Min()} / {perLogin.Average():F2} / {perLogin.Max()} | |")
+        .AppendLine(CultureInfo.InvariantCulture, $"| polls per login / ideal: mean / max | {perLogin.Average() / ideal:F2} / {perLogin.Max() / (double)ideal:F2} | 1.0 |")
+        .AppendLine(CultureInfo.InvariantCulture, $"| status requests answered | {6 * amplificationLogins} tabs, about {6 * duration.TotalSeconds:F0} per login | |")
+        .AppendLine(CultureInfo.InvariantCulture, $"| polls of one login sooner than the interval after the previous one | {tooSoon} | 0 |")
+        .AppendLine()
+        .AppendLine("The handler makes its first poll one interval after the start (the person cannot have answered sooner), so a login that ends between two polls costs at most the ideal and often one poll fewer.")
+        .AppendLine();
+}
+
+Console.Write(report.ToString());
+return;
+
+static int Arg(string name, int fallback)
+{
+    var args = Environment.GetCommandLineArgs();
+    var i = Array.IndexOf(args, name);
+    return i >= 0 && i + 1 < args.Length && int.TryParse(args[i + 1], CultureInfo.InvariantCulture, out var value) ? value : fallback;
+}
+
+static string RuntimeInfo() => System.Runtime.InteropServices.RuntimeInformation.OSDescription;
+
+static void Collect()
+{
+    GC.Collect();
+    GC.WaitForPendingFinalizers();
+    GC.Collect();
+}
+
+static long UsedMemory(StackExchange.Redis.IServer server)
+    => long.Parse(server.Info("memory").SelectMany(g => g).First(p => p.Key == "used_memory").Value, CultureInfo.InvariantCulture);
+
+static HttpClient NewClient(Uri address, int connections)
+    => new(new SocketsHttpHandler { UseCookies = false, AllowAutoRedirect = false, MaxConnectionsPerServer = connections, PooledConnectionLifetime = TimeSpan.FromMinutes(10) })
+    {
+        BaseAddress = address,
+    };
+
+static HttpRequestMessage StatusRequest(string cookie)
+{
+    var request = new HttpRequestMessage(HttpMethod.Get, "/icelandic-eid/status");
+    request.Headers.Add("Cookie", IcelandicEidDefaults.LoginCookieName + "=" + cookie);
+    return request;
+}
+
+static async Task<List<string>> StartLoginsAsync(HttpClient client, LoginPage page, int count, int firstPhone)
+{
+    var cookies = new ConcurrentBag<string>();
+    var next = -1;
+    await Task.WhenAll(Enumerable.Range(0, 16).Select(async _ =>
+    {
+        int i;
+        while ((i = Interlocked.Increment(ref next)) < count)
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Post, "/icelandic-eid/start")
+            {
+                Content = new FormUrlEncodedContent(new Dictionary<string, string>
+                {
+                    ["method"] = "sim",
+                    ["identifier"] = (firstPhone + i).ToString(CultureInfo.InvariantCulture),
+                    ["state"] = page.State,
+                    ["__RequestVerificationToken"] = page.Token,
+                }),
+            };
+            request.Headers.Add("Cookie", page.AntiforgeryCookie);
+            using var response = await client.SendAsync(request);
+            if (response.StatusCode != HttpStatusCode.SeeOther)
+            {
+                throw new InvalidOperationException($"start answered {(int)response.StatusCode}");
+            }
+
+            var setCookie = response.Headers.GetValues("Set-Cookie").First(c => c.StartsWith(IcelandicEidDefaults.LoginCookieName + "=", StringComparison.Ordinal));
+            cookies.Add(setCookie[(IcelandicEidDefaults.LoginCookieName.Length + 1)..setCookie.IndexOf(';', StringComparison.Ordinal)]);
+        }
+    }));
+    return [.. cookies];
+}
+
+static async Task<LoadResult> RunLoadAsync(HttpClient client, Func<HttpRequestMessage> request, int concurrency, TimeSpan duration)
+{
+    var latencies = new ConcurrentBag<double[]>();
+    var errors = 0;
+    var watch = Stopwatch.StartNew();
+    await Task.WhenAll(Enumerable.Range(0, concurrency).Select(async _ =>
+    {
+        var mine = new List<double>(100_000);
+        while (watch.Elapsed < duration)
+        {
+            var started = Stopwatch.GetTimestamp();
+            using var message = request();
+            using var response = await client.SendAsync(message);
+            await response.Content.ReadAsByteArrayAsync();
+            mine.Add(Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+            if (response.StatusCode != HttpStatusCode.OK)
+            {
+                Interlocked.Increment(ref errors);
+            }
+        }
+
+        latencies.Add([.. mine]);
+    }));
+    var all = latencies.SelectMany(l => l).Order().ToArray();
+    return new LoadResult(all.Length, all.Length / watch.Elapsed.TotalSeconds, all[all.Length / 2], all[(int)(all.Length * 0.99)], errors);
+}
+
+static async Task<BenchApp> StartAppAsync(IConnectionMultiplexer redis, string prefix, IIcelandicEidProvider provider)
+{
+    var builder = WebApplication.CreateBuilder(new WebApplicationOptions { EnvironmentName = "Production" });
+    builder.WebHost.UseUrls("http://127.0.0.1:0");
+    builder.Logging.ClearProviders();
+    builder.Services.AddDataProtection().SetApplicationName("bench");
+    builder.Services
+        .AddAuthentication(o =>
+        {
+            o.DefaultScheme = CookieAuthenticationDefaults.AuthenticationScheme;
+            o.DefaultChallengeScheme = IcelandicEidDefaults.AuthenticationScheme;
+        })
+        .AddCookie()
+        .AddIcelandicEid(o =>
+        {
+            o.ProviderInstance = provider;
+            o.LoginTimeout = TimeSpan.FromMinutes(10);
+            o.Limits.StartsPerClientAddress = 0; // one load generator is one address
+        })
+        .AddIcelandicEidRedis(redis, r => r.KeyPrefix = prefix);
+    var app = builder.Build();
+    app.UseAuthentication();
+    app.MapGet("/bench/baseline", async (HttpContext context, IConnectionMultiplexer mux) =>
+    {
+        var value = (byte[]?)await mux.GetDatabase().StringGetAsync("bench:baseline");
+        context.Response.ContentType = "application/json; charset=utf-8";
+        await context.Response.Body.WriteAsync(value);
+    });
+    await app.StartAsync();
+    var address = app.Services.GetRequiredService<Microsoft.AspNetCore.Hosting.Server.IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+    return new BenchApp(app, new Uri(address));
+}
+
+internal sealed record LoadResult(int Requests, double PerSecond, double P50, double P99, int Errors);
+
+internal sealed record BenchApp(WebApplication App, Uri Address) : IAsyncDisposable
+{
+    public async ValueTask DisposeAsync()
+    {
+        await App.StopAsync();
+        await App.DisposeAsync();
+    }
+}
+
+internal sealed partial record LoginPage(string State, string Token, string AntiforgeryCookie)
+{
+    public static async Task<LoginPage> ReadAsync(HttpClient client)
+    {
+        using var response = await client.GetAsync(new Uri("/icelandic-eid/login", UriKind.Relative));
+        var html = await response.Content.ReadAsStringAsync();
+        var cookie = response.Headers.GetValues("Set-Cookie").First(c => c.StartsWith(".AspNetCore.Antiforgery", StringComparison.Ordinal));
+        return new LoginPage(
+            WebUtility.HtmlDecode(StateField().Match(html).Groups[1].Value),
+            WebUtility.HtmlDecode(TokenField().Match(html).Groups[1].Value),
+            cookie[..cookie.IndexOf(';', StringComparison.Ordinal)]);
+    }
+
+    [GeneratedRegex("name=\"state\" value=\"([^\"]*)\"")]
+    private static partial Regex StateField();
+
+    [GeneratedRegex("name=\"__RequestVerificationToken\" value=\"([^\"]*)\"")]
+    private static partial Regex TokenField();
+}
+
+/// <summary>Counts polls per upstream reference and when they came.</summary>
+internal sealed class CountingUpstream(IIcelandicEidProvider inner) : IIcelandicEidProvider
+{
+    private readonly ConcurrentDictionary<string, ConcurrentQueue<DateTimeOffset>> _polls = new();
+
+    public string Name => inner.Name;
+
+    public IReadOnlyDictionary<string, int> PollsPerReference => _polls.ToDictionary(p => p.Key, p => p.Value.Count);
+
+    public int GapsShorterThan(TimeSpan interval)
+        => _polls.Values.Sum(q =>
+        {
+            var times = q.Order().ToArray();
+            return times.Zip(times.Skip(1)).Count(p => p.Second - p.First < interval);
+        });
+
+    public Task<EidStartResult> StartAsync(EidStartRequest request, CancellationToken cancellationToken) => inner.StartAsync(request, cancellationToken);
+
+    public Task<EidPollResult> PollAsync(EidPollRequest request, CancellationToken cancellationToken)
+    {
+        _polls.GetOrAdd(request.Reference, _ => new()).Enqueue(DateTimeOffset.UtcNow);
+        return inner.PollAsync(request, cancellationToken);
+    }
+}
