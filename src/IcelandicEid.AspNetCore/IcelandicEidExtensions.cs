@@ -68,6 +68,7 @@ public static class IcelandicEidExtensions
         builder.Services.TryAddSingleton<IEidAbuseLimiter, InMemoryEidAbuseLimiter>();
         builder.Services.AddMetrics();
         builder.Services.TryAddSingleton<IcelandicEidMetrics>();
+        builder.Services.TryAddSingleton<LoginReferenceCache>();
         builder.Services.TryAddSingleton<IIcelandicEidPageRenderer, DefaultIcelandicEidPageRenderer>();
         builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IPostConfigureOptions<IcelandicEidOptions>, IcelandicEidPostConfigureOptions>());
         return builder.AddRemoteScheme<IcelandicEidOptions, IcelandicEidHandler>(authenticationScheme, displayName, configureOptions);

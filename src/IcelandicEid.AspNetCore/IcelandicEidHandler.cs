@@ -31,6 +31,7 @@ public class IcelandicEidHandler : RemoteAuthenticationHandler<IcelandicEidOptio
     private readonly IAntiforgery _antiforgery;
     private readonly IEidAbuseLimiter _limiter;
     private readonly IcelandicEidMetrics _metrics;
+    private readonly LoginReferenceCache _references;
     private IDataProtector? _referenceProtector;
 
     /// <summary>Creates the handler.</summary>
@@ -42,10 +43,12 @@ public class IcelandicEidHandler : RemoteAuthenticationHandler<IcelandicEidOptio
         IIcelandicEidPageRenderer renderer,
         IAntiforgery antiforgery,
         IEidAbuseLimiter limiter,
-        IcelandicEidMetrics metrics)
+        IcelandicEidMetrics metrics,
+        LoginReferenceCache references)
         : base(options, logger, encoder)
     {
         _metrics = metrics;
+        _references = references;
         _store = store;
         _renderer = renderer;
         _antiforgery = antiforgery;
@@ -432,8 +435,8 @@ public class IcelandicEidHandler : RemoteAuthenticationHandler<IcelandicEidOptio
         Response.Headers.CacheControl = "no-store";
         Response.Headers.XContentTypeOptions = "nosniff";
 
-        using var buffer = new MemoryStream(256);
-        using (var json = new Utf8JsonWriter(buffer, new JsonWriterOptions { Encoder = s_json }))
+        // Written straight into the response pipe: no intermediate buffer on the hot path.
+        await using (var json = new Utf8JsonWriter(Response.BodyWriter, new JsonWriterOptions { Encoder = s_json }))
         {
             json.WriteStartObject();
             json.WriteString("status", status);
@@ -463,7 +466,7 @@ public class IcelandicEidHandler : RemoteAuthenticationHandler<IcelandicEidOptio
             json.WriteEndObject();
         }
 
-        await Response.Body.WriteAsync(buffer.GetBuffer().AsMemory(0, (int)buffer.Length), Context.RequestAborted);
+        await Response.BodyWriter.FlushAsync(Context.RequestAborted);
         return true;
     }
 
@@ -950,23 +953,30 @@ public class IcelandicEidHandler : RemoteAuthenticationHandler<IcelandicEidOptio
             return LoadProblem.Missing;
         }
 
-        string payload;
-        try
+        var cacheKey = Scheme.Name + "\n" + cookie;
+        if (!_references.TryGet(cacheKey, out var cachedId, out var expires))
         {
-            payload = ReferenceProtector().Unprotect(cookie);
-        }
-        catch (CryptographicException)
-        {
-            Log.BadReference(Logger, "forged");
-            return LoadProblem.Forged;
-        }
+            string payload;
+            try
+            {
+                payload = ReferenceProtector().Unprotect(cookie);
+            }
+            catch (CryptographicException)
+            {
+                Log.BadReference(Logger, "forged");
+                return LoadProblem.Forged;
+            }
 
-        var parts = payload.Split('|');
-        if (parts.Length != 3 || parts[0] != "v1"
-            || !long.TryParse(parts[2], NumberStyles.None, CultureInfo.InvariantCulture, out var expires))
-        {
-            Log.BadReference(Logger, "malformed");
-            return LoadProblem.Forged;
+            var parts = payload.Split('|');
+            if (parts.Length != 3 || parts[0] != "v1"
+                || !long.TryParse(parts[2], NumberStyles.None, CultureInfo.InvariantCulture, out expires))
+            {
+                Log.BadReference(Logger, "malformed");
+                return LoadProblem.Forged;
+            }
+
+            cachedId = parts[1];
+            _references.Add(cacheKey, cachedId, expires);
         }
 
         if (TimeProvider.GetUtcNow().ToUnixTimeSeconds() >= expires)
@@ -975,7 +985,7 @@ public class IcelandicEidHandler : RemoteAuthenticationHandler<IcelandicEidOptio
             return LoadProblem.Gone;
         }
 
-        id = parts[1];
+        id = cachedId;
         return LoadProblem.None;
     }
 

@@ -25,22 +25,20 @@ public sealed class RedisEidAbuseLimiter : IEidAbuseLimiter
     /// <inheritdoc />
     public async Task<(long Count, TimeSpan ResetsIn)> HitAsync(string key, TimeSpan window, CancellationToken cancellationToken)
     {
-        var result = (RedisResult[])(await _database().ScriptEvaluateAsync(
-            RedisScripts.Hit, [(RedisKey)(_options.KeyPrefix + "c:" + key)], [(long)window.TotalMilliseconds]))!;
+        var result = (RedisResult[])(await RedisScripts.HitRunner.EvaluateAsync(_database(), [(RedisKey)(_options.KeyPrefix + "c:" + key)], [(long)window.TotalMilliseconds]))!;
         return ((long)result[0], TimeSpan.FromMilliseconds((long)result[1]));
     }
 
     /// <inheritdoc />
     public async Task<string?> TryLockAsync(string key, string owner, TimeSpan ttl, CancellationToken cancellationToken)
     {
-        var result = await _database().ScriptEvaluateAsync(
-            RedisScripts.Lock, [(RedisKey)(_options.KeyPrefix + "k:" + key)], [owner, (long)ttl.TotalMilliseconds]);
+        var result = await RedisScripts.LockRunner.EvaluateAsync(_database(), [(RedisKey)(_options.KeyPrefix + "k:" + key)], [owner, (long)ttl.TotalMilliseconds]);
         return result.IsNull ? null : (string?)result;
     }
 
     /// <inheritdoc />
     public Task ReleaseAsync(string key, string owner, CancellationToken cancellationToken)
-        => _database().ScriptEvaluateAsync(RedisScripts.Release, [(RedisKey)(_options.KeyPrefix + "k:" + key)], [owner]);
+        => RedisScripts.ReleaseRunner.EvaluateAsync(_database(), [(RedisKey)(_options.KeyPrefix + "k:" + key)], [owner]);
 
     /// <inheritdoc />
     public async Task<byte[]> GetHashKeyAsync(CancellationToken cancellationToken)

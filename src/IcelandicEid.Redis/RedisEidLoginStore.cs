@@ -42,8 +42,7 @@ public sealed class RedisEidLoginStore : IEidLoginStore, IEidPendingLoginCounter
     {
         ArgumentNullException.ThrowIfNull(state);
         var (key, member) = Key(state.Id);
-        var created = (int)await _database().ScriptEvaluateAsync(
-            RedisScripts.Create, [key, _pendingSet], [Serialize(state), Ms(state.ExpiresAt), member]);
+        var created = (int)await RedisScripts.CreateRunner.EvaluateAsync(_database(), [key, _pendingSet], [Serialize(state), Ms(state.ExpiresAt), member]);
         if (created != 1)
         {
             throw new InvalidOperationException("A login with this id already exists.");
@@ -56,27 +55,34 @@ public sealed class RedisEidLoginStore : IEidLoginStore, IEidPendingLoginCounter
 
     /// <inheritdoc />
     public async Task<bool> TryBeginPollAsync(string id, DateTimeOffset now, DateTimeOffset nextPollAt, CancellationToken cancellationToken)
-        => (int)await _database().ScriptEvaluateAsync(RedisScripts.BeginPoll, [Key(id).Key], [Ms(now), MsCeiling(nextPollAt)]) == 1;
+        => (int)await RedisScripts.BeginPollRunner.EvaluateAsync(_database(), [Key(id).Key], [Ms(now), MsCeiling(nextPollAt)]) == 1;
 
     /// <inheritdoc />
+    /// <remarks>The common case is one plain GET and no decryption: the header holds the summary. Only when a poll is
+    /// due does it run the lease script, and then it decrypts the state it already read.</remarks>
     public async Task<EidLoginPeek?> PeekAsync(string id, DateTimeOffset now, TimeSpan leaseExtra, CancellationToken cancellationToken)
     {
-        var result = await _database().ScriptEvaluateAsync(RedisScripts.Peek, [Key(id).Key], [Ms(now), (long)leaseExtra.TotalMilliseconds]);
-        if (result.IsNull)
+        var key = Key(id).Key;
+        var value = (byte[]?)await _database().StringGetAsync(key);
+        if (value is null || ParseHeader(value) is not { } header)
         {
             return null;
         }
 
-        var v = (RedisValue[])result!;
-        var summary = new EidLoginSummary(
-            (EidLoginStatus)(int)v[0],
-            (EidMethod)(int)v[2],
-            v[3].IsNullOrEmpty ? null : (string?)v[3],
-            DateTimeOffset.FromUnixTimeMilliseconds((long)v[4]),
-            DateTimeOffset.FromUnixTimeMilliseconds((long)v[1]),
-            TimeSpan.FromMilliseconds((long)v[5]),
-            v[6].IsNullOrEmpty ? null : (EidFailureReason)(int)v[6]);
-        return new EidLoginPeek(summary, (int)v[7] == 1, null);
+        var summary = header.Summary;
+        if (summary.Status != EidLoginStatus.Pending || summary.NextPollAt > now)
+        {
+            return new EidLoginPeek(summary, false, null);
+        }
+
+        var next = now + summary.PollInterval + leaseExtra;
+        if (!await TryBeginPollAsync(id, now, next, cancellationToken))
+        {
+            return new EidLoginPeek(summary, false, null);
+        }
+
+        var state = Deserialize(id, value);
+        return new EidLoginPeek(summary with { NextPollAt = next }, state is not null, state is null ? null : state with { NextPollAt = next });
     }
 
     /// <inheritdoc />
@@ -85,15 +91,14 @@ public sealed class RedisEidLoginStore : IEidLoginStore, IEidPendingLoginCounter
         ArgumentNullException.ThrowIfNull(state);
         var retention = (long)Math.Max(1000, _options.CompletedLoginRetention.TotalMilliseconds);
         var (key, member) = Key(state.Id);
-        return _database().ScriptEvaluateAsync(
-            RedisScripts.Update, [key, _pendingSet], [Serialize(state), (int)state.Status, retention, member]);
+        return RedisScripts.UpdateRunner.EvaluateAsync(_database(), [key, _pendingSet], [Serialize(state), (int)state.Status, retention, member]);
     }
 
     /// <inheritdoc />
     public async Task<EidLoginState?> TryConsumeAsync(string id, CancellationToken cancellationToken)
     {
         var (key, member) = Key(id);
-        var result = await _database().ScriptEvaluateAsync(RedisScripts.Consume, [key, _pendingSet], [member]);
+        var result = await RedisScripts.ConsumeRunner.EvaluateAsync(_database(), [key, _pendingSet], [member]);
         return result.IsNull ? null : Deserialize(id, (byte[]?)result);
     }
 
@@ -142,6 +147,36 @@ public sealed class RedisEidLoginStore : IEidLoginStore, IEidPendingLoginCounter
         return value;
     }
 
+    private static (EidLoginSummary Summary, int BodyStart)? ParseHeader(byte[] value)
+    {
+        var newline = Array.IndexOf(value, (byte)'\n');
+        if (newline < 0)
+        {
+            return null;
+        }
+
+        var f = Encoding.UTF8.GetString(value, 0, newline).Split(':', 7);
+        if (f.Length < 7
+            || !int.TryParse(f[0], NumberStyles.None, CultureInfo.InvariantCulture, out var status)
+            || !long.TryParse(f[1], NumberStyles.None, CultureInfo.InvariantCulture, out var next)
+            || !int.TryParse(f[2], NumberStyles.None, CultureInfo.InvariantCulture, out var method)
+            || !long.TryParse(f[3], NumberStyles.None, CultureInfo.InvariantCulture, out var interval)
+            || !long.TryParse(f[4], NumberStyles.None, CultureInfo.InvariantCulture, out var expires))
+        {
+            return null;
+        }
+
+        EidFailureReason? reason = int.TryParse(f[5], NumberStyles.None, CultureInfo.InvariantCulture, out var r) ? (EidFailureReason)r : null;
+        return (new EidLoginSummary(
+            (EidLoginStatus)status,
+            (EidMethod)method,
+            f[6].Length == 0 ? null : f[6],
+            DateTimeOffset.FromUnixTimeMilliseconds(expires),
+            DateTimeOffset.FromUnixTimeMilliseconds(next),
+            TimeSpan.FromMilliseconds(interval),
+            reason), newline + 1);
+    }
+
     private EidLoginState? Deserialize(string id, byte[]? value)
     {
         if (value is null)
@@ -149,28 +184,22 @@ public sealed class RedisEidLoginStore : IEidLoginStore, IEidPendingLoginCounter
             return null;
         }
 
-        var newline = Array.IndexOf(value, (byte)'\n');
-        if (newline < 0)
+        if (ParseHeader(value) is not { } header)
         {
             return null;
         }
 
-        var fields = Encoding.UTF8.GetString(value, 0, newline).Split(':');
-        if (fields.Length < 7 || !long.TryParse(fields[1], NumberStyles.None, CultureInfo.InvariantCulture, out var next))
-        {
-            return null;
-        }
-
+        var next = header.Summary.NextPollAt;
         try
         {
-            var stored = JsonSerializer.Deserialize(_protector.Unprotect(value.AsSpan(newline + 1).ToArray()), StoredLoginJson.Default.StoredLogin);
+            var stored = JsonSerializer.Deserialize(_protector.Unprotect(value.AsSpan(header.BodyStart).ToArray()), StoredLoginJson.Default.StoredLogin);
             if (stored is null || stored.ExpiresAt <= _time.GetUtcNow().ToUnixTimeMilliseconds())
             {
                 return null;
             }
 
             // The poll lease moves only the header's n; it is the truth for NextPollAt.
-            return stored.ToState(id, DateTimeOffset.FromUnixTimeMilliseconds(next));
+            return stored.ToState(id, next);
         }
         catch (CryptographicException)
         {

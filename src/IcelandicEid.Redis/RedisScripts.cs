@@ -9,6 +9,14 @@ namespace IcelandicEid.Redis;
 /// </summary>
 internal static class RedisScripts
 {
+    public static readonly LuaScriptRunner CreateRunner = new(Create);
+    public static readonly LuaScriptRunner BeginPollRunner = new(BeginPoll);
+    public static readonly LuaScriptRunner UpdateRunner = new(Update);
+    public static readonly LuaScriptRunner ConsumeRunner = new(Consume);
+    public static readonly LuaScriptRunner HitRunner = new(Hit);
+    public static readonly LuaScriptRunner LockRunner = new(Lock);
+    public static readonly LuaScriptRunner ReleaseRunner = new(Release);
+
     private const string Parse = """
         local v = redis.call('get', KEYS[1])
         if not v then return false end
@@ -30,17 +38,6 @@ internal static class RedisScripts
         redis.call('pexpireat', KEYS[1], ARGV[2])
         redis.call('zadd', KEYS[2], ARGV[2], ARGV[3])
         return 1
-        """;
-
-    // KEYS: login. ARGV: now-ms, lease-extra-ms. Returns {s, n, m, c, e, i, r, lease} or nil.
-    public const string Peek = Parse + "\n" + Rewrite + "\n" + """
-        local lease = 0
-        if s == '0' and tonumber(n) <= tonumber(ARGV[1]) then
-          n = string.format('%.0f', tonumber(ARGV[1]) + tonumber(i) + tonumber(ARGV[2]))
-          rewrite(n)
-          lease = 1
-        end
-        return {s, n, m, c, e, i, r, lease}
         """;
 
     // KEYS: login. ARGV: now-ms, next-ms

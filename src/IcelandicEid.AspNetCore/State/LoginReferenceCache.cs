@@ -1,0 +1,37 @@
+using System.Collections.Concurrent;
+
+namespace IcelandicEid.AspNetCore.State;
+
+/// <summary>
+/// Remembers which login id a login cookie's protected value stands for, so the status endpoint (asked every second by
+/// every tab) decrypts each cookie once per instance instead of on every request. Only values that were successfully
+/// unprotected are kept; the cache forgets everything when it reaches its capacity.
+/// </summary>
+public sealed class LoginReferenceCache
+{
+    private const int Capacity = 100_000;
+    private readonly ConcurrentDictionary<string, (string Id, long ExpiresUnixSeconds)> _entries = new(StringComparer.Ordinal);
+
+    internal bool TryGet(string cookie, out string id, out long expiresUnixSeconds)
+    {
+        if (_entries.TryGetValue(cookie, out var entry))
+        {
+            (id, expiresUnixSeconds) = entry;
+            return true;
+        }
+
+        id = string.Empty;
+        expiresUnixSeconds = 0;
+        return false;
+    }
+
+    internal void Add(string cookie, string id, long expiresUnixSeconds)
+    {
+        if (_entries.Count >= Capacity)
+        {
+            _entries.Clear();
+        }
+
+        _entries[cookie] = (id, expiresUnixSeconds);
+    }
+}

@@ -1,0 +1,33 @@
+using System.Security.Cryptography;
+using System.Text;
+using StackExchange.Redis;
+
+namespace IcelandicEid.Redis;
+
+/// <summary>Runs a Lua script by its SHA-1 (EVALSHA), loading it with EVAL only when the server does not know it yet
+/// (first use, or after a restart), so the hot path sends a few bytes instead of the whole script.</summary>
+internal sealed class LuaScriptRunner
+{
+    private readonly string _text;
+    private readonly byte[] _sha1;
+
+    public LuaScriptRunner(string text)
+    {
+        _text = text;
+#pragma warning disable CA5350 // SHA-1 is what Redis names scripts by; no security rests on it.
+        _sha1 = SHA1.HashData(Encoding.UTF8.GetBytes(text));
+#pragma warning restore CA5350
+    }
+
+    public async Task<RedisResult> EvaluateAsync(IDatabase database, RedisKey[] keys, RedisValue[]? values = null)
+    {
+        try
+        {
+            return await database.ScriptEvaluateAsync(_sha1, keys, values);
+        }
+        catch (RedisServerException ex) when (ex.Message.StartsWith("NOSCRIPT", StringComparison.Ordinal))
+        {
+            return await database.ScriptEvaluateAsync(_text, keys, values);
+        }
+    }
+}
