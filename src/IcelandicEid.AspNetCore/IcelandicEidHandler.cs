@@ -582,17 +582,9 @@ public class IcelandicEidHandler : RemoteAuthenticationHandler<IcelandicEidOptio
             ReturnUri = ticket.Properties.RedirectUri,
         };
         await Events.TicketReceived(received);
-        if (received.Result is { } receivedResult)
+        if (EventDecided(received.Result) is { } decided)
         {
-            if (receivedResult.Handled)
-            {
-                return true;
-            }
-
-            if (receivedResult.Skipped)
-            {
-                return false;
-            }
+            return decided;
         }
 
         var signInProperties = received.Properties ?? ticket.Properties;
@@ -630,17 +622,9 @@ public class IcelandicEidHandler : RemoteAuthenticationHandler<IcelandicEidOptio
         var failure = new IcelandicEidLoginFailedException(reason, inner);
         var context = new RemoteFailureContext(Context, Scheme, Options, failure) { Properties = properties };
         await Events.RemoteFailure(context);
-        if (context.Result is { } result)
+        if (EventDecided(context.Result) is { } decided)
         {
-            if (result.Handled)
-            {
-                return true;
-            }
-
-            if (result.Skipped)
-            {
-                return false;
-            }
+            return decided;
         }
 
         if (login is not null)
@@ -1178,6 +1162,10 @@ public class IcelandicEidHandler : RemoteAuthenticationHandler<IcelandicEidOptio
 
     private bool IsAjaxRequest()
         => string.Equals(Request.Headers.XRequestedWith, "XMLHttpRequest", StringComparison.Ordinal);
+
+    /// <summary>True when an event handled the response, false when it skipped to the next middleware, null otherwise.</summary>
+    private static bool? EventDecided(HandleRequestResult? result)
+        => result is null ? null : result.Handled ? true : result.Skipped ? false : null;
 
     private static string ReasonCode(EidFailureReason reason) => reason switch
     {

@@ -17,11 +17,7 @@ public sealed partial class LoginInBrowserTests : IClassFixture<BrowserFixture>
     public async Task A_person_logs_in_through_the_real_pages(
         string locale, string method, string identifier, string label, string submit, string codeLabel, string cancel)
     {
-        await using var context = await _fixture.Browser.NewContextAsync(new BrowserNewContextOptions
-        {
-            BaseURL = _fixture.BaseAddress.ToString(),
-            Locale = locale,
-        });
+        await using var context = await NewContextAsync(locale);
         var page = await context.NewPageAsync();
         var errors = new List<string>();
         page.Console += (_, message) =>
@@ -62,11 +58,7 @@ public sealed partial class LoginInBrowserTests : IClassFixture<BrowserFixture>
     [Fact]
     public async Task A_bad_number_is_explained_next_to_its_field()
     {
-        await using var context = await _fixture.Browser.NewContextAsync(new BrowserNewContextOptions
-        {
-            BaseURL = _fixture.BaseAddress.ToString(),
-            Locale = "en-GB",
-        });
+        await using var context = await NewContextAsync("en-GB");
         var page = await context.NewPageAsync();
         await page.GotoAsync("/profile");
         var form = page.Locator("form:has(input[name=method][value=sim])");
@@ -79,11 +71,7 @@ public sealed partial class LoginInBrowserTests : IClassFixture<BrowserFixture>
     [Fact]
     public async Task A_cancelled_login_says_so_and_offers_to_try_again()
     {
-        await using var context = await _fixture.Browser.NewContextAsync(new BrowserNewContextOptions
-        {
-            BaseURL = _fixture.BaseAddress.ToString(),
-            Locale = "is-IS",
-        });
+        await using var context = await NewContextAsync("is-IS");
         var page = await context.NewPageAsync();
         await page.GotoAsync("/profile");
         var form = page.Locator("form:has(input[name=method][value=sim])");
@@ -97,11 +85,7 @@ public sealed partial class LoginInBrowserTests : IClassFixture<BrowserFixture>
     [Fact]
     public async Task The_cancel_button_goes_back_to_the_form()
     {
-        await using var context = await _fixture.Browser.NewContextAsync(new BrowserNewContextOptions
-        {
-            BaseURL = _fixture.BaseAddress.ToString(),
-            Locale = "en-GB",
-        });
+        await using var context = await NewContextAsync("en-GB");
         var page = await context.NewPageAsync();
         await page.GotoAsync("/profile");
         var form = page.Locator("form:has(input[name=method][value=sim])");
@@ -114,6 +98,9 @@ public sealed partial class LoginInBrowserTests : IClassFixture<BrowserFixture>
         await page.GotoAsync("/profile");
         await Assertions.Expect(page).ToHaveURLAsync(LoginUrl());
     }
+
+    private Task<IBrowserContext> NewContextAsync(string locale)
+        => _fixture.Browser.NewContextAsync(new BrowserNewContextOptions { BaseURL = _fixture.BaseAddress.ToString(), Locale = locale });
 
     [GeneratedRegex("/icelandic-eid/login\\?state=")]
     private static partial Regex LoginUrl();

@@ -156,6 +156,36 @@ public sealed class UpstreamPipelines
         return (status, body);
     }
 
+    /// <summary>Whether <paramref name="url"/>'s host answers HTTP at all (any status) within <paramref name="timeout"/>.</summary>
+    public static async Task<bool> IsReachableAsync(HttpClient http, Uri url, TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(http);
+        using var cts = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        cts.CancelAfter(timeout);
+        try
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Head, url);
+            using var response = await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cts.Token);
+            return true;
+        }
+        catch (HttpRequestException)
+        {
+            return false;
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            return false;
+        }
+    }
+
+    /// <summary>A base URL with exactly one trailing slash, so relative paths append to it.</summary>
+    public static Uri WithTrailingSlash(Uri url)
+    {
+        ArgumentNullException.ThrowIfNull(url);
+        var text = url.ToString();
+        return new Uri(text.EndsWith('/') ? text : text + "/");
+    }
+
     private static bool IsTransient(Exception exception) => exception is HttpRequestException
         or TimeoutRejectedException
         or UpstreamTransientException

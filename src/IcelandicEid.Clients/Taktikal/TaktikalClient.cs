@@ -27,8 +27,7 @@ public sealed class TaktikalClient
         options.Validate();
         _http = http;
         _options = options;
-        var text = options.BaseUrl.ToString();
-        _baseUrl = new Uri(text.EndsWith('/') ? text : text + "/");
+        _baseUrl = UpstreamPipelines.WithTrailingSlash(options.BaseUrl);
         _pipelines = new UpstreamPipelines(options.Resilience, options.BlockingTimeout, timeProvider);
     }
 
@@ -222,25 +221,8 @@ public sealed class TaktikalClient
 
     /// <summary>Whether the API's host answers HTTP at all (any status), within <paramref name="timeout"/>. Sends no
     /// login request and costs nothing.</summary>
-    public async Task<bool> IsReachableAsync(TimeSpan timeout, CancellationToken cancellationToken = default)
-    {
-        using var cts = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        cts.CancelAfter(timeout);
-        try
-        {
-            using var request = new HttpRequestMessage(HttpMethod.Head, _baseUrl);
-            using var response = await _http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cts.Token);
-            return true;
-        }
-        catch (HttpRequestException)
-        {
-            return false;
-        }
-        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
-        {
-            return false;
-        }
-    }
+    public Task<bool> IsReachableAsync(TimeSpan timeout, CancellationToken cancellationToken = default)
+        => UpstreamPipelines.IsReachableAsync(_http, _baseUrl, timeout, cancellationToken);
 
     private static bool IsSuccess(HttpStatusCode status) => (int)status is >= 200 and < 300;
 
