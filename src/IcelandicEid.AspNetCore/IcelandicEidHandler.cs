@@ -805,7 +805,15 @@ public class IcelandicEidHandler : RemoteAuthenticationHandler<IcelandicEidOptio
 
         try
         {
-            await _store.UpdateAsync(updated, CancellationToken.None);
+            if (updated with { NextPollAt = login.NextPollAt } == login)
+            {
+                // Still pending and nothing else changed (the common case): only the next poll time moves.
+                await _store.SetNextPollAsync(login.Id, updated.NextPollAt, CancellationToken.None);
+            }
+            else
+            {
+                await _store.UpdateAsync(updated, CancellationToken.None);
+            }
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
@@ -937,8 +945,7 @@ public class IcelandicEidHandler : RemoteAuthenticationHandler<IcelandicEidOptio
             return LoadProblem.Missing;
         }
 
-        var cacheKey = Scheme.Name + "\n" + cookie;
-        if (!_references.TryGet(cacheKey, out var cachedId, out var expires))
+        if (!_references.TryGet(Scheme.Name, cookie, out var cachedId, out var expires))
         {
             string payload;
             try
@@ -960,7 +967,7 @@ public class IcelandicEidHandler : RemoteAuthenticationHandler<IcelandicEidOptio
             }
 
             cachedId = parts[1];
-            _references.Add(cacheKey, cachedId, expires);
+            _references.Add(Scheme.Name, cookie, cachedId, expires);
         }
 
         if (TimeProvider.GetUtcNow().ToUnixTimeSeconds() >= expires)

@@ -86,6 +86,10 @@ public sealed class RedisEidLoginStore : IEidLoginStore, IEidPendingLoginCounter
     }
 
     /// <inheritdoc />
+    public Task SetNextPollAsync(string id, DateTimeOffset nextPollAt, CancellationToken cancellationToken)
+        => RedisScripts.SetNextRunner.EvaluateAsync(_database(), [Key(id).Key], [MsCeiling(nextPollAt)]);
+
+    /// <inheritdoc />
     public Task UpdateAsync(EidLoginState state, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(state);

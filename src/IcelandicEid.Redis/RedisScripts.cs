@@ -11,6 +11,7 @@ internal static class RedisScripts
 {
     public static readonly LuaScriptRunner CreateRunner = new(Create);
     public static readonly LuaScriptRunner BeginPollRunner = new(BeginPoll);
+    public static readonly LuaScriptRunner SetNextRunner = new(SetNext);
     public static readonly LuaScriptRunner UpdateRunner = new(Update);
     public static readonly LuaScriptRunner ConsumeRunner = new(Consume);
     public static readonly LuaScriptRunner HitRunner = new(Hit);
@@ -37,6 +38,13 @@ internal static class RedisScripts
         redis.call('set', KEYS[1], ARGV[1])
         redis.call('pexpireat', KEYS[1], ARGV[2])
         redis.call('zadd', KEYS[2], ARGV[2], ARGV[3])
+        return 1
+        """;
+
+    // KEYS: login. ARGV: next-ms. Moves n of a pending login.
+    public const string SetNext = Parse + "\n" + Rewrite + "\n" + """
+        if s ~= '0' then return 0 end
+        rewrite(ARGV[1])
         return 1
         """;
 

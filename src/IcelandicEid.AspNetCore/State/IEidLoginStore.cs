@@ -28,6 +28,16 @@ public interface IEidLoginStore
     /// ended stays ended, a cancelled one stays gone).</summary>
     Task UpdateAsync(EidLoginState state, CancellationToken cancellationToken);
 
+    /// <summary>Moves <see cref="EidLoginState.NextPollAt"/> of a pending login after a poll that changed nothing else
+    /// (only the holder of the poll lease calls this). Stores override it to skip re-writing the whole state.</summary>
+    async Task SetNextPollAsync(string id, DateTimeOffset nextPollAt, CancellationToken cancellationToken)
+    {
+        if (await GetAsync(id, cancellationToken) is { IsCompleted: false } state)
+        {
+            await UpdateAsync(state with { NextPollAt = nextPollAt }, cancellationToken);
+        }
+    }
+
     /// <summary>Removes a completed login and returns it; single use: of concurrent callers at most one gets it.
     /// Returns <see langword="null"/> and leaves the state alone if it is still pending or does not exist.</summary>
     Task<EidLoginState?> TryConsumeAsync(string id, CancellationToken cancellationToken);

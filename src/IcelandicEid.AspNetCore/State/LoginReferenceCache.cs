@@ -10,13 +10,13 @@ namespace IcelandicEid.AspNetCore.State;
 public sealed class LoginReferenceCache
 {
     private const int Capacity = 100_000;
-    private readonly ConcurrentDictionary<string, (string Id, long ExpiresUnixSeconds)> _entries = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, (string Scheme, string Id, long ExpiresUnixSeconds)> _entries = new(StringComparer.Ordinal);
 
-    internal bool TryGet(string cookie, out string id, out long expiresUnixSeconds)
+    internal bool TryGet(string scheme, string cookie, out string id, out long expiresUnixSeconds)
     {
-        if (_entries.TryGetValue(cookie, out var entry))
+        if (_entries.TryGetValue(cookie, out var entry) && entry.Scheme == scheme)
         {
-            (id, expiresUnixSeconds) = entry;
+            (_, id, expiresUnixSeconds) = entry;
             return true;
         }
 
@@ -25,13 +25,13 @@ public sealed class LoginReferenceCache
         return false;
     }
 
-    internal void Add(string cookie, string id, long expiresUnixSeconds)
+    internal void Add(string scheme, string cookie, string id, long expiresUnixSeconds)
     {
         if (_entries.Count >= Capacity)
         {
             _entries.Clear();
         }
 
-        _entries[cookie] = (id, expiresUnixSeconds);
+        _entries[cookie] = (scheme, id, expiresUnixSeconds);
     }
 }

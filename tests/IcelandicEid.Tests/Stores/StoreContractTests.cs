@@ -98,6 +98,22 @@ public abstract class StoreContractTests
     }
 
     [Fact]
+    public async Task Only_the_next_poll_time_moves_after_a_quiet_poll_and_never_on_a_completed_login()
+    {
+        var state = NewState();
+        await Store.CreateAsync(state, default);
+        var next = Time.GetUtcNow().AddSeconds(7);
+        await Store.SetNextPollAsync(state.Id, next, default);
+        var read = (await Store.GetAsync(state.Id, default))!;
+        Assert.Equal(next, read.NextPollAt);
+        Assert.Equal(state.Reference, read.Reference);
+
+        await Store.UpdateAsync(state with { Status = EidLoginStatus.Failed, FailureReason = EidFailureReason.Cancelled }, default);
+        await Store.SetNextPollAsync(state.Id, next.AddSeconds(30), default);
+        Assert.Equal(EidLoginStatus.Failed, (await Store.GetAsync(state.Id, default))!.Status);
+    }
+
+    [Fact]
     public async Task Completion_is_single_use()
     {
         var state = NewState();
