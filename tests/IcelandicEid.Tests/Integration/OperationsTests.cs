@@ -1,0 +1,101 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Diagnostics.Metrics;
+using IcelandicEid.AspNetCore;
+using IcelandicEid.Tests.Infrastructure;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+using StackExchange.Redis;
+
+namespace IcelandicEid.Tests.Integration;
+
+public sealed class OperationsTests : IClassFixture<RedisFixture>
+{
+    private readonly RedisFixture _redis;
+
+    public OperationsTests(RedisFixture redis) => _redis = redis;
+
+    [Fact]
+    public async Task Logins_are_counted_and_traced_without_personal_data()
+    {
+        await using var app = await TestApp.StartAsync();
+        var meterFactory = app.Services.GetRequiredService<IMeterFactory>();
+        _ = app.Services.GetRequiredService<IcelandicEidMetrics>();
+        var measurements = new ConcurrentQueue<(string Name, long Value, Dictionary<string, object?> Tags)>();
+        using var listener = new MeterListener();
+        listener.InstrumentPublished = (instrument, l) =>
+        {
+            // Only this app's meter: other tests running at the same time have meters of the same name.
+            if (instrument.Meter.Name == IcelandicEidMetrics.Name && ReferenceEquals(instrument.Meter.Scope, meterFactory))
+            {
+                l.EnableMeasurementEvents(instrument);
+            }
+        };
+        listener.SetMeasurementEventCallback<long>((instrument, value, tags, _) =>
+            measurements.Enqueue((instrument.Name, value, tags.ToArray().ToDictionary(t => t.Key, t => t.Value))));
+        listener.SetMeasurementEventCallback<double>((instrument, value, tags, _) =>
+            measurements.Enqueue((instrument.Name, 1, tags.ToArray().ToDictionary(t => t.Key, t => t.Value))));
+        listener.Start();
+
+        var activities = new ConcurrentQueue<Activity>();
+        using var activityListener = new ActivityListener
+        {
+            ShouldListenTo = source => source.Name == IcelandicEidMetrics.Name,
+            Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllDataAndRecorded,
+            ActivityStopped = activities.Enqueue,
+        };
+        ActivitySource.AddActivityListener(activityListener);
+
+        using var ok = app.NewBrowser();
+        await LoginFlowTests.LoginAsync(app, ok, "sim", "8881234");
+        using var cancelled = app.NewBrowser();
+        await LoginFlowTests.LoginAsync(app, cancelled, "sim", "6100001");
+        listener.RecordObservableInstruments();
+
+        Assert.Equal(2, measurements.Where(m => m.Name == "icelandic_eid.logins.started").Sum(m => m.Value));
+        var succeeded = Assert.Single(measurements, m => m.Name == "icelandic_eid.logins.succeeded");
+        Assert.Equal("Simulator", succeeded.Tags["provider"]);
+        Assert.Equal("sim", succeeded.Tags["method"]);
+        var failed = Assert.Single(measurements, m => m.Name == "icelandic_eid.logins.failed");
+        Assert.Equal("Cancelled", failed.Tags["reason"]);
+        Assert.Contains(measurements, m => m.Name == "icelandic_eid.upstream.duration" && (string?)m.Tags["operation"] == "poll");
+
+        Assert.Contains(activities, a => a.OperationName == "IcelandicEid.Start");
+        Assert.Contains(activities, a => a.OperationName == "IcelandicEid.Poll");
+        Assert.Contains(activities, a => a.OperationName == "IcelandicEid.Finish" && (string?)a.GetTagItem("icelandic_eid.outcome") == "signed-in");
+
+        var everything = string.Join(' ', measurements.SelectMany(m => m.Tags.Values).Concat(activities.SelectMany(a => a.Tags.Select(t => t.Value))));
+        Assert.DoesNotContain("8881234", everything, StringComparison.Ordinal);
+        Assert.DoesNotContain("6100001", everything, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Health_checks_report_the_store_and_the_upstream()
+    {
+        await using var server = await RedisServer.StartAsync();
+        var redis = ConnectionMultiplexer.Connect(server.Configuration);
+        await using var app = await TestApp.StartAsync(
+            o =>
+            {
+                o.Provider = "Taktikal";
+                o.Taktikal.BaseUrl = new Uri("http://127.0.0.1:9/api/"); // nothing answers
+                o.Taktikal.FlowKey = "f";
+            },
+            services: s =>
+            {
+                s.AddAuthentication().AddIcelandicEidRedis(redis, r => r.PersistDataProtectionKeys = false);
+                s.AddHealthChecks().AddIcelandicEid();
+            });
+        var health = app.Services.GetRequiredService<HealthCheckService>();
+
+        var report = await health.CheckHealthAsync();
+        Assert.Equal(HealthStatus.Healthy, report.Entries["icelandic-eid-store"].Status);
+        Assert.Equal(HealthStatus.Unhealthy, report.Entries["icelandic-eid-upstream"].Status);
+        Assert.Contains("cannot be reached", report.Entries["icelandic-eid-upstream"].Description, StringComparison.Ordinal);
+
+        await server.StopAsync();
+        report = await health.CheckHealthAsync();
+        Assert.Equal(HealthStatus.Unhealthy, report.Entries["icelandic-eid-store"].Status);
+        redis.Dispose();
+    }
+}
