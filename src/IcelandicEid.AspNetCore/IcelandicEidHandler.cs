@@ -353,17 +353,8 @@ public class IcelandicEidHandler : RemoteAuthenticationHandler<IcelandicEidOptio
         }
 
         SetPageHeaders(antiforgery: true);
-        var tokens = _antiforgery.GetAndStoreTokens(Context);
-        await _renderer.RenderAsync(Context, Scheme, new IcelandicEidPageModel
+        await _renderer.RenderAsync(Context, Scheme, PageWithAntiforgery(IcelandicEidPageKind.Verify) with
         {
-            Kind = IcelandicEidPageKind.Verify,
-            Texts = Texts,
-            DisplayName = Scheme.DisplayName,
-            ScriptUrl = HandlerUrl(IcelandicEidDefaults.AssetsSubPath + "/eid.js"),
-            StylesheetUrl = HandlerUrl(IcelandicEidDefaults.AssetsSubPath + "/eid.css"),
-            ExtraStylesheetUrl = ExtraStylesheet(),
-            AntiforgeryFieldName = tokens.FormFieldName,
-            AntiforgeryToken = tokens.RequestToken,
             Method = login.Method,
             VerificationCode = login.VerificationCode,
             SecondsLeft = SecondsLeft(login),
@@ -670,15 +661,26 @@ public class IcelandicEidHandler : RemoteAuthenticationHandler<IcelandicEidOptio
         return true;
     }
 
-    private IcelandicEidPageModel FailurePage(int statusCode, string message, EidFailureReason? reason, string? protectedState) => new()
+    /// <summary>What every page has: the words, the script and the stylesheets.</summary>
+    private IcelandicEidPageModel Page(IcelandicEidPageKind kind) => new()
     {
-        Kind = IcelandicEidPageKind.Failure,
-        StatusCode = statusCode,
+        Kind = kind,
         Texts = Texts,
         DisplayName = Scheme.DisplayName,
         ScriptUrl = HandlerUrl(IcelandicEidDefaults.AssetsSubPath + "/eid.js"),
         StylesheetUrl = HandlerUrl(IcelandicEidDefaults.AssetsSubPath + "/eid.css"),
         ExtraStylesheetUrl = ExtraStylesheet(),
+    };
+
+    private IcelandicEidPageModel PageWithAntiforgery(IcelandicEidPageKind kind)
+    {
+        var tokens = _antiforgery.GetAndStoreTokens(Context);
+        return Page(kind) with { AntiforgeryFieldName = tokens.FormFieldName, AntiforgeryToken = tokens.RequestToken };
+    }
+
+    private IcelandicEidPageModel FailurePage(int statusCode, string message, EidFailureReason? reason, string? protectedState) => Page(IcelandicEidPageKind.Failure) with
+    {
+        StatusCode = statusCode,
         FailureReason = reason,
         Message = message,
         RetryUrl = LoginUrl(protectedState),
@@ -687,18 +689,9 @@ public class IcelandicEidHandler : RemoteAuthenticationHandler<IcelandicEidOptio
     private async Task RenderLoginAsync(int statusCode, string? protectedState, EidMethod? errorMethod, string? entered, string? error)
     {
         SetPageHeaders(antiforgery: true);
-        var tokens = _antiforgery.GetAndStoreTokens(Context);
-        await _renderer.RenderAsync(Context, Scheme, new IcelandicEidPageModel
+        await _renderer.RenderAsync(Context, Scheme, PageWithAntiforgery(IcelandicEidPageKind.Login) with
         {
-            Kind = IcelandicEidPageKind.Login,
             StatusCode = statusCode,
-            Texts = Texts,
-            DisplayName = Scheme.DisplayName,
-            ScriptUrl = HandlerUrl(IcelandicEidDefaults.AssetsSubPath + "/eid.js"),
-            StylesheetUrl = HandlerUrl(IcelandicEidDefaults.AssetsSubPath + "/eid.css"),
-            ExtraStylesheetUrl = ExtraStylesheet(),
-            AntiforgeryFieldName = tokens.FormFieldName,
-            AntiforgeryToken = tokens.RequestToken,
             StartUrl = HandlerUrl(IcelandicEidDefaults.StartSubPath),
             State = protectedState ?? Options.StateDataFormat.Protect(new AuthenticationProperties { RedirectUri = Options.DefaultReturnUrl }),
             SimEnabled = Options.EnableSim,

@@ -17,7 +17,7 @@ public enum IcelandicEidPageKind
 }
 
 /// <summary>Everything a page needs. All URLs are relative to the site and already include the path base.</summary>
-public sealed class IcelandicEidPageModel
+public sealed record IcelandicEidPageModel
 {
     /// <summary>The page.</summary>
     public required IcelandicEidPageKind Kind { get; init; }

@@ -16,17 +16,8 @@ public sealed class TaktikalProvider : IIcelandicEidProvider, IEidProviderHealth
     }
 
     /// <inheritdoc />
-    public async Task<(bool Healthy, bool Degraded, string Description)> CheckHealthAsync(CancellationToken cancellationToken)
-    {
-        if (_client.IsCircuitOpen)
-        {
-            return (false, true, "Taktikal: the circuit breaker is open after repeated failures.");
-        }
-
-        return await _client.IsReachableAsync(TimeSpan.FromSeconds(5), cancellationToken)
-            ? (true, false, "Taktikal answers.")
-            : (false, false, "Taktikal cannot be reached.");
-    }
+    public Task<(bool Healthy, bool Degraded, string Description)> CheckHealthAsync(CancellationToken cancellationToken)
+        => Http.UpstreamPipelines.CheckHealthAsync(Name, _client.IsCircuitOpen, () => _client.IsReachableAsync(TimeSpan.FromSeconds(5), cancellationToken));
 
     /// <inheritdoc />
     public string Name => "Taktikal";

@@ -16,17 +16,8 @@ public sealed class VettvangurProvider : IIcelandicEidProvider, IEidProviderHeal
     }
 
     /// <inheritdoc />
-    public async Task<(bool Healthy, bool Degraded, string Description)> CheckHealthAsync(CancellationToken cancellationToken)
-    {
-        if (_client.IsCircuitOpen)
-        {
-            return (false, true, "Vettvangur: the circuit breaker is open after repeated failures.");
-        }
-
-        return await _client.IsReachableAsync(TimeSpan.FromSeconds(5), cancellationToken)
-            ? (true, false, "Vettvangur answers.")
-            : (false, false, "Vettvangur cannot be reached.");
-    }
+    public Task<(bool Healthy, bool Degraded, string Description)> CheckHealthAsync(CancellationToken cancellationToken)
+        => Http.UpstreamPipelines.CheckHealthAsync(Name, _client.IsCircuitOpen, () => _client.IsReachableAsync(TimeSpan.FromSeconds(5), cancellationToken));
 
     /// <inheritdoc />
     public string Name => "Vettvangur";
