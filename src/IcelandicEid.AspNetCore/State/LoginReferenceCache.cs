@@ -9,7 +9,7 @@ namespace IcelandicEid.AspNetCore.State;
 /// </summary>
 public sealed class LoginReferenceCache
 {
-    private const int Capacity = 100_000;
+    private const int Capacity = 20_000;
     private readonly ConcurrentDictionary<string, (string Scheme, string Id, long ExpiresUnixSeconds)> _entries = new(StringComparer.Ordinal);
 
     internal bool TryGet(string scheme, string cookie, out string id, out long expiresUnixSeconds)
