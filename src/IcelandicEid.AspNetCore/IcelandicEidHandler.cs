@@ -558,9 +558,9 @@ public class IcelandicEidHandler : RemoteAuthenticationHandler<IcelandicEidOptio
         var creating = new IcelandicEidCreatingTicketContext(
             Context, Scheme, Options, new ClaimsPrincipal(identity), properties, consumed.Person, consumed.Method, consumed.Provider);
         await Events.CreatingTicket(creating);
-        if (creating.Result is { Succeeded: false } || creating.Principal?.Identity is not { IsAuthenticated: true })
+        if (creating is { Result.Succeeded: false } || creating.Principal?.Identity is not { IsAuthenticated: true })
         {
-            var reason = creating.Result?.Failure;
+            var reason = creating is { Result: { } refused } ? refused.Failure : null;
             Log.TicketRefused(Logger, LogId(consumed.Id), reason);
             _metrics.Failed(consumed.Provider, consumed.Method, EidFailureReason.Other);
             return await HandleFailureAsync(consumed, EidFailureReason.Other, properties, null, reason);
@@ -573,7 +573,7 @@ public class IcelandicEidHandler : RemoteAuthenticationHandler<IcelandicEidOptio
             ReturnUri = ticket.Properties.RedirectUri,
         };
         await Events.TicketReceived(received);
-        if (EventDecided(received.Result) is { } decided)
+        if (EventDecided(received) is { } decided)
         {
             return decided;
         }
@@ -613,7 +613,7 @@ public class IcelandicEidHandler : RemoteAuthenticationHandler<IcelandicEidOptio
         var failure = new IcelandicEidLoginFailedException(reason, inner);
         var context = new RemoteFailureContext(Context, Scheme, Options, failure) { Properties = properties };
         await Events.RemoteFailure(context);
-        if (EventDecided(context.Result) is { } decided)
+        if (EventDecided(context) is { } decided)
         {
             return decided;
         }
@@ -1164,8 +1164,8 @@ public class IcelandicEidHandler : RemoteAuthenticationHandler<IcelandicEidOptio
         => string.Equals(Request.Headers.XRequestedWith, "XMLHttpRequest", StringComparison.Ordinal);
 
     /// <summary>True when an event handled the response, false when it skipped to the next middleware, null otherwise.</summary>
-    private static bool? EventDecided(HandleRequestResult? result)
-        => result is null ? null : result.Handled ? true : result.Skipped ? false : null;
+    private static bool? EventDecided(HandleRequestContext<RemoteAuthenticationOptions> context)
+        => context is { Result: { } result } ? result.Handled ? true : result.Skipped ? false : null : null;
 
     private static string ReasonCode(EidFailureReason reason) => reason switch
     {
