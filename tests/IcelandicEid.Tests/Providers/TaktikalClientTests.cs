@@ -73,6 +73,8 @@ public sealed class TaktikalClientTests : IAsyncLifetime
     [InlineData(TaktikalLookupType.NameAddressFamily, true, true)]
     public async Task Poll_returns_the_customer_for_each_lookup_type(TaktikalLookupType lookup, bool address, bool family)
     {
+        // Long enough that the first poll is surely before the approval, even on a loaded machine.
+        _emulator.State.Script("1203894569", ScriptedOutcome.Approve, TimeSpan.FromSeconds(2));
         var client = Client();
         var start = await client.StartAsync(new TaktikalStartRequest { AuthenticationContextType = TaktikalAuthenticationContextType.App, Ssn = "1203894569" });
         var pending = await client.PollAsync(start.Response!.AuthRequestId, lookup, TimeSpan.FromSeconds(1));

@@ -41,6 +41,7 @@ public sealed class VettvangurClientTests : IAsyncLifetime
             o.ApiKeyHeader = header;
             o.StatusMethod = method;
         });
+        _emulator.State.Script("8881234", ScriptedOutcome.Approve, TimeSpan.FromSeconds(1));
         var code = await client.AuthorizeWithCodeAsync(new VettvangurCodeRequest { AuthType = EidMethod.Sim, PhoneNumberOrSsn = "8881234" });
         Assert.Null(code.Failure);
         Assert.NotEqual(Guid.Empty, code.Response!.Identifier);
@@ -51,7 +52,7 @@ public sealed class VettvangurClientTests : IAsyncLifetime
         Assert.Equal(EidPollStatus.Pending, pending.Status);
         Assert.False(pending.FinishedPendingUser);
 
-        await Task.Delay(1100);
+        await Task.Delay(1500);
         var done = await client.GetAuthorizationStatusAsync(code.Response.Identifier);
         Assert.Equal(EidPollStatus.Succeeded, done.Status);
         Assert.True(done.FinishedPendingUser);
