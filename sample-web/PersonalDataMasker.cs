@@ -1,4 +1,4 @@
-using System.Text.RegularExpressions;
+using IcelandicEid;
 using Serilog.Core;
 using Serilog.Events;
 
@@ -9,7 +9,7 @@ namespace SampleWeb;
 /// an Icelandic mobile number (seven digits starting 6-8, optionally +354) in string properties with a masked form.
 /// The handler itself logs these only masked; this catches the app's own mistakes.
 /// </summary>
-public sealed partial class PersonalDataMasker : ILogEventEnricher
+public sealed class PersonalDataMasker : ILogEventEnricher
 {
     public void Enrich(LogEvent logEvent, ILogEventPropertyFactory propertyFactory)
     {
@@ -26,16 +26,5 @@ public sealed partial class PersonalDataMasker : ILogEventEnricher
         }
     }
 
-    public static string Mask(string text)
-    {
-        if (!Candidate().IsMatch(text))
-        {
-            return text;
-        }
-
-        return Candidate().Replace(text, m => new string('*', Math.Max(0, m.Length - 2)) + m.Value[^2..]);
-    }
-
-    [GeneratedRegex(@"(?<![\w-])(?:\d{6}-?\d{4}|(?:\+354[ -]?|00354[ -]?)?[678]\d{2}[ -]?\d{4})(?![\w-])", RegexOptions.CultureInvariant)]
-    private static partial Regex Candidate();
+    public static string Mask(string text) => PersonalData.Redact(text)!;
 }

@@ -2,14 +2,18 @@ using System.Text.RegularExpressions;
 
 namespace IcelandicEid;
 
-/// <summary>Masks what looks like a kennitala or a phone number in free text (upstream error messages) before it is logged.</summary>
+/// <summary>Masks what looks like a kennitala or an Icelandic mobile number in free text (upstream error messages,
+/// log properties) before it is logged.</summary>
 public static partial class PersonalData
 {
-    /// <summary>Replaces every run of seven or more digits (with an optional dash or space after the sixth or third)
-    /// by stars and its last two digits.</summary>
+    /// <summary>
+    /// Replaces each kennitala (<c>DDMMYYNNNN</c>, <c>DDMMYY-NNNN</c>) and Icelandic mobile number (<c>8881234</c>,
+    /// <c>888-1234</c>, <c>+354 888 1234</c>, <c>00354 8881234</c>) standing as its own word by stars and its last two
+    /// digits. Other numbers (dates, amounts, error codes) are left alone. Returns the same instance when nothing matched.
+    /// </summary>
     public static string? Redact(string? text)
-        => string.IsNullOrEmpty(text) ? text : Digits().Replace(text, m => new string('*', m.Length - 2) + m.Value[^2..]);
+        => string.IsNullOrEmpty(text) ? text : Identifier().Replace(text, m => new string('*', m.Length - 2) + m.Value[^2..]);
 
-    [GeneratedRegex(@"\+?\d(?:[\d\- ]{5,}\d)", RegexOptions.CultureInvariant)]
-    private static partial Regex Digits();
+    [GeneratedRegex(@"(?<![\w-])(?:\d{6}[- ]?\d{4}|(?:\+354[ -]?|00354[ -]?)?[678]\d{2}[ -]?\d{4})(?![\w-])", RegexOptions.CultureInvariant)]
+    private static partial Regex Identifier();
 }

@@ -81,6 +81,8 @@ public class PersonalDataTests
     [InlineData("mssp_105 User 2410803079 not found", "mssp_105 User ********79 not found")]
     [InlineData("phone 888-1234 unreachable", "phone ******34 unreachable")]
     [InlineData("403: mssp_401", "403: mssp_401")]
+    [InlineData("expired 2026-11-21 at 12:00, order 1234567890123", "expired 2026-11-21 at 12:00, order 1234567890123")]
+    [InlineData("+354 888 1234 and 241080 3079", "***********34 and *********79")]
     [InlineData(null, null)]
     public void Redacts_identifiers_in_free_text(string? input, string? expected) => Assert.Equal(expected, PersonalData.Redact(input));
 }
