@@ -18,6 +18,10 @@ public static class IcelandicEidDefaults
     /// <summary>The default name of the cookie that ties a pending login to its browser.</summary>
     public static readonly string LoginCookieName = ".IcelandicEid.Login";
 
+    /// <summary>The cookie that tells a browser apart for the start rules (a random id and the hashed identifiers it has
+    /// logged in with, protected): <c>.IcelandicEid.Browser</c>, or <c>__Host-IcelandicEid.Browser</c> over HTTPS.</summary>
+    public static readonly string BrowserCookieName = ".IcelandicEid.Browser";
+
     /// <summary>The name of the simulator provider.</summary>
     public const string SimulatorProvider = "Simulator";
 

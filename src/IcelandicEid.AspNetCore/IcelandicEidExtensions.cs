@@ -1,3 +1,5 @@
+using Microsoft.AspNetCore.Antiforgery;
+using Microsoft.AspNetCore.Http;
 using IcelandicEid.AspNetCore;
 using IcelandicEid.AspNetCore.State;
 using IcelandicEid.AspNetCore.Ui;
@@ -64,8 +66,23 @@ public static class IcelandicEidExtensions
 
         builder.Services.AddAntiforgery();
         builder.Services.TryAddSingleton(TimeProvider.System);
-        builder.Services.TryAddSingleton<IEidLoginStore, InMemoryEidLoginStore>();
-        builder.Services.TryAddSingleton<IEidAbuseLimiter, InMemoryEidAbuseLimiter>();
+        builder.Services.AddOptions<IcelandicEidMemoryOptions>().BindConfiguration(IcelandicEidDefaults.ConfigurationSection + ":Memory");
+        builder.Services.TryAddSingleton<IEidLoginStore>(sp => new InMemoryEidLoginStore(sp.GetRequiredService<TimeProvider>())
+        {
+            MaxEntries = sp.GetRequiredService<IOptions<IcelandicEidMemoryOptions>>().Value.MaxLogins,
+        });
+        builder.Services.TryAddSingleton<IEidAbuseLimiter>(sp => new InMemoryEidAbuseLimiter(sp.GetRequiredService<TimeProvider>())
+        {
+            MaxEntries = sp.GetRequiredService<IOptions<IcelandicEidMemoryOptions>>().Value.MaxLimiterKeys,
+        });
+        builder.Services.Configure<AntiforgeryOptions>(o =>
+        {
+            // The handler's forms use the app's antiforgery: over HTTPS its cookie must be Secure too.
+            if (o.Cookie.SecurePolicy == CookieSecurePolicy.None)
+            {
+                o.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
+            }
+        });
         builder.Services.AddMetrics();
         builder.Services.TryAddSingleton<IcelandicEidMetrics>();
         builder.Services.TryAddSingleton<LoginReferenceCache>();

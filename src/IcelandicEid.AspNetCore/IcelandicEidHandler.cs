@@ -33,6 +33,8 @@ public class IcelandicEidHandler : RemoteAuthenticationHandler<IcelandicEidOptio
     private readonly IcelandicEidMetrics _metrics;
     private readonly LoginReferenceCache _references;
     private IDataProtector? _referenceProtector;
+    private IDataProtector? _browserProtector;
+    private StartRules? _rules;
 
     /// <summary>Creates the handler.</summary>
     public IcelandicEidHandler(
@@ -64,6 +66,12 @@ public class IcelandicEidHandler : RemoteAuthenticationHandler<IcelandicEidOptio
 
     private IIcelandicEidProvider Provider => Options.ProviderInstance!;
 
+    private StartRules Rules => _rules ??= new StartRules(_limiter, Options, TimeProvider);
+
+    private string LoginCookieName => CookieNames.For(Request, Options.LoginCookie.Name!);
+
+    private string BrowserCookieName => CookieNames.For(Request, IcelandicEidDefaults.BrowserCookieName);
+
     private IcelandicEidTexts Texts => IcelandicEidTexts.For(CultureInfo.CurrentUICulture);
 
     /// <inheritdoc />
@@ -76,7 +84,7 @@ public class IcelandicEidHandler : RemoteAuthenticationHandler<IcelandicEidOptio
         {
             return HttpMethods.IsGet(Request.Method) || HttpMethods.IsPost(Request.Method)
                 ? await HandleFinishAsync()
-                : MethodNotAllowed();
+                : MethodNotAllowed("GET, POST");
         }
 
         if (!Request.Path.StartsWithSegments(Options.BasePath, out var rest))
@@ -89,19 +97,19 @@ public class IcelandicEidHandler : RemoteAuthenticationHandler<IcelandicEidOptio
         switch (rest.Value)
         {
             case IcelandicEidDefaults.LoginSubPath:
-                return get ? await HandleLoginPageAsync() : MethodNotAllowed();
+                return get ? await HandleLoginPageAsync() : MethodNotAllowed("GET, HEAD");
             case IcelandicEidDefaults.StartSubPath:
-                return post ? await HandleStartAsync() : MethodNotAllowed();
+                return post ? await HandleStartAsync() : MethodNotAllowed("POST");
             case IcelandicEidDefaults.VerifySubPath:
-                return get ? await HandleVerifyPageAsync() : MethodNotAllowed();
+                return get ? await HandleVerifyPageAsync() : MethodNotAllowed("GET, HEAD");
             case IcelandicEidDefaults.StatusSubPath:
-                return get ? await HandleStatusAsync() : MethodNotAllowed();
+                return get ? await HandleStatusAsync() : MethodNotAllowed("GET, HEAD");
             case IcelandicEidDefaults.CancelSubPath:
-                return post ? await HandleCancelAsync() : MethodNotAllowed();
+                return post ? await HandleCancelAsync() : MethodNotAllowed("POST");
             case IcelandicEidDefaults.AssetsSubPath + "/eid.js":
-                return await ServeAssetAsync("eid.js", "text/javascript; charset=utf-8");
+                return get ? await ServeAssetAsync("eid.js", "text/javascript; charset=utf-8") : MethodNotAllowed("GET, HEAD");
             case IcelandicEidDefaults.AssetsSubPath + "/eid.css":
-                return await ServeAssetAsync("eid.css", "text/css; charset=utf-8");
+                return get ? await ServeAssetAsync("eid.css", "text/css; charset=utf-8") : MethodNotAllowed("GET, HEAD");
             default:
                 return false;
         }
@@ -121,7 +129,18 @@ public class IcelandicEidHandler : RemoteAuthenticationHandler<IcelandicEidOptio
             properties.RedirectUri = OriginalPathBase + OriginalPath + Request.QueryString;
         }
 
-        var loginUrl = LoginUrl(Options.StateDataFormat.Protect(properties));
+        string loginUrl;
+        try
+        {
+            loginUrl = LoginUrl(Options.StateDataFormat.Protect(properties));
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            // The data-protection key ring could not be read (its store is down): "try again", never a 500.
+            Log.StoreError(Logger, ex);
+            return RenderStatusPageAsync(StatusCodes.Status503ServiceUnavailable, Texts.FailureUnavailable, EidFailureReason.Unavailable);
+        }
+
         if (IsAjaxRequest())
         {
             Response.Headers.Location = loginUrl;
@@ -138,27 +157,51 @@ public class IcelandicEidHandler : RemoteAuthenticationHandler<IcelandicEidOptio
     private async Task<bool> HandleLoginPageAsync()
     {
         var state = Request.Query["state"].ToString();
-        if (state.Length == 0 || Options.StateDataFormat.Unprotect(state) is null)
+        try
         {
-            if (state.Length > 0)
+            if (state.Length == 0 || Options.StateDataFormat.Unprotect(state) is null)
             {
-                Log.BadChallengeState(Logger);
+                if (state.Length > 0)
+                {
+                    Log.BadChallengeState(Logger);
+                }
+
+                var given = Request.Query[Options.ReturnUrlParameter].ToString();
+                var returnUrl = ReturnUrls.Normalize(given);
+                if (given.Length > 0 && returnUrl is null)
+                {
+                    Log.ReturnUrlRefused(Logger);
+                }
+
+                state = Options.StateDataFormat.Protect(new AuthenticationProperties { RedirectUri = returnUrl ?? Options.DefaultReturnUrl });
             }
 
-            var returnUrl = Request.Query[Options.ReturnUrlParameter].ToString();
-            if (returnUrl.Length > 0 && !ReturnUrls.IsLocal(returnUrl))
+            // Tabs of one browser share this id, so that two near-simultaneous starts join one login.
+            var browser = BrowserCookie.Read(Context, BrowserProtector(), BrowserCookieName);
+            if (browser.IsNew)
             {
-                Log.ReturnUrlRefused(Logger);
-                returnUrl = string.Empty;
+                WriteBrowserCookie(browser);
             }
 
-            state = Options.StateDataFormat.Protect(new AuthenticationProperties
+            string? notice = null;
+            if (Request.Query["notice"] == "cancelled")
             {
-                RedirectUri = returnUrl.Length > 0 ? returnUrl : Options.DefaultReturnUrl,
-            });
+                notice = Provider is IEidProviderCancellation ? Texts.FailureCancelled : Texts.CancelledIgnorePhone;
+            }
+
+            await RenderLoginAsync(StatusCodes.Status200OK, state, null, null, null, notice);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException and not IOException)
+        {
+            // The data-protection key ring could not be read (its store is down): "try again", never a 500.
+            Log.StoreError(Logger, ex);
+            if (!Response.HasStarted)
+            {
+                Response.Clear();
+                return await RenderStatusPageAsync(StatusCodes.Status503ServiceUnavailable, Texts.FailureUnavailable, EidFailureReason.Unavailable);
+            }
         }
 
-        await RenderLoginAsync(StatusCodes.Status200OK, state, null, null, null);
         return true;
     }
 
@@ -183,19 +226,32 @@ public class IcelandicEidHandler : RemoteAuthenticationHandler<IcelandicEidOptio
         }
 
         var stateField = form["state"].ToString();
-        var properties = stateField.Length > 0 ? Options.StateDataFormat.Unprotect(stateField) : null;
-        if (properties is null)
+        AuthenticationProperties? properties;
+        bool antiforgeryValid;
+        try
         {
-            if (stateField.Length > 0)
+            properties = stateField.Length > 0 ? Options.StateDataFormat.Unprotect(stateField) : null;
+            if (properties is null)
             {
-                Log.BadChallengeState(Logger);
+                if (stateField.Length > 0)
+                {
+                    Log.BadChallengeState(Logger);
+                }
+
+                properties = new AuthenticationProperties { RedirectUri = Options.DefaultReturnUrl };
+                stateField = Options.StateDataFormat.Protect(properties);
             }
 
-            properties = new AuthenticationProperties { RedirectUri = Options.DefaultReturnUrl };
-            stateField = Options.StateDataFormat.Protect(properties);
+            antiforgeryValid = await IsAntiforgeryValidAsync();
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            // The data-protection key ring could not be read (its store is down): "try again", never a 500.
+            Log.StoreError(Logger, ex);
+            return await RenderStatusPageAsync(StatusCodes.Status503ServiceUnavailable, Texts.FailureUnavailable, EidFailureReason.Unavailable);
         }
 
-        if (!await IsAntiforgeryValidAsync())
+        if (!antiforgeryValid)
         {
             await RenderLoginAsync(StatusCodes.Status400BadRequest, stateField, null, null, Texts.FormExpired);
             return true;
@@ -226,50 +282,74 @@ public class IcelandicEidHandler : RemoteAuthenticationHandler<IcelandicEidOptio
         }
 
         var loginId = Base64UrlEncode(RandomNumberGenerator.GetBytes(32));
-        string? lockKey;
+        var ct = Context.RequestAborted;
+        BrowserCookie browser;
+        StartTicket ticket;
         try
         {
-            var (verdict, retryAfter, key) = await CheckLimitsAsync(identifier, loginId);
-            lockKey = key;
-            switch (verdict)
-            {
-                case LimitVerdict.AlreadyPendingHere:
-                    Response.StatusCode = StatusCodes.Status303SeeOther;
-                    Response.Headers.Location = HandlerUrl(IcelandicEidDefaults.VerifySubPath);
-                    return true;
-                case LimitVerdict.AlreadyPending:
-                case LimitVerdict.TooMany:
-                    Log.StartLimited(Logger, verdict.ToString(), method, masked);
-                    _metrics.Limited(verdict.ToString());
-                    Response.Headers.RetryAfter = ((int)Math.Ceiling(retryAfter.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
-                    SetPageHeaders();
-                    await _renderer.RenderAsync(Context, Scheme, FailurePage(
-                        StatusCodes.Status429TooManyRequests,
-                        verdict == LimitVerdict.AlreadyPending ? Texts.FailureLoginPending : Texts.FailureTooManyRequests,
-                        null,
-                        stateField));
-                    return true;
-            }
+            browser = BrowserCookie.Read(Context, BrowserProtector(), BrowserCookieName);
+            ticket = await Rules.BeginAsync(browser, identifier, Context.Connection.RemoteIpAddress, loginId, IsUsableReferenceAsync, ct);
         }
-        catch (Exception ex) when (ex is not OperationCanceledException)
+        catch (OperationCanceledException) when (ct.IsCancellationRequested)
+        {
+            return true;
+        }
+        catch (Exception ex)
         {
             Log.StoreError(Logger, ex);
-            return await RenderStatusPageAsync(StatusCodes.Status503ServiceUnavailable, Texts.FailureUnavailable, EidFailureReason.Unavailable);
+            return await RenderStatusPageAsync(StatusCodes.Status503ServiceUnavailable, Texts.FailureUnavailable, EidFailureReason.Unavailable, stateField);
+        }
+
+        if (browser.IsNew)
+        {
+            WriteBrowserCookie(browser);
+        }
+
+        switch (ticket.Verdict)
+        {
+            case StartVerdict.Join:
+                // A second tab or a re-click: the same login, the same code.
+                Response.Cookies.Append(LoginCookieName, ticket.JoinReference!, LoginCookieOptions(ReadReferenceExpiry(ticket.JoinReference!)));
+                Response.StatusCode = StatusCodes.Status303SeeOther;
+                Response.Headers.Location = HandlerUrl(IcelandicEidDefaults.VerifySubPath);
+                return true;
+            case StartVerdict.Busy:
+                return await RenderStatusPageAsync(StatusCodes.Status503ServiceUnavailable, Texts.FailureUnavailable, EidFailureReason.Unavailable, stateField);
+            case StartVerdict.Limited:
+                Log.StartLimited(Logger, ticket.Limit!, method, masked);
+                _metrics.Limited(ticket.Limit!);
+                return await RenderWaitPageAsync(StatusCodes.Status429TooManyRequests, Texts.FailureTooManyRequests, ticket.RetryAfter, stateField);
         }
 
         EidStartResult result;
         using var activity = IcelandicEidMetrics.ActivitySource.StartActivity("IcelandicEid.Start");
         activity?.SetTag("icelandic_eid.provider", Provider.Name);
         activity?.SetTag("icelandic_eid.method", method.ToString().ToLowerInvariant());
+        try
+        {
+            // Before the upstream is asked: from now on no other browser's login for this identifier can sign in.
+            if (await Rules.ContestAsync(ticket, loginId, ct))
+            {
+                Log.LoginContested(Logger, method, masked);
+                _metrics.Limited("contested");
+            }
+        }
+        catch (Exception ex) when (!ct.IsCancellationRequested)
+        {
+            Log.StoreError(Logger, ex);
+            _ = Task.Run(() => AbandonAsync(ticket, reachedUpstream: false), CancellationToken.None); // the store is in trouble: do not wait
+            return await RenderStatusPageAsync(StatusCodes.Status503ServiceUnavailable, Texts.FailureUnavailable, EidFailureReason.Unavailable, stateField);
+        }
+
         var started = TimeProvider.GetTimestamp();
         try
         {
-            result = await Provider.StartAsync(new EidStartRequest(method, identifier) { Language = Texts.Language }, Context.RequestAborted);
+            result = await Provider.StartAsync(new EidStartRequest(method, identifier) { Language = Texts.Language }, ct);
             _metrics.UpstreamCall(Provider.Name, "start", result.Succeeded ? "started" : "refused", TimeProvider.GetElapsedTime(started));
         }
-        catch (OperationCanceledException) when (Context.RequestAborted.IsCancellationRequested)
+        catch (OperationCanceledException) when (ct.IsCancellationRequested)
         {
-            await ReleaseLockAsync(lockKey, loginId);
+            await AbandonAsync(ticket, reachedUpstream: true);
             return true;
         }
         catch (Exception ex)
@@ -279,7 +359,7 @@ public class IcelandicEidHandler : RemoteAuthenticationHandler<IcelandicEidOptio
             _metrics.Failed(Provider.Name, method, reason);
             activity?.SetStatus(System.Diagnostics.ActivityStatusCode.Error, reason.ToString());
             Log.StartError(Logger, Provider.Name, reason, ex);
-            await ReleaseLockAsync(lockKey, loginId);
+            await AbandonAsync(ticket, reachedUpstream: false);
             return await HandleFailureAsync(null, reason, properties, stateField);
         }
 
@@ -289,7 +369,14 @@ public class IcelandicEidHandler : RemoteAuthenticationHandler<IcelandicEidOptio
             Log.StartRefused(Logger, Provider.Name, method, masked, failure.Reason, PersonalData.Redact(failure.Detail));
             _metrics.Failed(Provider.Name, method, failure.Reason);
             activity?.SetTag("icelandic_eid.outcome", failure.Reason.ToString());
-            await ReleaseLockAsync(lockKey, loginId);
+            await AbandonAsync(ticket, reachedUpstream: true);
+            if (failure.Reason == EidFailureReason.AlreadyInProgress)
+            {
+                // The upstream will not send a second request while one is open: say so, say never to approve a request
+                // whose code is not on this screen, and when the open one ends at the latest.
+                return await RenderWaitPageAsync(StatusCodes.Status409Conflict, Texts.FailureLoginPending, ticket.OpenRequestLeft ?? Options.LoginTimeout, stateField);
+            }
+
             return await HandleFailureAsync(null, failure.Reason, properties, stateField);
         }
 
@@ -315,25 +402,53 @@ public class IcelandicEidHandler : RemoteAuthenticationHandler<IcelandicEidOptio
             Properties = Convert.ToBase64String(PropertiesSerializer.Default.Serialize(properties)),
         };
 
+        string reference;
         try
         {
             await _store.CreateAsync(login, CancellationToken.None);
+            reference = ProtectReference(login, properties.RedirectUri);
+            await Rules.PublishAsync(ticket, reference, CancellationToken.None);
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
             Log.StoreError(Logger, ex);
-            await ReleaseLockAsync(lockKey, loginId);
+            _ = Task.Run(() => AbandonAsync(ticket, reachedUpstream: true), CancellationToken.None); // the store is in trouble: do not wait
             return await HandleFailureAsync(null, EidFailureReason.Unavailable, properties, stateField);
         }
 
         Log.LoginStarted(Logger, LogId(login.Id), Provider.Name, method, masked);
         _metrics.Started(Provider.Name, method);
         activity?.SetTag("icelandic_eid.outcome", "started");
-        AppendLoginCookie(login);
+        Response.Cookies.Append(LoginCookieName, reference, LoginCookieOptions(login.ExpiresAt));
         await Events.LoginStarted(new IcelandicEidLoginStartedContext(Context, Scheme, Options, properties, method, Provider.Name));
         Response.StatusCode = StatusCodes.Status303SeeOther;
         Response.Headers.Location = HandlerUrl(IcelandicEidDefaults.VerifySubPath);
         return true;
+    }
+
+    private async Task AbandonAsync(StartTicket ticket, bool reachedUpstream)
+    {
+        try
+        {
+            await Rules.AbandonAsync(ticket, reachedUpstream, CancellationToken.None);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            // The browser lock expires by itself; a budget not given back is spent.
+            Log.StoreError(Logger, ex);
+        }
+    }
+
+    /// <summary>Whether a login cookie value names a login this browser can still go on with.</summary>
+    private async Task<bool> IsUsableReferenceAsync(string reference, CancellationToken cancellationToken)
+    {
+        if (!TryUnprotectReference(reference, out var id, out var expires, out _)
+            || TimeProvider.GetUtcNow().ToUnixTimeSeconds() >= expires)
+        {
+            return false;
+        }
+
+        return await _store.GetAsync(id, cancellationToken) is not null;
     }
 
     private async Task<bool> HandleVerifyPageAsync()
@@ -482,14 +597,17 @@ public class IcelandicEidHandler : RemoteAuthenticationHandler<IcelandicEidOptio
                 Log.StoreError(Logger, ex);
             }
 
-            await ReleaseLockAsync(await PendingLockKeyAsync(login.Identifier), login.Id);
+            await CancelUpstreamAsync(login);
             Log.LoginCancelled(Logger, LogId(login.Id));
-            var properties = ReadProperties(login);
-            state = Options.StateDataFormat.Protect(properties);
+            state = ProtectStateOrNull(ReadProperties(login));
+        }
+        else if (ReturnUrlFromReference() is { } returnUrl)
+        {
+            state = ProtectStateOrNull(new AuthenticationProperties { RedirectUri = returnUrl });
         }
 
         Response.StatusCode = StatusCodes.Status303SeeOther;
-        Response.Headers.Location = LoginUrl(state);
+        Response.Headers.Location = LoginUrl(state) + (state is null ? "?" : "&") + "notice=cancelled";
         return true;
     }
 
@@ -513,9 +631,13 @@ public class IcelandicEidHandler : RemoteAuthenticationHandler<IcelandicEidOptio
             }
         }
 
+        var contested = false;
         EidLoginState? consumed;
         try
         {
+            // The contest rule, checked where it counts: a login another browser superseded never signs anyone in.
+            contested = login.Status == EidLoginStatus.Succeeded
+                && !await Rules.IsCurrentAsync(login.Identifier, login.Id, CancellationToken.None);
             consumed = await _store.TryConsumeAsync(login.Id, CancellationToken.None);
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
@@ -532,6 +654,13 @@ public class IcelandicEidHandler : RemoteAuthenticationHandler<IcelandicEidOptio
         }
 
         var properties = ReadProperties(consumed);
+        if (contested && consumed.Status == EidLoginStatus.Succeeded)
+        {
+            Log.LoginSuperseded(Logger, LogId(consumed.Id));
+            _metrics.Failed(consumed.Provider, consumed.Method, EidFailureReason.Contested);
+            consumed = consumed with { Status = EidLoginStatus.Failed, FailureReason = EidFailureReason.Contested, Person = null };
+        }
+
         if (consumed.Status != EidLoginStatus.Succeeded || consumed.Person is null)
         {
             return await HandleFailureAsync(consumed, consumed.FailureReason ?? EidFailureReason.Other, properties, null);
@@ -585,11 +714,13 @@ public class IcelandicEidHandler : RemoteAuthenticationHandler<IcelandicEidOptio
         Log.LoginSignedIn(Logger, LogId(consumed.Id));
         _metrics.Succeeded(consumed.Provider, consumed.Method);
         activity?.SetTag("icelandic_eid.outcome", "signed-in");
+        await RememberBrowserAsync(consumed.Identifier);
 
-        var returnUrl = received.ReturnUri;
-        if (!ReturnUrls.IsLocal(returnUrl))
+        // Nothing after the approval may throw: the return URL is resolved and percent-encoded, or replaced.
+        var returnUrl = ReturnUrls.Normalize(received.ReturnUri);
+        if (returnUrl is null)
         {
-            if (!string.IsNullOrEmpty(returnUrl))
+            if (!string.IsNullOrEmpty(received.ReturnUri))
             {
                 Log.ReturnUrlRefused(Logger);
             }
@@ -597,7 +728,7 @@ public class IcelandicEidHandler : RemoteAuthenticationHandler<IcelandicEidOptio
             returnUrl = Options.DefaultReturnUrl;
         }
 
-        Response.Redirect(returnUrl!.StartsWith(OriginalPathBase.Value ?? string.Empty, StringComparison.Ordinal) || !OriginalPathBase.HasValue
+        Response.Redirect(returnUrl.StartsWith(OriginalPathBase.Value ?? string.Empty, StringComparison.Ordinal) || !OriginalPathBase.HasValue
             ? returnUrl
             : OriginalPathBase + returnUrl);
         return true;
@@ -647,15 +778,35 @@ public class IcelandicEidHandler : RemoteAuthenticationHandler<IcelandicEidOptio
         return RenderExpiredAsync(null);
     }
 
-    private async Task<bool> RenderStatusPageAsync(int statusCode, string message, EidFailureReason? reason)
+    private async Task<bool> RenderStatusPageAsync(int statusCode, string message, EidFailureReason? reason, string? protectedState = null)
     {
         SetPageHeaders();
-        await _renderer.RenderAsync(Context, Scheme, FailurePage(statusCode, message, reason, null));
+        if (statusCode == StatusCodes.Status503ServiceUnavailable)
+        {
+            Response.Headers.RetryAfter = "5";
+        }
+
+        await _renderer.RenderAsync(Context, Scheme, FailurePage(statusCode, message, reason, protectedState));
+        return true;
+    }
+
+    /// <summary>A refusal that lasts a known time: the wait in the text and in <c>Retry-After</c>.</summary>
+    private async Task<bool> RenderWaitPageAsync(int statusCode, string message, TimeSpan wait, string? protectedState)
+    {
+        Response.Headers.RetryAfter = ((int)Math.Ceiling(Math.Max(1, wait.TotalSeconds))).ToString(CultureInfo.InvariantCulture);
+        SetPageHeaders();
+        await _renderer.RenderAsync(Context, Scheme, FailurePage(statusCode, string.Format(CultureInfo.InvariantCulture, message, Texts.FormatWait(wait)), null, protectedState));
         return true;
     }
 
     private async Task<bool> RenderExpiredAsync(string? protectedState, string? message = null)
     {
+        if (protectedState is null && ReturnUrlFromReference() is { } returnUrl)
+        {
+            // The login is gone, but its cookie still says where the person was going: the retry keeps it.
+            protectedState = ProtectStateOrNull(new AuthenticationProperties { RedirectUri = returnUrl });
+        }
+
         SetPageHeaders();
         await _renderer.RenderAsync(Context, Scheme, FailurePage(StatusCodes.Status400BadRequest, message ?? Texts.FailureExpired, null, protectedState));
         return true;
@@ -686,7 +837,7 @@ public class IcelandicEidHandler : RemoteAuthenticationHandler<IcelandicEidOptio
         RetryUrl = LoginUrl(protectedState),
     };
 
-    private async Task RenderLoginAsync(int statusCode, string? protectedState, EidMethod? errorMethod, string? entered, string? error)
+    private async Task RenderLoginAsync(int statusCode, string? protectedState, EidMethod? errorMethod, string? entered, string? error, string? notice = null)
     {
         SetPageHeaders(antiforgery: true);
         await _renderer.RenderAsync(Context, Scheme, PageWithAntiforgery(IcelandicEidPageKind.Login) with
@@ -699,6 +850,7 @@ public class IcelandicEidHandler : RemoteAuthenticationHandler<IcelandicEidOptio
             ErrorMethod = errorMethod,
             EnteredValue = entered,
             ErrorMessage = error,
+            Notice = notice,
         });
     }
 
@@ -761,6 +913,8 @@ public class IcelandicEidHandler : RemoteAuthenticationHandler<IcelandicEidOptio
                     _ => login with { ConsecutivePollErrors = 0 },
                 };
 
+                updated = await ApplyIdentityRulesAsync(login, updated);
+
                 if (updated.Status == EidLoginStatus.Succeeded)
                 {
                     Log.LoginApproved(Logger, LogId(login.Id), login.Provider);
@@ -790,11 +944,6 @@ public class IcelandicEidHandler : RemoteAuthenticationHandler<IcelandicEidOptio
 
         // The next poll may come one interval after this one ended (its last attempt, if it retried).
         updated = updated with { NextPollAt = TimeProvider.GetUtcNow() + login.PollInterval };
-        if (updated.IsCompleted)
-        {
-            // No longer pending upstream: the identifier may start a new login.
-            await ReleaseLockAsync(await PendingLockKeyAsync(login.Identifier), login.Id);
-        }
 
         try
         {
@@ -825,101 +974,84 @@ public class IcelandicEidHandler : RemoteAuthenticationHandler<IcelandicEidOptio
         StoreFailed,
     }
 
-    private enum LimitVerdict
+    /// <summary>What a poll result may not say on its own: an app login approved by another person's ID fails; a login
+    /// another browser has contested fails (and is withdrawn upstream where the API allows), even if approved.</summary>
+    private async Task<EidLoginState> ApplyIdentityRulesAsync(EidLoginState login, EidLoginState updated)
     {
-        Allowed,
-        AlreadyPendingHere,
-        AlreadyPending,
-        TooMany,
-    }
-
-    private async Task<(LimitVerdict Verdict, TimeSpan RetryAfter, string? LockKey)> CheckLimitsAsync(string identifier, string loginId)
-    {
-        var limits = Options.Limits;
-        var ct = CancellationToken.None;
-        if (limits.StartsPerClientAddress > 0 && Context.Connection.RemoteIpAddress is { } address)
+        if (updated.Status == EidLoginStatus.Succeeded && login.Method == EidMethod.App
+            && !string.Equals(updated.Person?.NationalId, login.Identifier, StringComparison.Ordinal))
         {
-            // Addresses are personal data too: hashed like identifiers before they become keys.
-            var (count, resetsIn) = await _limiter.HitAsync("a:" + await IdentifierHashAsync(address.ToString()), limits.Window, ct);
-            if (count > limits.StartsPerClientAddress)
-            {
-                return (LimitVerdict.TooMany, resetsIn, null);
-            }
+            Log.IdentityMismatch(Logger, LogId(login.Id), login.Provider);
+            _metrics.Failed(login.Provider, login.Method, EidFailureReason.IdentityMismatch);
+            return updated with { Status = EidLoginStatus.Failed, FailureReason = EidFailureReason.IdentityMismatch, Person = null, CompletedAt = null };
         }
 
-        var hash = await IdentifierHashAsync(identifier);
-        if (limits.StartsPerIdentifier > 0)
+        if (updated.IsCompleted && updated.Status != EidLoginStatus.Succeeded)
         {
-            var (count, resetsIn) = await _limiter.HitAsync("s:" + hash, limits.Window, ct);
-            if (count > limits.StartsPerIdentifier)
-            {
-                return (LimitVerdict.TooMany, resetsIn, null);
-            }
+            return updated;
         }
 
-        if (!limits.OnePendingLoginPerIdentifier)
-        {
-            return (LimitVerdict.Allowed, TimeSpan.Zero, null);
-        }
-
-        var lockKey = "p:" + hash;
-        var holder = await _limiter.TryLockAsync(lockKey, LockOwner(loginId), Options.LoginTimeout, ct);
-        if (holder is null)
-        {
-            return (LimitVerdict.Allowed, TimeSpan.Zero, lockKey);
-        }
-
-        // The same browser asking again (a reload, a second tab) goes back to its own pending login.
-        var (mine, _) = await LoadAsync(quiet: true);
-        if (mine is { IsCompleted: false } && LockOwner(mine.Id) == holder)
-        {
-            return (LimitVerdict.AlreadyPendingHere, TimeSpan.Zero, null);
-        }
-
-        return (LimitVerdict.AlreadyPending, mine?.PollInterval ?? Options.DefaultPollInterval, null);
-    }
-
-    private async Task<string?> PendingLockKeyAsync(string identifier)
-    {
-        if (!Options.Limits.OnePendingLoginPerIdentifier)
-        {
-            return null;
-        }
-
+        bool current;
         try
         {
-            return "p:" + await IdentifierHashAsync(identifier);
+            current = await Rules.IsCurrentAsync(login.Identifier, login.Id, CancellationToken.None);
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
+            // Checked again, authoritatively, at the finish.
             Log.StoreError(Logger, ex);
-            return null;
+            return updated;
+        }
+
+        if (current)
+        {
+            return updated;
+        }
+
+        Log.LoginSuperseded(Logger, LogId(login.Id));
+        _metrics.Failed(login.Provider, login.Method, EidFailureReason.Contested);
+        if (updated.Status == EidLoginStatus.Pending)
+        {
+            await CancelUpstreamAsync(login);
+        }
+
+        return updated with { Status = EidLoginStatus.Failed, FailureReason = EidFailureReason.Contested, Person = null, CompletedAt = null };
+    }
+
+    /// <summary>Withdraws the request on the phone where the upstream has a way to; best effort, bounded in time.</summary>
+    private async Task CancelUpstreamAsync(EidLoginState login)
+    {
+        if (Provider is not IEidProviderCancellation cancellation)
+        {
+            return;
+        }
+
+        using var timeout = new CancellationTokenSource(Options.BackchannelTimeout, TimeProvider);
+        try
+        {
+            await cancellation.CancelAsync(new EidPollRequest(login.Method, login.Reference) { PollInterval = login.PollInterval }, timeout.Token);
+        }
+        catch (Exception ex)
+        {
+            Log.UpstreamCancelFailed(Logger, LogId(login.Id), login.Provider, ex);
         }
     }
 
-    private async Task<string> IdentifierHashAsync(string identifier)
+    private async Task RememberBrowserAsync(string identifier)
     {
-        var key = await _limiter.GetHashKeyAsync(CancellationToken.None);
-        return Convert.ToBase64String(HMACSHA256.HashData(key, Encoding.UTF8.GetBytes(identifier)), 0, 12);
-    }
-
-    /// <summary>A short stand-in for a login id as a lock's owner (keeps the id itself out of the limiter).</summary>
-    private static string LockOwner(string loginId) => Convert.ToBase64String(SHA256.HashData(Encoding.UTF8.GetBytes(loginId)), 0, 12);
-
-    private async Task ReleaseLockAsync(string? lockKey, string owner)
-    {
-        if (lockKey is null)
+        if (Options.Limits.KnownBrowserLifetime <= TimeSpan.Zero)
         {
             return;
         }
 
         try
         {
-            await _limiter.ReleaseAsync(lockKey, LockOwner(owner), CancellationToken.None);
+            var browser = BrowserCookie.Read(Context, BrowserProtector(), BrowserCookieName);
+            WriteBrowserCookie(browser.WithKnown(await Rules.HashAsync(identifier, CancellationToken.None)));
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
-            // The lock expires with the login anyway.
+            // Only the browser's own budget is lost; the sign-in stands.
             Log.StoreError(Logger, ex);
         }
     }
@@ -927,7 +1059,7 @@ public class IcelandicEidHandler : RemoteAuthenticationHandler<IcelandicEidOptio
     private LoadProblem TryReadReference(out string? id, bool quiet = false)
     {
         id = null;
-        var cookie = Request.Cookies[Options.LoginCookie.Name!];
+        var cookie = Request.Cookies[LoginCookieName];
         if (string.IsNullOrEmpty(cookie))
         {
             if (!quiet)
@@ -940,26 +1072,21 @@ public class IcelandicEidHandler : RemoteAuthenticationHandler<IcelandicEidOptio
 
         if (!_references.TryGet(Scheme.Name, cookie, out var cachedId, out var expires))
         {
-            string payload;
             try
             {
-                payload = ReferenceProtector().Unprotect(cookie);
+                if (!TryUnprotectReference(cookie, out cachedId, out expires, out _))
+                {
+                    Log.BadReference(Logger, "forged");
+                    return LoadProblem.Forged;
+                }
             }
-            catch (CryptographicException)
+            catch (Exception ex) when (ex is not OperationCanceledException)
             {
-                Log.BadReference(Logger, "forged");
-                return LoadProblem.Forged;
+                // The key ring could not be read: the store behind it is down.
+                Log.StoreError(Logger, ex);
+                return LoadProblem.StoreFailed;
             }
 
-            var parts = payload.Split('|');
-            if (parts.Length != 3 || parts[0] != "v1"
-                || !long.TryParse(parts[2], NumberStyles.None, CultureInfo.InvariantCulture, out expires))
-            {
-                Log.BadReference(Logger, "malformed");
-                return LoadProblem.Forged;
-            }
-
-            cachedId = parts[1];
             _references.Add(Scheme.Name, cookie, cachedId, expires);
         }
 
@@ -971,6 +1098,73 @@ public class IcelandicEidHandler : RemoteAuthenticationHandler<IcelandicEidOptio
 
         id = cachedId;
         return LoadProblem.None;
+    }
+
+    /// <summary>Reads a login cookie value: <c>v2|id|expiry|return URL</c>, protected. False when forged or
+    /// malformed; throws when the key ring cannot be read.</summary>
+    private bool TryUnprotectReference(string cookie, out string id, out long expires, out string? returnUrl)
+    {
+        id = string.Empty;
+        expires = 0;
+        returnUrl = null;
+        string payload;
+        try
+        {
+            payload = ReferenceProtector().Unprotect(cookie);
+        }
+        catch (CryptographicException)
+        {
+            return false;
+        }
+
+        var parts = payload.Split('|', 4);
+        if (parts.Length != 4 || parts[0] != "v2" || parts[1].Length == 0
+            || !long.TryParse(parts[2], NumberStyles.None, CultureInfo.InvariantCulture, out expires))
+        {
+            return false;
+        }
+
+        id = parts[1];
+        returnUrl = ReturnUrls.Normalize(parts[3]);
+        return true;
+    }
+
+    private string ProtectReference(EidLoginState login, string? returnUrl)
+        => ReferenceProtector().Protect(string.Create(
+            CultureInfo.InvariantCulture,
+            $"v2|{login.Id}|{login.ExpiresAt.ToUnixTimeSeconds()}|{ReturnUrls.Normalize(returnUrl) ?? string.Empty}"));
+
+    private DateTimeOffset ReadReferenceExpiry(string reference)
+        => TryUnprotectReference(reference, out _, out var expires, out _)
+            ? DateTimeOffset.FromUnixTimeSeconds(expires)
+            : TimeProvider.GetUtcNow() + Options.LoginTimeout;
+
+    /// <summary>Where the login in this browser's cookie was going, even when the login itself is gone.</summary>
+    private string? ReturnUrlFromReference()
+    {
+        var cookie = Request.Cookies[LoginCookieName];
+        try
+        {
+            return !string.IsNullOrEmpty(cookie) && TryUnprotectReference(cookie, out _, out _, out var returnUrl) ? returnUrl : null;
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            Log.StoreError(Logger, ex);
+            return null;
+        }
+    }
+
+    private string? ProtectStateOrNull(AuthenticationProperties properties)
+    {
+        try
+        {
+            return Options.StateDataFormat.Protect(properties);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            Log.StoreError(Logger, ex);
+            return null;
+        }
     }
 
     private async Task<(EidLoginState? Login, LoadProblem Problem)> LoadAsync(bool quiet = false)
@@ -999,22 +1193,49 @@ public class IcelandicEidHandler : RemoteAuthenticationHandler<IcelandicEidOptio
         }
     }
 
-    private void AppendLoginCookie(EidLoginState login)
+    private CookieOptions LoginCookieOptions(DateTimeOffset expires)
     {
-        var payload = string.Create(CultureInfo.InvariantCulture, $"v1|{login.Id}|{login.ExpiresAt.ToUnixTimeSeconds()}");
         var options = Options.LoginCookie.Build(Context, TimeProvider.GetUtcNow());
-        options.Expires = login.ExpiresAt;
-        Response.Cookies.Append(Options.LoginCookie.Name!, ReferenceProtector().Protect(payload), options);
+        options.Expires = expires;
+        return HostOnly(options);
     }
 
     private void DeleteLoginCookie()
+        => Response.Cookies.Delete(LoginCookieName, HostOnly(Options.LoginCookie.Build(Context, TimeProvider.GetUtcNow())));
+
+    private void WriteBrowserCookie(BrowserCookie browser)
     {
-        var options = Options.LoginCookie.Build(Context, TimeProvider.GetUtcNow());
-        Response.Cookies.Delete(Options.LoginCookie.Name!, options);
+        var lifetime = Options.Limits.KnownBrowserLifetime;
+        var options = new CookieOptions
+        {
+            HttpOnly = true,
+            SameSite = SameSiteMode.Lax,
+            Secure = Request.IsHttps,
+            IsEssential = true,
+            Path = "/",
+            Expires = lifetime > TimeSpan.Zero ? TimeProvider.GetUtcNow() + lifetime : null,
+        };
+        browser.Write(Context, BrowserProtector(), BrowserCookieName, options);
+    }
+
+    /// <summary>Over HTTPS the cookies carry the <c>__Host-</c> prefix, which needs Secure, path / and no domain.</summary>
+    private CookieOptions HostOnly(CookieOptions options)
+    {
+        if (Request.IsHttps)
+        {
+            options.Secure = true;
+            options.Path = "/";
+            options.Domain = null;
+        }
+
+        return options;
     }
 
     private IDataProtector ReferenceProtector()
-        => _referenceProtector ??= Options.DataProtectionProvider!.CreateProtector("IcelandicEid.LoginReference", Scheme.Name, "v1");
+        => _referenceProtector ??= Options.DataProtectionProvider!.CreateProtector("IcelandicEid.LoginReference", Scheme.Name, "v2");
+
+    private IDataProtector BrowserProtector()
+        => _browserProtector ??= Options.DataProtectionProvider!.CreateProtector("IcelandicEid.Browser", Scheme.Name, "v1");
 
     private async Task<bool> IsAntiforgeryValidAsync()
     {
@@ -1121,9 +1342,10 @@ public class IcelandicEidHandler : RemoteAuthenticationHandler<IcelandicEidOptio
         return true;
     }
 
-    private bool MethodNotAllowed()
+    private bool MethodNotAllowed(string allow)
     {
         Response.StatusCode = StatusCodes.Status405MethodNotAllowed;
+        Response.Headers.Allow = allow;
         return true;
     }
 
@@ -1173,6 +1395,9 @@ public class IcelandicEidHandler : RemoteAuthenticationHandler<IcelandicEidOptio
         EidFailureReason.TimedOut => "timed-out",
         EidFailureReason.Unavailable => "unavailable",
         EidFailureReason.UpstreamError => "upstream-error",
+        EidFailureReason.Contested => "contested",
+        EidFailureReason.IdentityMismatch => "identity-mismatch",
+        EidFailureReason.AlreadyInProgress => "already-in-progress",
 
         // Not found, blocked and other share one code so the API reveals no more than the page.
         _ => "failed",

@@ -1,20 +1,34 @@
 namespace IcelandicEid.AspNetCore;
 
-/// <summary>Limits on starting logins, against push bombing (configuration section <c>IcelandicEid:Limits</c>).
-/// They hold across instances when the limiter is shared (Redis).</summary>
+/// <summary>Rules on starting logins: against push bombing, against push confusion, and without lock-outs.</summary>
 public sealed class IcelandicEidLimitOptions
 {
-    /// <summary>At most one pending login per phone number or kennitala. Default true. The browser that already has
-    /// one pending for the identifier is taken back to its verification page instead of starting another.</summary>
+    /// <summary>The contest rule. Default true. A phone number or kennitala has one current login: a start from another
+    /// browser supersedes the pending one, which can then never sign anyone in, even if it is approved afterwards, and
+    /// whose browser is told why. The same browser starting again (a second tab, a re-click) joins its own login.</summary>
     public bool OnePendingLoginPerIdentifier { get; set; } = true;
 
-    /// <summary>Starts allowed per phone number or kennitala in <see cref="Window"/>; 0 for no limit. Default 5.</summary>
+    /// <summary>Starts that reached the upstream allowed per phone number or kennitala in <see cref="Window"/>, from
+    /// browsers that have not logged in with it before; 0 for no limit. Default 5. A browser that has logged in with the
+    /// identifier before has a budget of the same size of its own, which nobody else can spend.</summary>
     public int StartsPerIdentifier { get; set; } = 5;
 
-    /// <summary>Starts allowed per client IP address in <see cref="Window"/>; 0 for no limit. Default 30. Behind a
-    /// reverse proxy, use the forwarded-headers middleware so the client's own address is seen.</summary>
+    /// <summary>Starts that reached the upstream allowed per client network (an IPv4 address, or an IPv6 /64) in
+    /// <see cref="Window"/>, from browsers that have not logged in with the identifier before; 0 for no limit. Default
+    /// 30. Behind a reverse proxy, use the forwarded-headers middleware with the proxy's network as the only trusted one,
+    /// so the client's own address is seen.</summary>
     public int StartsPerClientAddress { get; set; } = 30;
 
     /// <summary>The window of the start limits. Default 10 minutes.</summary>
     public TimeSpan Window { get; set; } = TimeSpan.FromMinutes(10);
+
+    /// <summary>How long a browser is remembered as one that logged in with a phone number or kennitala (its own start
+    /// budget, no address limit). Default 180 days; zero turns remembering off.</summary>
+    public TimeSpan KnownBrowserLifetime { get; set; } = TimeSpan.FromDays(180);
+
+    /// <summary>The secret (at least 32 characters) that keys the hashes of identifiers and client addresses in the
+    /// limiter's keys. Default none: a random key kept by the limiter (in Redis for the Redis limiter, re-read every 30
+    /// seconds so instances agree again soon after Redis loses its data). Set it, the same on every instance, so that
+    /// instances agree at once whatever happens to Redis.</summary>
+    public string? HashKey { get; set; }
 }

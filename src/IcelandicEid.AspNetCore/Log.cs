@@ -61,4 +61,16 @@ internal static partial class Log
 
     [LoggerMessage(18, LogLevel.Warning, "Icelandic eID login form could not be read.")]
     public static partial void BadForm(ILogger logger, Exception exception);
+
+    [LoggerMessage(20, LogLevel.Warning, "Icelandic eID start by {Method} for {MaskedIdentifier} contests a login pending in another browser, which can no longer sign in.")]
+    public static partial void LoginContested(ILogger logger, EidMethod method, string maskedIdentifier);
+
+    [LoggerMessage(21, LogLevel.Warning, "Icelandic eID login {Login} was contested by a start in another browser and fails, approved or not.")]
+    public static partial void LoginSuperseded(ILogger logger, string login);
+
+    [LoggerMessage(22, LogLevel.Warning, "Icelandic eID login {Login} from {Provider} refused: the approving ID is not the kennitala the login was started for.")]
+    public static partial void IdentityMismatch(ILogger logger, string login, string provider);
+
+    [LoggerMessage(23, LogLevel.Warning, "Icelandic eID login {Login}: {Provider} could not withdraw the request on the phone.")]
+    public static partial void UpstreamCancelFailed(ILogger logger, string login, string provider, Exception exception);
 }

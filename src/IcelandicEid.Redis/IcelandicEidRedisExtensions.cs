@@ -4,6 +4,9 @@ using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.DataProtection.KeyManagement;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 using StackExchange.Redis;
 
 namespace Microsoft.Extensions.DependencyInjection;
@@ -22,6 +25,11 @@ public static class IcelandicEidRedisExtensions
         ArgumentException.ThrowIfNullOrEmpty(configuration);
         var options = ConfigurationOptions.Parse(configuration);
         options.AbortOnConnectFail = false;
+        var redisOptions = new IcelandicEidRedisOptions();
+        configure?.Invoke(redisOptions);
+        var timeout = (int)Math.Ceiling(redisOptions.OperationTimeout.TotalMilliseconds);
+        options.SyncTimeout = Math.Min(options.SyncTimeout, timeout);
+        options.ConnectTimeout = Math.Min(options.ConnectTimeout, timeout);
         builder.Services.TryAddSingleton<IConnectionMultiplexer>(_ => ConnectionMultiplexer.Connect(options));
         return builder.AddIcelandicEidRedisCore(configure);
     }
@@ -46,12 +54,25 @@ public static class IcelandicEidRedisExtensions
             sp.GetRequiredService<IDataProtectionProvider>(),
             options,
             sp.GetRequiredService<TimeProvider>())));
-        services.Replace(ServiceDescriptor.Singleton<IEidAbuseLimiter>(sp => new RedisEidAbuseLimiter(sp.GetRequiredService<IConnectionMultiplexer>(), options)));
+        services.Replace(ServiceDescriptor.Singleton<IEidAbuseLimiter>(sp => new RedisEidAbuseLimiter(
+            sp.GetRequiredService<IConnectionMultiplexer>(), options, sp.GetRequiredService<TimeProvider>())));
         if (options.PersistDataProtectionKeys)
         {
             services.AddDataProtection();
             services.AddOptions<KeyManagementOptions>().Configure<IConnectionMultiplexer>((keys, redis) =>
-                keys.XmlRepository = new RedisXmlRepository(() => redis.GetDatabase(options.Database), options.KeyPrefix + options.DataProtectionKey));
+                keys.XmlRepository = new RedisXmlRepository(() => redis.GetDatabase(options.Database), options.KeyPrefix + options.DataProtectionKey, options));
+            if (options.KeyRingEncryptionSecret is { } secret)
+            {
+                var encryption = new KeyRingEncryptionOptions { Secret = secret };
+                _ = encryption.Key(); // fails at startup, naming the option, when too short
+                services.Configure<KeyRingEncryptionOptions>(o => o.Secret = secret);
+                services.AddOptions<KeyManagementOptions>().Configure(keys => keys.XmlEncryptor = new SecretXmlEncryptor(encryption));
+            }
+
+            services.AddHostedService(sp => new KeyRingProtectionCheck(
+                sp.GetRequiredService<IOptions<KeyManagementOptions>>(),
+                sp.GetRequiredService<IHostEnvironment>(),
+                sp.GetRequiredService<ILogger<KeyRingProtectionCheck>>()));
         }
 
         return builder;

@@ -19,4 +19,21 @@ public sealed class IcelandicEidRedisOptions
     /// <summary>How long an approved or failed login's state (and its personal data) is kept for the browser to finish.
     /// Default 60 seconds; never longer than the login's own expiry.</summary>
     public TimeSpan CompletedLoginRetention { get; set; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>The longest any one Redis call of the store, the limiter or the key ring may take before it fails and the
+    /// person gets "try again" (HTTP 503). Default 2 seconds. StackExchange.Redis 1.x puts no time limit on asynchronous
+    /// calls, so a Redis that stalls (a frozen VM, a network partition) would otherwise hang every login. With the
+    /// connection-string overload it also becomes the connection's sync and connect timeout.</summary>
+    public TimeSpan OperationTimeout { get; set; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>How long the limiter keeps the identifier-hash key it read from Redis before reading it again, so that
+    /// instances agree again soon after Redis lost its data. Default 30 seconds. Not used when
+    /// <c>IcelandicEid:Limits:HashKey</c> is configured (recommended).</summary>
+    public TimeSpan HashKeyRefreshInterval { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>A secret (at least 32 characters, the same on every instance; from a secret store or an environment
+    /// variable, never from source control) that encrypts the data-protection key ring at rest in Redis with
+    /// AES-256-GCM. Default none. Without it, or another encryptor such as <c>ProtectKeysWithCertificate</c>, anyone who
+    /// can read Redis can forge the app's sign-in cookies; the app then logs a warning at startup in Production.</summary>
+    public string? KeyRingEncryptionSecret { get; set; }
 }

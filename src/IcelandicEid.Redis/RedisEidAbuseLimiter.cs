@@ -4,59 +4,131 @@ using StackExchange.Redis;
 
 namespace IcelandicEid.Redis;
 
-/// <summary>Abuse-limit counters and locks in Redis, so the limits hold across every instance.</summary>
-/// <remarks>The identifier-hash key is kept in Redis beside the hashes it makes: the hashes keep identifiers out of
-/// key names and dumps, not from someone who can read all of Redis.</remarks>
+/// <summary>Abuse-limit counters and locks in Redis, so the limits hold across every instance. Every call fails within
+/// <see cref="IcelandicEidRedisOptions.OperationTimeout"/>.</summary>
+/// <remarks>Without a configured hash key, the identifier-hash key is kept in Redis beside the hashes it makes and
+/// re-read every <see cref="IcelandicEidRedisOptions.HashKeyRefreshInterval"/>: after Redis loses its data, the first
+/// instance to need a key writes a new one and the others pick it up within that interval. The hashes keep identifiers
+/// out of key names and dumps, not from someone who can read all of Redis.</remarks>
 public sealed class RedisEidAbuseLimiter : IEidAbuseLimiter
 {
     private readonly Func<IDatabase> _database;
     private readonly IcelandicEidRedisOptions _options;
-    private byte[]? _hashKey;
+    private readonly TimeProvider _time;
+    private (byte[] Key, DateTimeOffset ReadAt)? _hashKey;
 
     /// <summary>Creates the limiter.</summary>
-    public RedisEidAbuseLimiter(IConnectionMultiplexer redis, IcelandicEidRedisOptions options)
+    /// <param name="redis">The connection.</param>
+    /// <param name="options">Key prefix, database and timeouts.</param>
+    /// <param name="timeProvider">The clock; the system clock when null.</param>
+    public RedisEidAbuseLimiter(IConnectionMultiplexer redis, IcelandicEidRedisOptions options, TimeProvider? timeProvider = null)
     {
         ArgumentNullException.ThrowIfNull(redis);
         ArgumentNullException.ThrowIfNull(options);
         _database = () => redis.GetDatabase(options.Database);
         _options = options;
+        _time = timeProvider ?? TimeProvider.System;
     }
 
     /// <inheritdoc />
     public async Task<(long Count, TimeSpan ResetsIn)> HitAsync(string key, TimeSpan window, CancellationToken cancellationToken)
     {
-        var result = (RedisResult[])(await RedisScripts.HitRunner.EvaluateAsync(_database(), [(RedisKey)(_options.KeyPrefix + "c:" + key)], [(long)window.TotalMilliseconds]))!;
+        var result = (RedisResult[])(await RunAsync(RedisScripts.HitRunner, Key("c:", key), [(long)window.TotalMilliseconds], cancellationToken))!;
         return ((long)result[0], TimeSpan.FromMilliseconds((long)result[1]));
     }
 
     /// <inheritdoc />
-    public async Task<string?> TryLockAsync(string key, string owner, TimeSpan ttl, CancellationToken cancellationToken)
-    {
-        var result = await RedisScripts.LockRunner.EvaluateAsync(_database(), [(RedisKey)(_options.KeyPrefix + "k:" + key)], [owner, (long)ttl.TotalMilliseconds]);
-        return result.IsNull ? null : (string?)result;
-    }
+    public Task RefundAsync(string key, CancellationToken cancellationToken)
+        => RunAsync(RedisScripts.RefundRunner, Key("c:", key), [], cancellationToken);
+
+    /// <inheritdoc />
+    public async Task<EidLimiterValue?> TryLockAsync(string key, string owner, TimeSpan ttl, CancellationToken cancellationToken)
+        => Value(await RunAsync(RedisScripts.LockRunner, Key("k:", key), [owner, Ms(ttl)], cancellationToken));
+
+    /// <inheritdoc />
+    public async Task<bool> ReplaceAsync(string key, string expected, string value, TimeSpan ttl, CancellationToken cancellationToken)
+        => (int)await RunAsync(RedisScripts.ReplaceRunner, Key("k:", key), [expected, value, Ms(ttl)], cancellationToken) == 1;
+
+    /// <inheritdoc />
+    public async Task<EidLimiterValue?> SwapAsync(string key, string value, TimeSpan ttl, CancellationToken cancellationToken)
+        => Value(await RunAsync(RedisScripts.SwapRunner, Key("k:", key), [value, Ms(ttl)], cancellationToken));
+
+    /// <inheritdoc />
+    public async Task<EidLimiterValue?> GetAsync(string key, CancellationToken cancellationToken)
+        => Value(await RunAsync(RedisScripts.ReadRunner, Key("k:", key), [], cancellationToken));
 
     /// <inheritdoc />
     public Task ReleaseAsync(string key, string owner, CancellationToken cancellationToken)
-        => RedisScripts.ReleaseRunner.EvaluateAsync(_database(), [(RedisKey)(_options.KeyPrefix + "k:" + key)], [owner]);
+        => RunAsync(RedisScripts.ReleaseRunner, Key("k:", key), [owner], cancellationToken);
 
     /// <inheritdoc />
     public async Task<byte[]> GetHashKeyAsync(CancellationToken cancellationToken)
     {
-        if (_hashKey is { } cached)
+        var now = _time.GetUtcNow();
+        if (_hashKey is { } cached && now - cached.ReadAt < _options.HashKeyRefreshInterval)
         {
-            return cached;
+            return cached.Key;
         }
 
         var db = _database();
         RedisKey key = _options.KeyPrefix + "identifier-hash-key";
-        await db.StringSetAsync(key, RandomNumberGenerator.GetBytes(32), when: When.NotExists);
-        var value = (byte[]?)await db.StringGetAsync(key);
+        await RedisTimeouts.Bound(db.StringSetAsync(key, RandomNumberGenerator.GetBytes(32), when: When.NotExists), _options, cancellationToken);
+        var value = (byte[]?)await RedisTimeouts.Bound(db.StringGetAsync(key), _options, cancellationToken);
         if (value is not { Length: 32 })
         {
             throw new InvalidOperationException("The identifier hash key in Redis is missing or malformed.");
         }
 
-        return _hashKey = value;
+        _hashKey = (value, now);
+        return value;
+    }
+
+    private static EidLimiterValue? Value(RedisResult result)
+    {
+        if (result.IsNull)
+        {
+            return null;
+        }
+
+        var parts = (RedisResult[])result!;
+        return new EidLimiterValue((string)parts[0]!, TimeSpan.FromMilliseconds(Math.Max(0, (long)parts[1])));
+    }
+
+    private static long Ms(TimeSpan time) => Math.Max(1, (long)Math.Ceiling(time.TotalMilliseconds));
+
+    private RedisKey[] Key(string kind, string key) => [(RedisKey)(_options.KeyPrefix + kind + key)];
+
+    private Task<RedisResult> RunAsync(LuaScriptRunner script, RedisKey[] keys, RedisValue[] values, CancellationToken cancellationToken)
+        => RedisTimeouts.Bound(script.EvaluateAsync(_database(), keys, values), _options, cancellationToken);
+}
+
+/// <summary>The project's own time limit on Redis calls: StackExchange.Redis 1.x has none for asynchronous calls.</summary>
+internal static class RedisTimeouts
+{
+    public static async Task<T> Bound<T>(Task<T> call, IcelandicEidRedisOptions options, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await call.WaitAsync(options.OperationTimeout, cancellationToken);
+        }
+        catch (TimeoutException ex)
+        {
+            // The call still completes (or faults) in the background; observe it so it is not an unobserved exception.
+            _ = call.ContinueWith(static t => _ = t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
+            throw new TimeoutException($"Redis did not answer within {options.OperationTimeout.TotalMilliseconds:0} ms.", ex);
+        }
+    }
+
+    public static async Task Bound(Task call, IcelandicEidRedisOptions options, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await call.WaitAsync(options.OperationTimeout, cancellationToken);
+        }
+        catch (TimeoutException ex)
+        {
+            _ = call.ContinueWith(static t => _ = t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
+            throw new TimeoutException($"Redis did not answer within {options.OperationTimeout.TotalMilliseconds:0} ms.", ex);
+        }
     }
 }

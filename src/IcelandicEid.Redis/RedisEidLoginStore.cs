@@ -42,7 +42,7 @@ public sealed class RedisEidLoginStore : IEidLoginStore, IEidPendingLoginCounter
     {
         ArgumentNullException.ThrowIfNull(state);
         var (key, member) = Key(state.Id);
-        var created = (int)await RedisScripts.CreateRunner.EvaluateAsync(_database(), [key, _pendingSet], [Serialize(state), Ms(state.ExpiresAt), member]);
+        var created = (int)await Bound(RedisScripts.CreateRunner.EvaluateAsync(_database(), [key, _pendingSet], [Serialize(state), Ms(state.ExpiresAt), member]), cancellationToken);
         if (created != 1)
         {
             throw new InvalidOperationException("A login with this id already exists.");
@@ -51,11 +51,11 @@ public sealed class RedisEidLoginStore : IEidLoginStore, IEidPendingLoginCounter
 
     /// <inheritdoc />
     public async Task<EidLoginState?> GetAsync(string id, CancellationToken cancellationToken)
-        => Deserialize(id, (byte[]?)await _database().StringGetAsync(Key(id).Key));
+        => Deserialize(id, (byte[]?)await Bound(_database().StringGetAsync(Key(id).Key), cancellationToken));
 
     /// <inheritdoc />
     public async Task<bool> TryBeginPollAsync(string id, DateTimeOffset now, DateTimeOffset nextPollAt, CancellationToken cancellationToken)
-        => (int)await RedisScripts.BeginPollRunner.EvaluateAsync(_database(), [Key(id).Key], [Ms(now), MsCeiling(nextPollAt)]) == 1;
+        => (int)await Bound(RedisScripts.BeginPollRunner.EvaluateAsync(_database(), [Key(id).Key], [Ms(now), MsCeiling(nextPollAt)]), cancellationToken) == 1;
 
     /// <inheritdoc />
     /// <remarks>The common case is one plain GET and no decryption: the header holds the summary. Only when a poll is
@@ -63,7 +63,7 @@ public sealed class RedisEidLoginStore : IEidLoginStore, IEidPendingLoginCounter
     public async Task<EidLoginPeek?> PeekAsync(string id, DateTimeOffset now, TimeSpan leaseExtra, CancellationToken cancellationToken)
     {
         var key = Key(id).Key;
-        var value = (byte[]?)await _database().StringGetAsync(key);
+        var value = (byte[]?)await Bound(_database().StringGetAsync(key), cancellationToken);
         if (value is null || ParseHeader(value) is not { } header)
         {
             return null;
@@ -87,7 +87,7 @@ public sealed class RedisEidLoginStore : IEidLoginStore, IEidPendingLoginCounter
 
     /// <inheritdoc />
     public Task SetNextPollAsync(string id, DateTimeOffset nextPollAt, CancellationToken cancellationToken)
-        => RedisScripts.SetNextRunner.EvaluateAsync(_database(), [Key(id).Key], [MsCeiling(nextPollAt)]);
+        => Bound(RedisScripts.SetNextRunner.EvaluateAsync(_database(), [Key(id).Key], [MsCeiling(nextPollAt)]), cancellationToken);
 
     /// <inheritdoc />
     public Task UpdateAsync(EidLoginState state, CancellationToken cancellationToken)
@@ -95,14 +95,14 @@ public sealed class RedisEidLoginStore : IEidLoginStore, IEidPendingLoginCounter
         ArgumentNullException.ThrowIfNull(state);
         var retention = (long)Math.Max(1000, _options.CompletedLoginRetention.TotalMilliseconds);
         var (key, member) = Key(state.Id);
-        return RedisScripts.UpdateRunner.EvaluateAsync(_database(), [key, _pendingSet], [Serialize(state), (int)state.Status, retention, member]);
+        return Bound(RedisScripts.UpdateRunner.EvaluateAsync(_database(), [key, _pendingSet], [Serialize(state), (int)state.Status, retention, member]), cancellationToken);
     }
 
     /// <inheritdoc />
     public async Task<EidLoginState?> TryConsumeAsync(string id, CancellationToken cancellationToken)
     {
         var (key, member) = Key(id);
-        var result = await RedisScripts.ConsumeRunner.EvaluateAsync(_database(), [key, _pendingSet], [member]);
+        var result = await Bound(RedisScripts.ConsumeRunner.EvaluateAsync(_database(), [key, _pendingSet], [member]), cancellationToken);
         return result.IsNull ? null : Deserialize(id, (byte[]?)result);
     }
 
@@ -111,19 +111,19 @@ public sealed class RedisEidLoginStore : IEidLoginStore, IEidPendingLoginCounter
     {
         var db = _database();
         var (key, member) = Key(id);
-        await Task.WhenAll(db.KeyDeleteAsync(key), db.SortedSetRemoveAsync(_pendingSet, member));
+        await Bound(Task.WhenAll(db.KeyDeleteAsync(key), db.SortedSetRemoveAsync(_pendingSet, member)), cancellationToken);
     }
 
     /// <inheritdoc />
     public async Task<long> CountPendingAsync(CancellationToken cancellationToken)
     {
         var db = _database();
-        await db.SortedSetRemoveRangeByScoreAsync(_pendingSet, double.NegativeInfinity, Ms(_time.GetUtcNow()), Exclude.Stop);
-        return await db.SortedSetLengthAsync(_pendingSet);
+        await Bound(db.SortedSetRemoveRangeByScoreAsync(_pendingSet, double.NegativeInfinity, Ms(_time.GetUtcNow()), Exclude.Stop), cancellationToken);
+        return await Bound(db.SortedSetLengthAsync(_pendingSet), cancellationToken);
     }
 
     /// <summary>Checks that Redis answers (for health checks).</summary>
-    public async Task<TimeSpan> PingAsync() => await _database().PingAsync();
+    public Task<TimeSpan> PingAsync(CancellationToken cancellationToken = default) => Bound(_database().PingAsync(), cancellationToken);
 
     /// <summary>The login's key and its member in the pending index: a hash of the id, never the id itself.</summary>
     private (RedisKey Key, string Member) Key(string id)
@@ -131,6 +131,10 @@ public sealed class RedisEidLoginStore : IEidLoginStore, IEidPendingLoginCounter
         var hash = Convert.ToBase64String(SHA256.HashData(Encoding.UTF8.GetBytes(id)), 0, 18);
         return (_options.KeyPrefix + "l:" + hash, hash);
     }
+
+    private Task<T> Bound<T>(Task<T> call, CancellationToken cancellationToken) => RedisTimeouts.Bound(call, _options, cancellationToken);
+
+    private Task Bound(Task call, CancellationToken cancellationToken) => RedisTimeouts.Bound(call, _options, cancellationToken);
 
     private static long Ms(DateTimeOffset time) => time.ToUnixTimeMilliseconds();
 

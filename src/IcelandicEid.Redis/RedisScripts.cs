@@ -17,6 +17,10 @@ internal static class RedisScripts
     public static readonly LuaScriptRunner HitRunner = new(Hit);
     public static readonly LuaScriptRunner LockRunner = new(Lock);
     public static readonly LuaScriptRunner ReleaseRunner = new(Release);
+    public static readonly LuaScriptRunner RefundRunner = new(Refund);
+    public static readonly LuaScriptRunner ReplaceRunner = new(Replace);
+    public static readonly LuaScriptRunner SwapRunner = new(Swap);
+    public static readonly LuaScriptRunner ReadRunner = new(Read);
 
     private const string Parse = """
         local v = redis.call('get', KEYS[1])
@@ -85,12 +89,42 @@ internal static class RedisScripts
         return {c, ttl}
         """;
 
-    // KEYS: lock. ARGV: owner, ttl-ms. Returns nil when taken (or already ours), else the holder.
+    // KEYS: lock. ARGV: owner, ttl-ms. Returns nil when taken (or already ours), else {holder, pttl}.
     public const string Lock = """
         if redis.call('set', KEYS[1], ARGV[1], 'PX', ARGV[2], 'NX') then return false end
         local holder = redis.call('get', KEYS[1])
         if not holder or holder == ARGV[1] then return false end
-        return holder
+        return {holder, redis.call('pttl', KEYS[1])}
+        """;
+
+    // KEYS: counter. Takes back one hit, never below zero, leaving the window's end alone.
+    public const string Refund = """
+        local c = tonumber(redis.call('get', KEYS[1]) or '0')
+        if c > 0 then redis.call('decr', KEYS[1]) end
+        return 1
+        """;
+
+    // KEYS: lock. ARGV: expected, new value, ttl-ms. Compare and set.
+    public const string Replace = """
+        if redis.call('get', KEYS[1]) ~= ARGV[1] then return 0 end
+        redis.call('set', KEYS[1], ARGV[2], 'PX', ARGV[3])
+        return 1
+        """;
+
+    // KEYS: key. ARGV: value, ttl-ms. Returns the previous {value, pttl} or nil.
+    public const string Swap = """
+        local old = redis.call('get', KEYS[1])
+        local ttl = redis.call('pttl', KEYS[1])
+        redis.call('set', KEYS[1], ARGV[1], 'PX', ARGV[2])
+        if not old then return false end
+        return {old, ttl}
+        """;
+
+    // KEYS: key. Returns {value, pttl} or nil.
+    public const string Read = """
+        local v = redis.call('get', KEYS[1])
+        if not v then return false end
+        return {v, redis.call('pttl', KEYS[1])}
         """;
 
     // KEYS: lock. ARGV: owner.

@@ -12,8 +12,8 @@ public static class AudkenniErrorCodes
     /// <summary>Timed out waiting for the person.</summary>
     public const string Timeout = "mssp_208";
 
-    /// <summary>The phone could not be reached.</summary>
-    public const string PhoneUnreachable = "mssp_209";
+    /// <summary>A request for the same person is already in progress (open on the phone).</summary>
+    public const string AlreadyInProgress = "mssp_209";
 
     /// <summary>The person cancelled.</summary>
     public const string UserCancelled = "mssp_401";
@@ -46,7 +46,12 @@ public static class AudkenniErrorCodes
             return EidFailureReason.Blocked;
         }
 
-        if (Has(text, Timeout) || Has(text, PhoneUnreachable) || Has(text, "timeout") || Has(text, "timed out")
+        if (Has(text, AlreadyInProgress) || Has(text, "already in progress") || Has(text, "in progress"))
+        {
+            return EidFailureReason.AlreadyInProgress;
+        }
+
+        if (Has(text, Timeout) || Has(text, "timeout") || Has(text, "timed out")
             || Has(text, "expired") || Has(text, "unreachable"))
         {
             return EidFailureReason.TimedOut;

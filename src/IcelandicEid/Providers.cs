@@ -16,7 +16,7 @@ public enum EidFailureReason
     /// <summary>The person cancelled on their phone (Auðkenni <c>mssp_401</c>).</summary>
     Cancelled,
 
-    /// <summary>No answer in time, or the phone could not be reached (<c>mssp_208</c>, <c>mssp_209</c>).</summary>
+    /// <summary>No answer in time, or the phone could not be reached (<c>mssp_208</c>).</summary>
     TimedOut,
 
     /// <summary>No electronic ID was found for the identifier (<c>mssp_105</c>).</summary>
@@ -33,6 +33,18 @@ public enum EidFailureReason
 
     /// <summary>Any other reason.</summary>
     Other,
+
+    /// <summary>The upstream refused to start because a request for the same person is already open on the phone
+    /// (<c>mssp_209</c>). The person must decline it, or wait until it expires, before a new one can be sent.</summary>
+    AlreadyInProgress,
+
+    /// <summary>Another browser started a login for the same phone number or kennitala while this one was pending, so
+    /// this one can no longer sign anyone in, even if it is approved on the phone.</summary>
+    Contested,
+
+    /// <summary>The upstream vouched for a different person than the one the login was started for (an app login
+    /// whose kennitala differs from the one entered).</summary>
+    IdentityMismatch,
 }
 
 /// <summary>A failed login: the reason and, for the operator's logs, the upstream's own words.</summary>
@@ -171,6 +183,19 @@ public interface IIcelandicEidProvider
 
     /// <summary>Asks the upstream how a started login stands. Callers respect the poll interval.</summary>
     Task<EidPollResult> PollAsync(EidPollRequest request, CancellationToken cancellationToken);
+}
+
+/// <summary>
+/// An upstream that can withdraw a request it sent to a phone. A provider implements this when its API has a cancel
+/// call; the handler then withdraws the request when the person cancels or when another browser contests the login.
+/// </summary>
+public interface IEidProviderCancellation
+{
+    /// <summary>Withdraws the request behind <paramref name="request"/>'s reference. Failures are reported by throwing;
+    /// the caller treats them as best effort.</summary>
+    /// <param name="request">The login to withdraw.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    Task CancelAsync(EidPollRequest request, CancellationToken cancellationToken);
 }
 
 /// <summary>The upstream could not be asked, or answered something that cannot be understood.</summary>

@@ -31,6 +31,82 @@ public sealed class RedisServer : IAsyncDisposable
         return server;
     }
 
+    /// <summary>A server with a free port reserved but not started, as if Redis were down when an app starts.</summary>
+    public static RedisServer NotStarted() => new(FreePort());
+
+    /// <summary>Freezes the server (SIGSTOP): connections stay open and nothing answers, as in a network partition or
+    /// a frozen VM.</summary>
+    public void Pause() => Signal(SigStop);
+
+    /// <summary>Lets a paused server go on (SIGCONT).</summary>
+    public void Resume() => Signal(SigCont);
+
+    /// <summary>Sends a command and returns the first line of the answer (for FLUSHALL, LRANGE and the like).</summary>
+    public async Task<string> CommandAsync(params string[] words)
+    {
+        using var client = new TcpClient();
+        await client.ConnectAsync(IPAddress.Loopback, Port);
+        var stream = client.GetStream();
+        var command = new StringBuilder().Append('*').Append(words.Length).Append("\r\n");
+        foreach (var word in words)
+        {
+            command.Append('$').Append(Encoding.UTF8.GetByteCount(word)).Append("\r\n").Append(word).Append("\r\n");
+        }
+
+        await stream.WriteAsync(Encoding.UTF8.GetBytes(command.ToString()));
+        var buffer = new byte[1 << 20];
+        var read = await stream.ReadAsync(buffer);
+        return Encoding.UTF8.GetString(buffer, 0, read);
+    }
+
+    private const int SigStop = 19;
+    private const int SigCont = 18;
+
+    [System.Runtime.InteropServices.DllImport("libc", SetLastError = true)]
+    private static extern int kill(int pid, int sig);
+
+    private void Signal(int signal)
+    {
+        var process = _process ?? throw new InvalidOperationException("The server is not running.");
+
+        // The server itself and, for the dotnet tool, the process it started.
+        foreach (var pid in Descendants(process.Id).Prepend(process.Id))
+        {
+            if (kill(pid, signal) != 0)
+            {
+                throw new InvalidOperationException($"kill({pid}, {signal}) failed: {System.Runtime.InteropServices.Marshal.GetLastPInvokeError()}");
+            }
+        }
+    }
+
+    private static IEnumerable<int> Descendants(int pid)
+    {
+        var children = new List<int>();
+        foreach (var dir in Directory.EnumerateDirectories("/proc"))
+        {
+            if (int.TryParse(Path.GetFileName(dir), out var candidate))
+            {
+                try
+                {
+                    var stat = File.ReadAllText(Path.Combine(dir, "stat"));
+                    var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+                    if (int.TryParse(fields[1], out var parent) && parent == pid)
+                    {
+                        children.Add(candidate);
+                    }
+                }
+                catch (IOException)
+                {
+                }
+                catch (UnauthorizedAccessException)
+                {
+                }
+            }
+        }
+
+        return children.Concat(children.SelectMany(Descendants)).ToList();
+    }
+
     /// <summary>Stops the server, as if Redis went down.</summary>
     public async Task StopAsync()
     {
@@ -44,7 +120,8 @@ public sealed class RedisServer : IAsyncDisposable
         _process = null;
     }
 
-    /// <summary>Starts it again on the same port (empty: nothing was persisted).</summary>
+    /// <summary>Starts it again on the same port (empty: nothing was persisted), or for the first time after
+    /// <see cref="NotStarted"/>.</summary>
     public Task RestartAsync() => StartProcessAsync();
 
     public async ValueTask DisposeAsync() => await StopAsync();

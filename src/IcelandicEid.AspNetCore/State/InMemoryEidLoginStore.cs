@@ -6,7 +6,9 @@ namespace IcelandicEid.AspNetCore.State;
 /// The default store: pending logins in this process's memory. Right for a single instance; use the Redis store
 /// when several instances serve one site.
 /// </summary>
-/// <remarks>Expired entries are invisible at once and are swept out on later writes; no timer runs per login.</remarks>
+/// <remarks>Expired entries are invisible at once and are swept out on later writes; no timer runs per login. Holds at
+/// most <see cref="MaxEntries"/> logins: when a flood fills it, expired entries are swept at once and, if it is still
+/// full, new logins are refused with <see cref="EidCapacityExceededException"/> (the person sees "try again").</remarks>
 public sealed class InMemoryEidLoginStore : IEidLoginStore, IEidPendingLoginCounter
 {
     private static readonly TimeSpan s_sweepInterval = TimeSpan.FromSeconds(30);
@@ -14,6 +16,7 @@ public sealed class InMemoryEidLoginStore : IEidLoginStore, IEidPendingLoginCoun
     private readonly ConcurrentDictionary<string, EidLoginState> _entries = new(StringComparer.Ordinal);
     private readonly TimeProvider _timeProvider;
     private long _nextSweepTicks;
+    private long _nextForcedSweepTicks;
 
     /// <summary>Creates the store.</summary>
     public InMemoryEidLoginStore(TimeProvider timeProvider)
@@ -21,6 +24,13 @@ public sealed class InMemoryEidLoginStore : IEidLoginStore, IEidPendingLoginCoun
         ArgumentNullException.ThrowIfNull(timeProvider);
         _timeProvider = timeProvider;
     }
+
+    /// <summary>The default <see cref="MaxEntries"/>.</summary>
+    public const int DefaultMaxEntries = 100_000;
+
+    /// <summary>The most logins held at once, pending or completed. Default <see cref="DefaultMaxEntries"/>; a login
+    /// takes about 1 KB here.</summary>
+    public int MaxEntries { get; init; } = DefaultMaxEntries;
 
     /// <summary>How many entries are held, expired ones not yet swept included.</summary>
     public int Count => _entries.Count;
@@ -30,6 +40,21 @@ public sealed class InMemoryEidLoginStore : IEidLoginStore, IEidPendingLoginCoun
     {
         ArgumentNullException.ThrowIfNull(state);
         SweepIfDue();
+        if (_entries.Count >= MaxEntries)
+        {
+            var now = _timeProvider.GetUtcNow();
+            var due = Interlocked.Read(ref _nextForcedSweepTicks);
+            if (now.UtcTicks >= due && Interlocked.CompareExchange(ref _nextForcedSweepTicks, now.AddSeconds(1).UtcTicks, due) == due)
+            {
+                Sweep(now);
+            }
+
+            if (_entries.Count >= MaxEntries)
+            {
+                throw new EidCapacityExceededException("The in-memory login store is full (" + MaxEntries + " logins).");
+            }
+        }
+
         if (!_entries.TryAdd(state.Id, state))
         {
             throw new InvalidOperationException("A login with this id already exists.");
@@ -127,6 +152,11 @@ public sealed class InMemoryEidLoginStore : IEidLoginStore, IEidPendingLoginCoun
             return;
         }
 
+        Sweep(now);
+    }
+
+    private void Sweep(DateTimeOffset now)
+    {
         foreach (var pair in _entries)
         {
             if (pair.Value.ExpiresAt <= now)

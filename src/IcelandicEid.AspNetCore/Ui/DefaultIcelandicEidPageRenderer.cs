@@ -77,6 +77,11 @@ public class DefaultIcelandicEidPageRenderer : IIcelandicEidPageRenderer
     {
         var t = page.Texts;
         sb.Append("<h1>").Append(E(t.LoginTitle)).Append("</h1>\n");
+        if (page.Notice is not null)
+        {
+            sb.Append("<p class=\"eid-notice\" role=\"status\">").Append(E(page.Notice)).Append("</p>\n");
+        }
+
         if (page.ErrorMessage is not null && page.ErrorMethod is null)
         {
             sb.Append("<p class=\"eid-error\" role=\"alert\">").Append(E(page.ErrorMessage)).Append("</p>\n");

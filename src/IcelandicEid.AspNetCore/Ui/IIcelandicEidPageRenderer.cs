@@ -67,6 +67,9 @@ public sealed record IcelandicEidPageModel
     /// <summary>Login: the error message for the form, or a general message.</summary>
     public string? ErrorMessage { get; init; }
 
+    /// <summary>A notice that is not an error, for example that a request left on the phone can be ignored.</summary>
+    public string? Notice { get; init; }
+
     /// <summary>Verify: SIM or app.</summary>
     public EidMethod Method { get; init; }
 

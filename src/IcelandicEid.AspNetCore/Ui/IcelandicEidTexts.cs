@@ -120,11 +120,27 @@ public sealed record IcelandicEidTexts
     /// <summary>The login reference is missing, forged, expired or already used.</summary>
     public required string FailureExpired { get; init; }
 
-    /// <summary>Too many attempts.</summary>
+    /// <summary>A start budget is spent; <c>{0}</c> is the wait (see <see cref="FormatWait"/>).</summary>
     public required string FailureTooManyRequests { get; init; }
 
-    /// <summary>A login for the identifier is already waiting.</summary>
+    /// <summary>The upstream refused a second request while one is open on the phone; <c>{0}</c> is when the open one
+    /// expires at the latest.</summary>
     public required string FailureLoginPending { get; init; }
+
+    /// <summary>A login that another browser contested: it can no longer sign anyone in.</summary>
+    public required string FailureContested { get; init; }
+
+    /// <summary>The upstream vouched for another person than the one the login was started for.</summary>
+    public required string FailureIdentityMismatch { get; init; }
+
+    /// <summary>After the person cancelled, when the upstream has no way to withdraw the request on the phone.</summary>
+    public required string CancelledIgnorePhone { get; init; }
+
+    /// <summary>A wait in seconds; <c>{0}</c> is the number.</summary>
+    public required string WaitSeconds { get; init; }
+
+    /// <summary>A wait in minutes; <c>{0}</c> is the number.</summary>
+    public required string WaitMinutes { get; init; }
 
     /// <summary>Link to start again.</summary>
     public required string TryAgain { get; init; }
@@ -169,8 +185,13 @@ public sealed record IcelandicEidTexts
         FailureUpstream = "Villa kom upp hjá þjónustu rafrænna skilríkja. Reyndu aftur.",
         FailureUnavailable = "Þjónusta rafrænna skilríkja er ekki tiltæk í augnablikinu. Reyndu aftur eftir smástund.",
         FailureExpired = "Þessi innskráning er útrunnin eða hefur þegar verið notuð. Byrjaðu aftur.",
-        FailureTooManyRequests = "Of margar tilraunir. Bíddu smástund og reyndu svo aftur.",
-        FailureLoginPending = "Innskráning fyrir þetta númer bíður þegar staðfestingar. Ljúktu henni í símanum eða reyndu aftur eftir smástund.",
+        FailureTooManyRequests = "Of margar innskráningar hafa verið reyndar með þessu. Þú getur reynt aftur eftir {0}.",
+        FailureLoginPending = "Beiðni um innskráningu er þegar opin í símanum. Hafnaðu henni í símanum og reyndu svo aftur; samþykktu aldrei beiðni sem sýnir ekki sömu öryggistölu og þessi skjár. Ef þú getur ekki hafnað henni rennur hún út eftir {0}.",
+        FailureContested = "Innskráning með sama númeri var hafin í öðrum vafra, svo þessi innskráning getur ekki lengur tekist. Ef það varst ekki þú skaltu hafna öllum beiðnum í símanum sem sýna ekki öryggistöluna á skjánum hjá þér.",
+        FailureIdentityMismatch = "Skilríkin sem staðfestu eru ekki skilríki kennitölunnar sem slegin var inn. Innskráningin tókst ekki.",
+        CancelledIgnorePhone = "Hætt var við innskráninguna. Ef beiðni birtist enn í símanum skaltu hafna henni eða hunsa hana.",
+        WaitSeconds = "{0} sekúndur",
+        WaitMinutes = "{0} mínútur",
         TryAgain = "Reyna aftur",
     };
 
@@ -214,8 +235,13 @@ public sealed record IcelandicEidTexts
         FailureUpstream = "The electronic ID service reported an error. Please try again.",
         FailureUnavailable = "The electronic ID service is unavailable right now. Please try again in a moment.",
         FailureExpired = "This login has expired or has already been used. Please start again.",
-        FailureTooManyRequests = "Too many attempts. Please wait a moment and try again.",
-        FailureLoginPending = "A login for this number is already waiting for confirmation. Finish it on your phone or try again in a moment.",
+        FailureTooManyRequests = "Too many logins have been tried with this. You can try again in {0}.",
+        FailureLoginPending = "A login request is already open on your phone. Decline it there, then try again; never approve a request whose code is not the one on this screen. If you cannot decline it, it expires in {0}.",
+        FailureContested = "A login with the same number was started in another browser, so this login can no longer succeed. If you did not start it, decline every request on your phone whose code is not the one on your screen.",
+        FailureIdentityMismatch = "The electronic ID that confirmed is not the one of the kennitala entered. The login did not succeed.",
+        CancelledIgnorePhone = "The login was cancelled. If a request still shows on your phone, decline or ignore it.",
+        WaitSeconds = "{0} seconds",
+        WaitMinutes = "{0} minutes",
         TryAgain = "Try again",
     };
 
@@ -233,6 +259,19 @@ public sealed record IcelandicEidTexts
         EidFailureReason.TimedOut => FailureTimedOut,
         EidFailureReason.UpstreamError => FailureUpstream,
         EidFailureReason.Unavailable => FailureUnavailable,
+        EidFailureReason.Contested => FailureContested,
+        EidFailureReason.IdentityMismatch => FailureIdentityMismatch,
         _ => FailureGeneric,
     };
+
+    /// <summary>A wait as the person reads it: seconds under two minutes, whole minutes (rounded up) above.</summary>
+    /// <param name="wait">The wait.</param>
+    /// <returns>For example "45 sekúndur" or "4 minutes".</returns>
+    public string FormatWait(TimeSpan wait)
+    {
+        var seconds = (int)Math.Max(1, Math.Ceiling(wait.TotalSeconds));
+        return seconds < 120
+            ? string.Format(CultureInfo.InvariantCulture, WaitSeconds, seconds)
+            : string.Format(CultureInfo.InvariantCulture, WaitMinutes, (seconds + 59) / 60);
+    }
 }

@@ -28,7 +28,8 @@ public sealed class SimulatorOptions
 
 /// <summary>
 /// A provider that needs no credentials and sends nothing anywhere. Any well-formed identifier is approved after
-/// <see cref="SimulatorOptions.ApprovalDelay"/> as <see cref="TestPerson"/>; the identities in
+/// <see cref="SimulatorOptions.ApprovalDelay"/> as <see cref="TestPerson"/> (for an app login, with the kennitala
+/// entered); the identities in
 /// <see cref="TestIdentities"/> end in the other outcomes.
 /// </summary>
 /// <remarks>Stateless: everything a poll needs is in the reference, so it works across server instances.</remarks>
@@ -77,12 +78,15 @@ public sealed class SimulatorProvider : IIcelandicEidProvider
         ["6100003"] = SimulatedOutcome.UpstreamError,
         ["6100004"] = SimulatedOutcome.NotFound,
         ["6100005"] = SimulatedOutcome.Blocked,
+        ["6100006"] = SimulatedOutcome.AlreadyInProgress,
         ["6100009"] = SimulatedOutcome.Unavailable,
         ["0101901019"] = SimulatedOutcome.Cancelled,
         ["0101901029"] = SimulatedOutcome.TimedOut,
         ["0101901039"] = SimulatedOutcome.UpstreamError,
         ["0101901049"] = SimulatedOutcome.NotFound,
         ["0101901059"] = SimulatedOutcome.Blocked,
+        ["0101901069"] = SimulatedOutcome.AlreadyInProgress,
+        ["0101901079"] = SimulatedOutcome.OtherPerson,
         ["0101901099"] = SimulatedOutcome.Unavailable,
     };
 
@@ -102,12 +106,17 @@ public sealed class SimulatorProvider : IIcelandicEidProvider
                 throw new EidProviderException(EidFailureReason.Unavailable, "The simulated upstream is unavailable.");
             case SimulatedOutcome.NotFound:
                 return Task.FromResult(EidStartResult.Failed(EidFailureReason.NotFound, "mssp_105"));
+            case SimulatedOutcome.AlreadyInProgress:
+                return Task.FromResult(EidStartResult.Failed(EidFailureReason.AlreadyInProgress, "mssp_209"));
         }
 
+        // The reference stays on the server (never sent to the browser); an app login carries the kennitala so that
+        // the approval can name the person it was started for, as the real upstreams do.
         var startedAt = _timeProvider.GetUtcNow().ToUnixTimeMilliseconds();
+        var person = request.Method == EidMethod.App && outcome == SimulatedOutcome.Approved ? request.Identifier : "-";
         var reference = string.Create(
             CultureInfo.InvariantCulture,
-            $"sim.{(int)outcome}.{startedAt}.{Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(8))}");
+            $"sim.{(int)outcome}.{startedAt}.{Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(8))}.{person}");
         return Task.FromResult(EidStartResult.Started(reference, CreateCode(), _options.PollInterval));
     }
 
@@ -118,7 +127,7 @@ public sealed class SimulatorProvider : IIcelandicEidProvider
         cancellationToken.ThrowIfCancellationRequested();
 
         var parts = request.Reference.Split('.');
-        if (parts.Length != 4 || parts[0] != "sim"
+        if (parts.Length != 5 || parts[0] != "sim"
             || !int.TryParse(parts[1], NumberStyles.None, CultureInfo.InvariantCulture, out var outcomeValue)
             || !Enum.IsDefined((SimulatedOutcome)outcomeValue)
             || !long.TryParse(parts[2], NumberStyles.None, CultureInfo.InvariantCulture, out var startedAt))
@@ -135,7 +144,9 @@ public sealed class SimulatorProvider : IIcelandicEidProvider
         return Task.FromResult((SimulatedOutcome)outcomeValue switch
         {
             SimulatedOutcome.Approved => EidPollResult.Success(
-                request.Method == EidMethod.Sim ? TestPerson with { PhoneNumber = null } : TestPerson),
+                request.Method == EidMethod.Sim ? TestPerson with { PhoneNumber = null }
+                : parts[4].Length == 10 ? TestPerson with { NationalId = parts[4] } : TestPerson),
+            SimulatedOutcome.OtherPerson => EidPollResult.Success(TestPerson),
             SimulatedOutcome.Cancelled => EidPollResult.Failed(EidFailureReason.Cancelled, "mssp_401"),
             SimulatedOutcome.TimedOut => EidPollResult.Failed(EidFailureReason.TimedOut, "mssp_208"),
             SimulatedOutcome.Blocked => EidPollResult.Failed(EidFailureReason.Blocked, "mssp_402"),
@@ -177,4 +188,11 @@ public enum SimulatedOutcome
 
     /// <summary>The upstream cannot be reached at the start.</summary>
     Unavailable,
+
+    /// <summary>The start is refused: a request for this person is already open on the phone (<c>mssp_209</c>).</summary>
+    AlreadyInProgress,
+
+    /// <summary>Approved, but as <see cref="SimulatorProvider.TestPerson"/> whatever kennitala was entered: the
+    /// upstream vouches for someone else.</summary>
+    OtherPerson,
 }

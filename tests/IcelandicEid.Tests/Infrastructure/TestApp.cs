@@ -41,11 +41,12 @@ public sealed class TestApp : IAsyncDisposable
         Action<IServiceCollection>? services = null,
         Action<WebApplication>? endpoints = null,
         TimeProvider? time = null,
-        System.Net.IPAddress? clientAddress = null)
+        System.Net.IPAddress? clientAddress = null,
+        string environment = "Testing")
     {
         time ??= new FakeTimeProvider();
         var logs = new LogSink();
-        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { EnvironmentName = "Testing" });
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { EnvironmentName = environment });
         builder.WebHost.UseTestServer();
         builder.Logging.ClearProviders();
         builder.Logging.SetMinimumLevel(LogLevel.Trace);
@@ -69,14 +70,21 @@ public sealed class TestApp : IAsyncDisposable
         services?.Invoke(builder.Services);
 
         var app = builder.Build();
-        if (clientAddress is not null)
+        // The client's address: fixed for the app, or per request from a test-only header (a stand-in for many clients).
+        app.Use((context, next) =>
         {
-            app.Use((context, next) =>
+            if (context.Request.Headers.TryGetValue(TestBrowser.ClientAddressHeader, out var given)
+                && System.Net.IPAddress.TryParse(given.ToString(), out var address))
+            {
+                context.Connection.RemoteIpAddress = address;
+            }
+            else if (clientAddress is not null)
             {
                 context.Connection.RemoteIpAddress = clientAddress;
-                return next(context);
-            });
-        }
+            }
+
+            return next(context);
+        });
 
         string[] cultures = ["is", "en"];
         app.UseRequestLocalization(o => o.SetDefaultCulture("is").AddSupportedCultures(cultures).AddSupportedUICultures(cultures));

@@ -20,19 +20,24 @@ public sealed class TestBrowser : IDisposable
 
     public CookieHandler CookieHandler { get; }
 
+    public const string ClientAddressHeader = "X-Test-Client-Address";
+
     public string AcceptLanguage { get; set; } = "is";
+
+    /// <summary>The address the test app sees this browser come from (null: the app's default).</summary>
+    public string? ClientAddress { get; set; }
 
     public async Task<HttpResponseMessage> GetAsync(string url)
     {
         using var request = new HttpRequestMessage(HttpMethod.Get, url);
-        request.Headers.AcceptLanguage.ParseAdd(AcceptLanguage);
+        Decorate(request);
         return await Client.SendAsync(request);
     }
 
     public async Task<HttpResponseMessage> PostFormAsync(string url, IEnumerable<KeyValuePair<string, string>> fields)
     {
         using var request = new HttpRequestMessage(HttpMethod.Post, url) { Content = new FormUrlEncodedContent(fields) };
-        request.Headers.AcceptLanguage.ParseAdd(AcceptLanguage);
+        Decorate(request);
         return await Client.SendAsync(request);
     }
 
@@ -81,12 +86,21 @@ public sealed class TestBrowser : IDisposable
     public Task<HttpResponseMessage> FinishAsync() => GetAsync("/icelandic-eid/finish");
 
     public string? Cookie(string name)
-        => CookieHandler.Cookies.GetCookies(new Uri("http://localhost/")).FirstOrDefault(c => c.Name == name)?.Value;
+        => CookieHandler.Cookies.GetCookies(Client.BaseAddress!).FirstOrDefault(c => c.Name == name)?.Value;
 
     public void SetCookie(string name, string value)
-        => CookieHandler.Cookies.Add(new Uri("http://localhost/"), new Cookie(name, value, "/"));
+        => CookieHandler.Cookies.Add(Client.BaseAddress!, new Cookie(name, value, "/"));
 
     public static IHtmlDocument Parse(string html) => s_parser.ParseDocument(html);
+
+    private void Decorate(HttpRequestMessage request)
+    {
+        request.Headers.AcceptLanguage.ParseAdd(AcceptLanguage);
+        if (ClientAddress is not null)
+        {
+            request.Headers.Add(ClientAddressHeader, ClientAddress);
+        }
+    }
 
     public void Dispose() => Client.Dispose();
 }

@@ -37,7 +37,7 @@ public class LoginFlowTests
     [Theory]
     [InlineData("sim", "888-1234", "+3548881234")]
     [InlineData("sim", "+354 777 1234", "+3547771234")]
-    [InlineData("app", "120389-4569", "+3548881234")]
+    [InlineData("app", "241080-3079", "+3548881234")]
     public async Task Challenge_to_profile_with_the_right_claims(string method, string identifier, string phone)
     {
         await using var app = await TestApp.StartAsync();

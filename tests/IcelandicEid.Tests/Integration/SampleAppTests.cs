@@ -35,7 +35,7 @@ public sealed class SampleAppTests : IClassFixture<SampleAppTests.Factory>
 
     [Theory]
     [InlineData("sim", "888 1234")]
-    [InlineData("app", "120389-4569")]
+    [InlineData("app", "241080-3079")]
     public async Task A_person_logs_in_and_sees_their_claims_on_the_profile(string method, string identifier)
     {
         using var browser = NewBrowser();

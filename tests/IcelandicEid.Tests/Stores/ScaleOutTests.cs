@@ -150,16 +150,23 @@ public sealed class ScaleOutTests : IClassFixture<RedisFixture>
     }
 
     [Fact]
-    public async Task Abuse_limits_hold_across_instances()
+    public async Task The_contest_rule_holds_across_instances()
     {
-        await using var cluster = await StartClusterAsync(approvalDelay: TimeSpan.FromSeconds(60));
+        await using var cluster = await StartClusterAsync(approvalDelay: TimeSpan.FromSeconds(10));
         var (a, routerA) = cluster.NewBrowser();
         var (b, routerB) = cluster.NewBrowser();
         routerA.Target = 0;
         routerB.Target = 1;
         Assert.Equal(HttpStatusCode.SeeOther, (await a.SubmitAsync(await a.OpenLoginAsync(), "sim", "8881234")).StatusCode);
-        Assert.Equal(HttpStatusCode.TooManyRequests, (await b.SubmitAsync(await b.OpenLoginAsync(), "sim", "8881234")).StatusCode);
-        Assert.Equal(1, cluster.Upstream.Starts);
+        Assert.Equal(HttpStatusCode.SeeOther, (await b.SubmitAsync(await b.OpenLoginAsync(), "sim", "8881234")).StatusCode);
+        Assert.Equal(2, cluster.Upstream.Starts);
+
+        // Both are approved by the simulator; only the newer one signs in, whichever instance finishes it.
+        cluster.Time.Advance(TimeSpan.FromSeconds(11));
+        routerA.Target = 2;
+        Assert.Equal("contested", (await a.StatusAsync()).Json.GetProperty("reason").GetString());
+        routerB.Target = 2;
+        Assert.Equal("/profile", (await b.FinishAsync()).Headers.Location!.OriginalString);
         a.Dispose();
         b.Dispose();
     }

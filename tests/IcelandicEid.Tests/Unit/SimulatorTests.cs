@@ -22,7 +22,28 @@ public class SimulatorTests
         _time.Advance(TimeSpan.FromSeconds(3));
         var result = await sim.PollAsync(new EidPollRequest(EidMethod.App, start.Reference!), default);
         Assert.Equal(EidPollStatus.Succeeded, result.Status);
+        Assert.Equal("1203894569", result.Person!.NationalId); // an app login names the person it was started for
+        Assert.Equal(SimulatorProvider.TestPerson.Name, result.Person.Name);
+    }
+
+    [Fact]
+    public async Task The_other_person_identity_is_approved_as_someone_else()
+    {
+        var sim = Create();
+        var start = await sim.StartAsync(new EidStartRequest(EidMethod.App, "0101901079"), default);
+        _time.Advance(TimeSpan.FromSeconds(3));
+        var result = await sim.PollAsync(new EidPollRequest(EidMethod.App, start.Reference!), default);
+        Assert.Equal(EidPollStatus.Succeeded, result.Status);
         Assert.Equal(SimulatorProvider.TestPerson.NationalId, result.Person!.NationalId);
+    }
+
+    [Theory]
+    [InlineData(EidMethod.Sim, "6100006")]
+    [InlineData(EidMethod.App, "0101901069")]
+    public async Task The_already_in_progress_identity_is_refused_at_the_start(EidMethod method, string identifier)
+    {
+        var start = await Create().StartAsync(new EidStartRequest(method, identifier), default);
+        Assert.Equal(EidFailureReason.AlreadyInProgress, start.Failure!.Reason);
     }
 
     [Theory]

@@ -1,0 +1,14 @@
+using IcelandicEid.AspNetCore.State;
+
+namespace IcelandicEid.AspNetCore;
+
+/// <summary>Caps of the default in-memory store and limiter, bound from <c>IcelandicEid:Memory</c>. When a flood
+/// fills either, new logins get "try again" (HTTP 503) instead of memory growing without bound.</summary>
+public sealed class IcelandicEidMemoryOptions
+{
+    /// <summary>The most logins (pending or completed) held at once. Default 100,000 (about 100 MB at most).</summary>
+    public int MaxLogins { get; set; } = InMemoryEidLoginStore.DefaultMaxEntries;
+
+    /// <summary>The most limiter keys (counters and locks) held at once. Default 200,000.</summary>
+    public int MaxLimiterKeys { get; set; } = InMemoryEidAbuseLimiter.DefaultMaxEntries;
+}

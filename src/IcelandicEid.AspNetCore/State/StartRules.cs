@@ -1,0 +1,371 @@
+using System.Globalization;
+using System.Net;
+using System.Net.Sockets;
+using System.Security.Cryptography;
+using System.Text;
+using Microsoft.AspNetCore.DataProtection;
+using Microsoft.AspNetCore.Http;
+
+namespace IcelandicEid.AspNetCore.State;
+
+/// <summary>Hashes identifiers and client networks (HMAC-SHA256) before they become limiter keys, with the configured
+/// <see cref="IcelandicEidLimitOptions.HashKey"/> or else the limiter's shared key.</summary>
+internal static class LimiterKeys
+{
+    public static async Task<string> HashAsync(IEidAbuseLimiter limiter, IcelandicEidLimitOptions options, string value, CancellationToken cancellationToken)
+    {
+        var key = options.HashKey is { Length: > 0 } configured
+            ? SHA256.HashData(Encoding.UTF8.GetBytes(configured))
+            : await limiter.GetHashKeyAsync(cancellationToken);
+        return Convert.ToBase64String(HMACSHA256.HashData(key, Encoding.UTF8.GetBytes(value)), 0, 12);
+    }
+
+    /// <summary>The network a client address counts under: an IPv4 address itself, an IPv6 address's /64 (one
+    /// household or phone gets a whole /64, so counting single IPv6 addresses would count nothing).</summary>
+    public static string Network(IPAddress address)
+    {
+        if (address.IsIPv4MappedToIPv6)
+        {
+            address = address.MapToIPv4();
+        }
+
+        if (address.AddressFamily != AddressFamily.InterNetworkV6)
+        {
+            return address.ToString();
+        }
+
+        var bytes = address.GetAddressBytes();
+        Array.Clear(bytes, 8, 8);
+        return new IPAddress(bytes) + "/64";
+    }
+
+    /// <summary>A short stand-in for a login id (keeps the id itself out of the limiter).</summary>
+    public static string Tag(string loginId) => Convert.ToBase64String(SHA256.HashData(Encoding.UTF8.GetBytes(loginId)), 0, 12);
+}
+
+/// <summary>
+/// The browser cookie that tells this browser apart from others without identifying anyone: a random id, and the
+/// (hashed) identifiers it has logged in with. It gives a browser its own start budget for those identifiers, so
+/// nobody else can spend it, and lets two tabs of one browser join one login.
+/// </summary>
+internal sealed class BrowserCookie
+{
+    private const int MaxKnown = 8;
+
+    private BrowserCookie(string id, IReadOnlyList<string> known, bool isNew)
+    {
+        Id = id;
+        Known = known;
+        IsNew = isNew;
+    }
+
+    public string Id { get; }
+
+    public IReadOnlyList<string> Known { get; }
+
+    public bool IsNew { get; }
+
+    public bool Knows(string identifierHash) => Known.Contains(identifierHash, StringComparer.Ordinal);
+
+    public static BrowserCookie Read(HttpContext context, IDataProtector protector, string name)
+    {
+        var value = context.Request.Cookies[name];
+        if (!string.IsNullOrEmpty(value))
+        {
+            try
+            {
+                var parts = protector.Unprotect(value).Split('|');
+                if (parts.Length == 3 && parts[0] == "b1" && parts[1].Length >= 16)
+                {
+                    return new BrowserCookie(parts[1], parts[2].Length == 0 ? [] : parts[2].Split(','), isNew: false);
+                }
+            }
+            catch (CryptographicException)
+            {
+                // Forged, or from a key ring that is gone: a new browser id.
+            }
+        }
+
+        return new BrowserCookie(Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16)), [], isNew: true);
+    }
+
+    public BrowserCookie WithKnown(string identifierHash)
+        => Knows(identifierHash) ? this : new BrowserCookie(Id, [identifierHash, .. Known.Take(MaxKnown - 1)], IsNew);
+
+    public void Write(HttpContext context, IDataProtector protector, string name, CookieOptions options)
+    {
+        var payload = string.Create(CultureInfo.InvariantCulture, $"b1|{Id}|{string.Join(',', Known)}");
+        context.Response.Cookies.Append(name, protector.Protect(payload), options);
+    }
+}
+
+/// <summary>Cookie names: over HTTPS every cookie of the handler gets the <c>__Host-</c> prefix, so a sibling
+/// subdomain cannot plant one (the browser accepts such a cookie only from this host, Secure, with path /).</summary>
+internal static class CookieNames
+{
+    public const string HostPrefix = "__Host-";
+
+    public static string For(HttpRequest request, string name)
+        => request.IsHttps && !name.StartsWith(HostPrefix, StringComparison.Ordinal) ? HostPrefix + name.TrimStart('.') : name;
+}
+
+/// <summary>What the start rules decide before the upstream is asked.</summary>
+internal enum StartVerdict
+{
+    /// <summary>Ask the upstream.</summary>
+    Go,
+
+    /// <summary>This browser already has a login for the identifier (or one is being started): join it.</summary>
+    Join,
+
+    /// <summary>A start budget is spent; try again after <see cref="StartTicket.RetryAfter"/>.</summary>
+    Limited,
+
+    /// <summary>This browser's other start did not finish in time; try again.</summary>
+    Busy,
+}
+
+/// <summary>One start attempt as the rules see it: what was decided, and what to undo or publish afterwards.</summary>
+internal sealed class StartTicket
+{
+    public required StartVerdict Verdict { get; init; }
+
+    /// <summary>With <see cref="StartVerdict.Join"/>: the login cookie value of the login to join.</summary>
+    public string? JoinReference { get; init; }
+
+    /// <summary>With <see cref="StartVerdict.Limited"/>: the real wait.</summary>
+    public TimeSpan RetryAfter { get; init; }
+
+    /// <summary>With <see cref="StartVerdict.Limited"/>: which limit, for logs and metrics.</summary>
+    public string? Limit { get; init; }
+
+    public string? IdentifierHash { get; init; }
+
+    public string? BrowserKey { get; init; }
+
+    public string? StartingTag { get; init; }
+
+    public List<string> Counted { get; } = [];
+
+    /// <summary>After <see cref="StartRules.ContestAsync"/>: what was left of the life of the login this start
+    /// superseded, if this site had one pending for the identifier.</summary>
+    public TimeSpan? OpenRequestLeft { get; set; }
+}
+
+/// <summary>
+/// The rules on starting a login, apart from the HTTP and the upstream: one start at a time per browser and identifier
+/// (a second tab or a re-click joins the first), start budgets that only starts reaching the upstream spend (per
+/// identifier, with a separate budget for a browser that has logged in with it before; per client network for other
+/// browsers), and the contest rule (a start from another browser supersedes a pending login, which can then never
+/// sign anyone in).
+/// </summary>
+internal sealed class StartRules(IEidAbuseLimiter limiter, IcelandicEidOptions options, TimeProvider time)
+{
+    private const string StartingPrefix = "starting:";
+    private const string ReferencePrefix = "ref:";
+    private static readonly TimeSpan s_joinStep = TimeSpan.FromMilliseconds(50);
+
+    private IcelandicEidLimitOptions Limits => options.Limits;
+
+    public Task<string> HashAsync(string value, CancellationToken cancellationToken)
+        => LimiterKeys.HashAsync(limiter, Limits, value, cancellationToken);
+
+    /// <summary>Before the upstream: joins this browser's own login if it has one, else checks and counts the budgets.</summary>
+    public async Task<StartTicket> BeginAsync(
+        BrowserCookie browser,
+        string identifier,
+        System.Net.IPAddress? address,
+        string loginId,
+        Func<string, CancellationToken, Task<bool>> isUsable,
+        CancellationToken cancellationToken)
+    {
+        var identifierHash = await HashAsync(identifier, cancellationToken);
+        var browserKey = "b:" + await HashAsync(browser.Id + "|" + identifier, cancellationToken);
+        var ticket = new StartTicket
+        {
+            Verdict = StartVerdict.Go,
+            IdentifierHash = identifierHash,
+            BrowserKey = browserKey,
+            StartingTag = StartingPrefix + LimiterKeys.Tag(loginId),
+        };
+
+        try
+        {
+            return await BeginCoreAsync(ticket, browser, identifier, address, isUsable, cancellationToken);
+        }
+        catch
+        {
+            // A limiter that timed out may still carry out the calls later (a stalled Redis that resumes): queue their
+            // undoing behind them, without making the person wait for it.
+            _ = Task.Run(() => UndoQuietlyAsync(ticket), CancellationToken.None);
+            throw;
+        }
+    }
+
+    private async Task<StartTicket> BeginCoreAsync(
+        StartTicket ticket,
+        BrowserCookie browser,
+        string identifier,
+        System.Net.IPAddress? address,
+        Func<string, CancellationToken, Task<bool>> isUsable,
+        CancellationToken cancellationToken)
+    {
+        var browserKey = ticket.BrowserKey!;
+        var starting = ticket.StartingTag!;
+
+        // One start at a time per browser and identifier: a second tab or a re-click waits for the first and joins it.
+        var deadline = time.GetUtcNow() + options.BackchannelTimeout;
+        var holder = await limiter.TryLockAsync(browserKey, starting, StartingLifetime, cancellationToken);
+        while (holder is not null)
+        {
+            if (holder.Value.StartsWith(ReferencePrefix, StringComparison.Ordinal))
+            {
+                var reference = holder.Value[ReferencePrefix.Length..];
+                if (await isUsable(reference, cancellationToken))
+                {
+                    return new StartTicket { Verdict = StartVerdict.Join, JoinReference = reference };
+                }
+
+                // That login is over (finished, cancelled, expired): this start takes the browser's place.
+                if (await limiter.ReplaceAsync(browserKey, holder.Value, starting, StartingLifetime, cancellationToken))
+                {
+                    break;
+                }
+            }
+            else if (time.GetUtcNow() >= deadline)
+            {
+                return new StartTicket { Verdict = StartVerdict.Busy };
+            }
+            else
+            {
+                await Task.Delay(s_joinStep, time, cancellationToken);
+            }
+
+            holder = await limiter.TryLockAsync(browserKey, starting, StartingLifetime, cancellationToken);
+        }
+
+        // Budgets. A browser that has logged in with this identifier before spends a budget of its own and is not
+        // limited by its network: nobody else can lock it out. Others share the identifier's and the network's.
+        var known = Limits.KnownBrowserLifetime > TimeSpan.Zero && browser.Knows(ticket.IdentifierHash!);
+        if (!known && Limits.StartsPerClientAddress > 0 && address is not null)
+        {
+            var key = "a:" + await HashAsync(LimiterKeys.Network(address), cancellationToken);
+            if (await CountAsync(ticket, key, Limits.StartsPerClientAddress, cancellationToken) is { } wait)
+            {
+                return await RefuseAsync(ticket, "client-address", wait, cancellationToken);
+            }
+        }
+
+        if (Limits.StartsPerIdentifier > 0)
+        {
+            var key = known ? "d:" + await HashAsync(browser.Id + "|" + identifier, cancellationToken) : "s:" + ticket.IdentifierHash;
+            if (await CountAsync(ticket, key, Limits.StartsPerIdentifier, cancellationToken) is { } wait)
+            {
+                return await RefuseAsync(ticket, known ? "identifier-browser" : "identifier", wait, cancellationToken);
+            }
+        }
+
+        return ticket;
+    }
+
+    private async Task UndoQuietlyAsync(StartTicket ticket)
+    {
+        try
+        {
+            await AbandonAsync(ticket, reachedUpstream: false, CancellationToken.None);
+        }
+        catch (Exception)
+        {
+            // Best effort: the browser lock expires by itself; a budget not given back is spent.
+        }
+    }
+
+    /// <summary>Right before the upstream is asked: this start becomes the identifier's current login, so any other
+    /// browser's pending login for it can no longer sign anyone in.</summary>
+    /// <returns>Whether another login was current (and is now contested).</returns>
+    public async Task<bool> ContestAsync(StartTicket ticket, string loginId, CancellationToken cancellationToken)
+    {
+        if (!Limits.OnePendingLoginPerIdentifier)
+        {
+            return false;
+        }
+
+        var mine = LimiterKeys.Tag(loginId);
+        var previous = await limiter.SwapAsync("g:" + ticket.IdentifierHash, mine, GenerationLifetime, cancellationToken);
+        if (previous is null || previous.Value == mine)
+        {
+            return false;
+        }
+
+        var left = previous.TimeToLive - (GenerationLifetime - options.LoginTimeout);
+        ticket.OpenRequestLeft = left > TimeSpan.Zero && left <= options.LoginTimeout ? left : null;
+        return true;
+    }
+
+    /// <summary>Whether <paramref name="loginId"/> is still the current login of its identifier (not contested).</summary>
+    public async Task<bool> IsCurrentAsync(string identifier, string loginId, CancellationToken cancellationToken)
+    {
+        if (!Limits.OnePendingLoginPerIdentifier)
+        {
+            return true;
+        }
+
+        var current = await limiter.GetAsync("g:" + await HashAsync(identifier, cancellationToken), cancellationToken);
+        return current is not null && current.Value == LimiterKeys.Tag(loginId);
+    }
+
+    /// <summary>The start was accepted: the browser's other tabs now join <paramref name="reference"/>.</summary>
+    public Task PublishAsync(StartTicket ticket, string reference, CancellationToken cancellationToken)
+        => limiter.ReplaceAsync(ticket.BrowserKey!, ticket.StartingTag!, ReferencePrefix + reference, options.LoginTimeout, cancellationToken);
+
+    /// <summary>The start did not happen: the browser may start again at once; budgets are given back unless the
+    /// upstream was reached.</summary>
+    public async Task AbandonAsync(StartTicket ticket, bool reachedUpstream, CancellationToken cancellationToken)
+    {
+        if (!reachedUpstream)
+        {
+            await RefundAllAsync(ticket, cancellationToken);
+        }
+
+        if (ticket.BrowserKey is not null)
+        {
+            await limiter.ReleaseAsync(ticket.BrowserKey, ticket.StartingTag!, cancellationToken);
+        }
+    }
+
+    /// <summary>The identifier's current-login marker outlives the login, so a late finish still finds it.</summary>
+    private TimeSpan GenerationLifetime => options.LoginTimeout + TimeSpan.FromMinutes(1);
+
+    /// <summary>How long a start in progress holds the browser's place; a start that never ended frees it then.</summary>
+    private TimeSpan StartingLifetime => options.BackchannelTimeout + TimeSpan.FromSeconds(5);
+
+    private async Task<TimeSpan?> CountAsync(StartTicket ticket, string key, int limit, CancellationToken cancellationToken)
+    {
+        // Listed before the call: if the call fails it may still have counted, and then it is given back.
+        ticket.Counted.Add(key);
+        var (count, resetsIn) = await limiter.HitAsync(key, Limits.Window, cancellationToken);
+        if (count > limit)
+        {
+            return resetsIn;
+        }
+
+        return null;
+    }
+
+    private async Task<StartTicket> RefuseAsync(StartTicket ticket, string limit, TimeSpan wait, CancellationToken cancellationToken)
+    {
+        await RefundAllAsync(ticket, cancellationToken);
+        await limiter.ReleaseAsync(ticket.BrowserKey!, ticket.StartingTag!, cancellationToken);
+        return new StartTicket { Verdict = StartVerdict.Limited, RetryAfter = wait, Limit = limit };
+    }
+
+    private async Task RefundAllAsync(StartTicket ticket, CancellationToken cancellationToken)
+    {
+        foreach (var key in ticket.Counted)
+        {
+            await limiter.RefundAsync(key, cancellationToken);
+        }
+
+        ticket.Counted.Clear();
+    }
+}

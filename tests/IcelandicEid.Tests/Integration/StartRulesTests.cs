@@ -1,0 +1,282 @@
+using System.Collections.Concurrent;
+using System.Net;
+using IcelandicEid.AspNetCore;
+using IcelandicEid.Simulation;
+using IcelandicEid.Tests.Infrastructure;
+
+namespace IcelandicEid.Tests.Integration;
+
+/// <summary>Who can start a request to whose phone, and what a second browser can do: push confusion, contests,
+/// double submits and lock-outs.</summary>
+public class StartRulesTests
+{
+    private static async Task<string> CodeAsync(TestBrowser browser)
+        => (await browser.StatusAsync()).Json.GetProperty("verificationCode").GetString()!;
+
+    [Fact]
+    public async Task A_second_browser_gets_its_own_login_and_code_never_a_page_telling_it_to_approve_another()
+    {
+        await using var app = await TestApp.StartAsync(o => o.Simulator.ApprovalDelay = TimeSpan.FromSeconds(30));
+        using var attacker = app.NewBrowser();
+        using var person = app.NewBrowser();
+        Assert.Equal(HttpStatusCode.SeeOther, (await attacker.SubmitAsync(await attacker.OpenLoginAsync(), "sim", "888 1234")).StatusCode);
+
+        var started = await person.SubmitAsync(await person.OpenLoginAsync(), "sim", "+354 8881234");
+        Assert.Equal(HttpStatusCode.SeeOther, started.StatusCode);
+        Assert.Equal("/icelandic-eid/verify", started.Headers.Location!.OriginalString);
+        var verify = TestBrowser.Parse(await (await person.GetAsync("/icelandic-eid/verify")).Content.ReadAsStringAsync());
+        var shown = verify.QuerySelector(".eid-code")?.TextContent ?? verify.DocumentElement.TextContent;
+        Assert.Contains(await CodeAsync(person), shown, StringComparison.Ordinal);
+        Assert.Contains(app.Logs.Entries, e => e.Id.Name == "LoginContested");
+    }
+
+    [Fact]
+    public async Task A_contested_login_never_signs_in_even_when_approved_afterwards_and_its_browser_is_told_why()
+    {
+        await using var app = await TestApp.StartAsync(o => o.Simulator.ApprovalDelay = TimeSpan.FromSeconds(10));
+        using var attacker = app.NewBrowser();
+        using var person = app.NewBrowser();
+        await attacker.SubmitAsync(await attacker.OpenLoginAsync(), "app", "241080-3079");
+        app.Time.Advance(TimeSpan.FromSeconds(5));
+        await person.SubmitAsync(await person.OpenLoginAsync(), "app", "2410803079");
+
+        // The simulator approves both after its delay, as a confused person approving every request would.
+        app.Time.Advance(TimeSpan.FromSeconds(11));
+        var (_, status) = await attacker.StatusAsync();
+        Assert.Equal("failed", status.GetProperty("status").GetString());
+        Assert.Equal("contested", status.GetProperty("reason").GetString());
+        var finish = await attacker.FinishAsync();
+        var text = await finish.Content.ReadAsStringAsync();
+        Assert.Contains("hafin í öðrum vafra", text, StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.Redirect, (await attacker.GetAsync("/profile")).StatusCode); // not signed in
+
+        Assert.Equal("succeeded", (await person.StatusAsync()).Json.GetProperty("status").GetString());
+        Assert.Equal("/profile", (await person.FinishAsync()).Headers.Location!.OriginalString);
+        Assert.Equal(HttpStatusCode.OK, (await person.GetAsync("/profile")).StatusCode);
+    }
+
+    [Fact]
+    public async Task A_login_approved_before_the_contest_but_not_yet_finished_does_not_sign_in_either()
+    {
+        await using var app = await TestApp.StartAsync(o => o.Simulator.ApprovalDelay = TimeSpan.FromSeconds(3));
+        using var attacker = app.NewBrowser();
+        using var person = app.NewBrowser();
+        await attacker.SubmitAsync(await attacker.OpenLoginAsync(), "sim", "8881234");
+        app.Time.Advance(TimeSpan.FromSeconds(4));
+        Assert.Equal("succeeded", (await attacker.StatusAsync()).Json.GetProperty("status").GetString());
+
+        await person.SubmitAsync(await person.OpenLoginAsync(), "sim", "8881234");
+        var finish = await attacker.FinishAsync();
+        Assert.Equal(HttpStatusCode.OK, finish.StatusCode);
+        Assert.Contains("hafin í öðrum vafra", await finish.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.Redirect, (await attacker.GetAsync("/profile")).StatusCode);
+        Assert.Contains(app.Logs.Entries, e => e.Id.Name == "LoginSuperseded");
+    }
+
+    [Fact]
+    public async Task Two_near_simultaneous_submits_from_one_browser_end_in_one_login_whose_code_both_tabs_show()
+    {
+        var upstream = new CountingProvider(new SlowStartProvider(new SimulatorProvider(new SimulatorOptions { ApprovalDelay = TimeSpan.FromSeconds(60) }, TimeProvider.System), TimeSpan.FromMilliseconds(600)));
+        await using var app = await TestApp.StartAsync(o => o.ProviderInstance = upstream, time: TimeProvider.System);
+        using var browser = app.NewBrowser();
+        var tab1 = await browser.OpenLoginAsync();
+        var tab2 = await browser.OpenLoginAsync();
+
+        var answers = await Task.WhenAll(browser.SubmitAsync(tab1, "sim", "8881234"), browser.SubmitAsync(tab2, "sim", "888 1234"));
+        Assert.All(answers, a => Assert.Equal(HttpStatusCode.SeeOther, a.StatusCode));
+        Assert.All(answers, a => Assert.Equal("/icelandic-eid/verify", a.Headers.Location!.OriginalString));
+        Assert.Equal(1, upstream.Starts);
+
+        // A re-click after the start finished joins the same login too.
+        var again = await browser.SubmitAsync(await browser.ReadLoginAsync("/icelandic-eid/login"), "sim", "8881234");
+        Assert.Equal(HttpStatusCode.SeeOther, again.StatusCode);
+        Assert.Equal(1, upstream.Starts);
+        Assert.Equal("pending", (await browser.StatusAsync()).Json.GetProperty("status").GetString());
+    }
+
+    [Fact]
+    public async Task When_the_upstream_refuses_a_second_request_the_page_says_decline_it_and_when_the_open_one_ends()
+    {
+        var time = new FakeTimeProvider();
+        var upstream = new OneOpenRequestProvider(new SimulatorProvider(new SimulatorOptions { ApprovalDelay = TimeSpan.FromSeconds(100) }, time));
+        await using var app = await TestApp.StartAsync(o => o.ProviderInstance = upstream, time: time);
+        using var attacker = app.NewBrowser();
+        using var person = app.NewBrowser();
+        await attacker.SubmitAsync(await attacker.OpenLoginAsync(), "sim", "8881234");
+        time.Advance(TimeSpan.FromSeconds(60));
+
+        var refused = await person.SubmitAsync(await person.OpenLoginAsync(), "sim", "8881234");
+        Assert.Equal(HttpStatusCode.Conflict, refused.StatusCode);
+        var text = TestBrowser.Parse(await refused.Content.ReadAsStringAsync()).QuerySelector("[role=alert]")!.TextContent;
+        Assert.Contains("Hafnaðu henni", text, StringComparison.Ordinal);
+        Assert.Contains("samþykktu aldrei beiðni sem sýnir ekki sömu öryggistölu", text, StringComparison.Ordinal);
+        Assert.Contains("rennur hún út eftir 2 mínútur", text, StringComparison.Ordinal); // 120 s left of 180
+        Assert.Equal(TimeSpan.FromSeconds(120), refused.Headers.RetryAfter!.Delta);
+
+        // The request that was open can no longer sign the other browser in, even if approved.
+        time.Advance(TimeSpan.FromSeconds(45));
+        var (_, status) = await attacker.StatusAsync();
+        Assert.Equal("contested", status.GetProperty("reason").GetString());
+    }
+
+    [Fact]
+    public async Task Only_starts_that_reached_the_upstream_spend_the_identifier_budget()
+    {
+        var time = new FakeTimeProvider();
+        var upstream = new FailFirstStartsProvider(new SimulatorProvider(new SimulatorOptions(), time), failures: 6);
+        await using var app = await TestApp.StartAsync(o => { o.ProviderInstance = upstream; o.Limits.StartsPerIdentifier = 2; }, time: time);
+        for (var i = 0; i < 6; i++)
+        {
+            using var browser = app.NewBrowser();
+            browser.ClientAddress = "198.51.100." + i.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            Assert.Equal(HttpStatusCode.ServiceUnavailable, (await browser.SubmitAsync(await browser.OpenLoginAsync(), "sim", "8881234")).StatusCode);
+        }
+
+        for (var i = 0; i < 2; i++)
+        {
+            using var browser = app.NewBrowser();
+            Assert.Equal(HttpStatusCode.SeeOther, (await browser.SubmitAsync(await browser.OpenLoginAsync(), "sim", "8881234")).StatusCode);
+        }
+
+        using var third = app.NewBrowser();
+        var refused = await third.SubmitAsync(await third.OpenLoginAsync(), "sim", "8881234");
+        Assert.Equal(HttpStatusCode.TooManyRequests, refused.StatusCode);
+
+        // Refused attempts do not move the window: the wait shown is what is left of it, and it ends then.
+        time.Advance(TimeSpan.FromMinutes(4));
+        using var fourth = app.NewBrowser();
+        var later = await fourth.SubmitAsync(await fourth.OpenLoginAsync(), "sim", "8881234");
+        Assert.Equal(TimeSpan.FromMinutes(6), later.Headers.RetryAfter!.Delta);
+        Assert.Contains("eftir 6 mínútur", await later.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        time.Advance(TimeSpan.FromMinutes(6));
+        using var fifth = app.NewBrowser();
+        Assert.Equal(HttpStatusCode.SeeOther, (await fifth.SubmitAsync(await fifth.OpenLoginAsync(), "sim", "8881234")).StatusCode);
+    }
+
+    [Fact]
+    public async Task Third_parties_spending_the_budget_cannot_lock_out_a_browser_that_has_logged_in_with_the_identifier()
+    {
+        await using var app = await TestApp.StartAsync(o => { o.Limits.StartsPerIdentifier = 3; o.Limits.StartsPerClientAddress = 3; });
+        using var person = app.NewBrowser();
+        person.ClientAddress = "203.0.113.50";
+        await LoginFlowTests.LoginAsync(app, person, "sim", "8881234");
+
+        // Six addresses spend the number's shared budget, and the person's shared address is spent too.
+        for (var i = 0; i < 6; i++)
+        {
+            using var attacker = app.NewBrowser();
+            attacker.ClientAddress = i < 3 ? "198.51.100." + i.ToString(System.Globalization.CultureInfo.InvariantCulture) : "203.0.113.50";
+            await attacker.SubmitAsync(await attacker.OpenLoginAsync(), "sim", i < 3 ? "8881234" : "777000" + i.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        }
+
+        using var stranger = app.NewBrowser();
+        stranger.ClientAddress = "192.0.2.9";
+        Assert.Equal(HttpStatusCode.TooManyRequests, (await stranger.SubmitAsync(await stranger.OpenLoginAsync(), "sim", "8881234")).StatusCode);
+
+        // The person's browser has a budget of its own for the number and is not held back by its shared address.
+        var own = await person.SubmitAsync(await person.ReadLoginAsync("/icelandic-eid/login"), "sim", "8881234");
+        Assert.Equal(HttpStatusCode.SeeOther, own.StatusCode);
+    }
+
+    [Fact]
+    public async Task Client_address_limits_group_IPv6_by_64_and_count_IPv4_addresses_one_by_one()
+    {
+        await using var app = await TestApp.StartAsync(o => { o.Limits.StartsPerClientAddress = 2; o.Simulator.ApprovalDelay = TimeSpan.FromSeconds(60); });
+        async Task<HttpStatusCode> StartAsync(string address, string phone)
+        {
+            using var browser = app.NewBrowser();
+            browser.ClientAddress = address;
+            return (await browser.SubmitAsync(await browser.OpenLoginAsync(), "sim", phone)).StatusCode;
+        }
+
+        Assert.Equal(HttpStatusCode.SeeOther, await StartAsync("2001:db8:1:2::1", "7770001"));
+        Assert.Equal(HttpStatusCode.SeeOther, await StartAsync("2001:db8:1:2:ffff::9", "7770002"));
+        Assert.Equal(HttpStatusCode.TooManyRequests, await StartAsync("2001:db8:1:2:abcd::3", "7770003")); // same /64
+        Assert.Equal(HttpStatusCode.SeeOther, await StartAsync("2001:db8:1:3::1", "7770004")); // the next /64
+        Assert.Equal(HttpStatusCode.SeeOther, await StartAsync("203.0.113.1", "7770005"));
+        Assert.Equal(HttpStatusCode.SeeOther, await StartAsync("203.0.113.2", "7770006"));
+    }
+
+    [Fact]
+    public async Task A_person_who_just_finished_a_login_can_start_again_at_once_from_another_browser()
+    {
+        await using var app = await TestApp.StartAsync();
+        using var first = app.NewBrowser();
+        using var second = app.NewBrowser();
+        await LoginFlowTests.LoginAsync(app, first, "sim", "8881234");
+        Assert.Equal(HttpStatusCode.SeeOther, (await second.SubmitAsync(await second.OpenLoginAsync(), "sim", "8881234")).StatusCode);
+        Assert.Equal(HttpStatusCode.SeeOther, (await first.SubmitAsync(await first.ReadLoginAsync("/icelandic-eid/login"), "sim", "8881234")).StatusCode);
+    }
+
+    [Fact]
+    public async Task After_a_cancel_the_same_browser_starts_a_new_login_not_the_cancelled_one()
+    {
+        var time = new FakeTimeProvider();
+        var upstream = new CountingProvider(new SimulatorProvider(new SimulatorOptions { ApprovalDelay = TimeSpan.FromSeconds(60) }, time));
+        await using var app = await TestApp.StartAsync(o => o.ProviderInstance = upstream, time: time);
+        using var browser = app.NewBrowser();
+        await browser.SubmitAsync(await browser.OpenLoginAsync(), "sim", "8881234");
+        var verify = TestBrowser.Parse(await (await browser.GetAsync("/icelandic-eid/verify")).Content.ReadAsStringAsync());
+        var token = verify.QuerySelector("form[action='/icelandic-eid/cancel'] input[name='__RequestVerificationToken']")!.GetAttribute("value")!;
+        await browser.PostFormAsync("/icelandic-eid/cancel", new Dictionary<string, string> { ["__RequestVerificationToken"] = token });
+        Assert.Equal(HttpStatusCode.SeeOther, (await browser.SubmitAsync(await browser.OpenLoginAsync(), "sim", "8881234")).StatusCode);
+        Assert.Equal(2, upstream.Starts);
+        Assert.Equal("pending", (await browser.StatusAsync()).Json.GetProperty("status").GetString());
+    }
+}
+
+/// <summary>An upstream that takes its time to start (real time), as a slow upstream does.</summary>
+internal sealed class SlowStartProvider(IIcelandicEidProvider inner, TimeSpan delay) : IIcelandicEidProvider
+{
+    public string Name => inner.Name;
+
+    public async Task<EidStartResult> StartAsync(EidStartRequest request, CancellationToken cancellationToken)
+    {
+        await Task.Delay(delay, cancellationToken);
+        return await inner.StartAsync(request, cancellationToken);
+    }
+
+    public Task<EidPollResult> PollAsync(EidPollRequest request, CancellationToken cancellationToken) => inner.PollAsync(request, cancellationToken);
+}
+
+/// <summary>An upstream that, like Auðkenni, refuses a second request for a person while one is open
+/// (<c>mssp_209</c>).</summary>
+internal sealed class OneOpenRequestProvider(IIcelandicEidProvider inner) : IIcelandicEidProvider
+{
+    private readonly ConcurrentDictionary<string, string> _open = new();
+
+    public string Name => inner.Name;
+
+    public async Task<EidStartResult> StartAsync(EidStartRequest request, CancellationToken cancellationToken)
+    {
+        if (_open.ContainsKey(request.Identifier))
+        {
+            return EidStartResult.Failed(EidFailureReason.AlreadyInProgress, "mssp_209");
+        }
+
+        var result = await inner.StartAsync(request, cancellationToken);
+        if (result.Succeeded)
+        {
+            _open[request.Identifier] = result.Reference!;
+        }
+
+        return result;
+    }
+
+    public Task<EidPollResult> PollAsync(EidPollRequest request, CancellationToken cancellationToken) => inner.PollAsync(request, cancellationToken);
+}
+
+/// <summary>An upstream that cannot be reached for its first few starts.</summary>
+internal sealed class FailFirstStartsProvider(IIcelandicEidProvider inner, int failures) : IIcelandicEidProvider
+{
+    private int _starts;
+
+    public string Name => inner.Name;
+
+    public Task<EidStartResult> StartAsync(EidStartRequest request, CancellationToken cancellationToken)
+        => Interlocked.Increment(ref _starts) <= failures
+            ? throw new EidProviderException(EidFailureReason.Unavailable, "connection refused")
+            : inner.StartAsync(request, cancellationToken);
+
+    public Task<EidPollResult> PollAsync(EidPollRequest request, CancellationToken cancellationToken) => inner.PollAsync(request, cancellationToken);
+}
