@@ -12,8 +12,8 @@ public sealed partial class LoginInBrowserTests : IClassFixture<BrowserFixture>
     [Theory]
     [InlineData("is-IS", "sim", "888 1234", "Farsímanúmer", "Áfram", "Öryggiskóði", "Hætta við")]
     [InlineData("en-GB", "sim", "+354 888 1234", "Mobile number", "Continue", "Verification code", "Cancel")]
-    [InlineData("is-IS", "app", "120389-4569", "Kennitala", "Áfram", "Öryggiskóði", "Hætta við")]
-    [InlineData("en-GB", "app", "1203894569", "Kennitala (national ID number)", "Continue", "Verification code", "Cancel")]
+    [InlineData("is-IS", "app", "241080-3079", "Kennitala", "Áfram", "Öryggiskóði", "Hætta við")]
+    [InlineData("en-GB", "app", "2410803079", "Kennitala (national ID number)", "Continue", "Verification code", "Cancel")]
     public async Task A_person_logs_in_through_the_real_pages(
         string locale, string method, string identifier, string label, string submit, string codeLabel, string cancel)
     {

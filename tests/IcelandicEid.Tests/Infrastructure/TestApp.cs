@@ -101,10 +101,10 @@ public sealed class TestApp : IAsyncDisposable
         return new TestApp(app, time, logs);
     }
 
-    public TestBrowser NewBrowser()
+    public TestBrowser NewBrowser(bool https = false)
     {
         var handler = new CookieHandler(App.GetTestServer().CreateHandler());
-        var client = new HttpClient(handler) { BaseAddress = new Uri("http://localhost") };
+        var client = new HttpClient(handler) { BaseAddress = new Uri(https ? "https://localhost" : "http://localhost") };
         return new TestBrowser(client, handler);
     }
 

@@ -1,3 +1,8 @@
+using System.Net;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Logging;
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Diagnostics.Metrics;
@@ -97,5 +102,75 @@ public sealed class OperationsTests : IClassFixture<RedisFixture>
         report = await health.CheckHealthAsync();
         Assert.Equal(HealthStatus.Unhealthy, report.Entries["icelandic-eid-store"].Status);
         redis.Dispose();
+    }
+}
+
+/// <summary>The upstream health probe against a real HTTP upstream: at most once per period per instance.</summary>
+public sealed class UpstreamHealthProbeTests
+{
+    private static async Task<(WebApplication Server, Func<int> Hits)> StartUpstreamAsync(TimeSpan delay)
+    {
+        var hits = 0;
+        var builder = WebApplication.CreateBuilder();
+        builder.WebHost.UseUrls("http://127.0.0.1:0");
+        builder.Logging.ClearProviders();
+        var server = builder.Build();
+        server.Run(async context =>
+        {
+            Interlocked.Increment(ref hits);
+            await Task.Delay(delay, context.RequestAborted);
+            context.Response.StatusCode = 404;
+        });
+        await server.StartAsync();
+        return (server, () => Volatile.Read(ref hits));
+    }
+
+    [Fact]
+    public async Task A_flood_of_health_requests_probes_the_upstream_once_per_period()
+    {
+        var (upstream, hits) = await StartUpstreamAsync(TimeSpan.FromMilliseconds(50));
+        await using var _ = upstream;
+        await using var app = await TestApp.StartAsync(
+            o =>
+            {
+                o.Provider = "Taktikal";
+                o.Taktikal.BaseUrl = new Uri(upstream.Urls.First() + "/api/");
+                o.Taktikal.FlowKey = "f";
+            },
+            services: s => s.AddHealthChecks().AddIcelandicEid(),
+            endpoints: e => e.MapHealthChecks("/health"));
+        using var browser = app.NewBrowser();
+        var answers = await Task.WhenAll(Enumerable.Range(0, 200).Select(_ => browser.GetAsync("/health")));
+        Assert.All(answers, a => Assert.Equal(HttpStatusCode.OK, a.StatusCode));
+        Assert.Equal(1, hits());
+
+        app.Time.Advance(TimeSpan.FromSeconds(29));
+        await browser.GetAsync("/health");
+        Assert.Equal(1, hits());
+        app.Time.Advance(TimeSpan.FromSeconds(2));
+        await browser.GetAsync("/health");
+        Assert.Equal(2, hits());
+    }
+
+    [Fact]
+    public async Task A_hanging_upstream_makes_the_probe_unhealthy_within_its_timeout()
+    {
+        var (upstream, _) = await StartUpstreamAsync(TimeSpan.FromSeconds(30));
+        await using var server = upstream;
+        await using var app = await TestApp.StartAsync(
+            o =>
+            {
+                o.Provider = "Taktikal";
+                o.Taktikal.BaseUrl = new Uri(upstream.Urls.First() + "/api/");
+                o.Taktikal.FlowKey = "f";
+            },
+            services: s => s.AddHealthChecks().AddIcelandicEid(configure: h => h.UpstreamProbeTimeout = TimeSpan.FromSeconds(1)),
+            endpoints: e => e.MapHealthChecks("/health"),
+            time: TimeProvider.System);
+        using var browser = app.NewBrowser();
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        var health = await browser.GetAsync("/health");
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, health.StatusCode);
+        Assert.InRange(clock.Elapsed, TimeSpan.Zero, TimeSpan.FromSeconds(4));
     }
 }

@@ -31,4 +31,29 @@ public class ReturnUrlTests
     [InlineData("javascript:alert(1)")]
     [InlineData(" /profile")]
     public void Anything_that_can_leave_the_site_is_refused(string? url) => Assert.False(ReturnUrls.IsLocal(url));
+
+    [Theory]
+    [InlineData("/profile", "/profile")]
+    [InlineData("/síða", "/s%C3%AD%C3%B0a")]
+    [InlineData("/fréttir?q=Jón", "/fr%C3%A9ttir?q=J%C3%B3n")]
+    [InlineData("/a b?c=\"d\"", "/a%20b?c=%22d%22")]
+    [InlineData("/emoji/🐑", "/emoji/%F0%9F%90%91")]
+    [InlineData("/already%20encoded", "/already%20encoded")]
+    [InlineData("/a/./b/../c", "/a/c")]
+    [InlineData("/a/..", "/")]
+    [InlineData("/..", "/")]
+    [InlineData("/x/%2E%2E/y", "/y")]
+    public void Normalize_resolves_dot_segments_and_percent_encodes(string url, string expected)
+        => Assert.Equal(expected, ReturnUrls.Normalize(url));
+
+    [Theory]
+    [InlineData("/.//evil.example/x")]
+    [InlineData("/./%2F/evil.example")]
+    [InlineData("/a/..//evil.example")]
+    [InlineData("/%2e//evil.example/x")]
+    [InlineData("//evil.example")]
+    [InlineData("https://evil.example/")]
+    [InlineData(null)]
+    public void Normalize_refuses_what_would_leave_the_site_once_resolved(string? url)
+        => Assert.Null(ReturnUrls.Normalize(url));
 }
