@@ -7,6 +7,7 @@ using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.DataProtection;
+using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.AspNetCore.HttpOverrides;
 using SampleWeb;
 using Serilog;
@@ -39,23 +40,41 @@ var authentication = builder.Services
     .AddIcelandicEid(); // options from the "IcelandicEid" section of appsettings.json
 
 // Several instances: pending logins, abuse limits and the data-protection key ring in Redis when a connection string
-// is given (ConnectionStrings__Redis=localhost:6379); memory otherwise.
+// is given (ConnectionStrings__Redis=localhost:6379); memory otherwise. Read access to that Redis must not be enough to
+// forge a sign-in cookie: the key ring is encrypted at rest with DataProtection__KeyRingSecret (from a secret store or
+// the environment, never from source control).
 builder.Services.AddDataProtection().SetApplicationName("IcelandicEid.Sample");
 if (builder.Configuration.GetConnectionString("Redis") is { Length: > 0 } redis)
 {
-    authentication.AddIcelandicEidRedis(redis);
+    var keyRingSecret = builder.Configuration["DataProtection:KeyRingSecret"];
+    authentication.AddIcelandicEidRedis(redis, o => o.KeyRingEncryptionSecret = string.IsNullOrEmpty(keyRingSecret) ? null : keyRingSecret);
 }
 
 builder.Services.AddAuthorization();
 builder.Services.AddHealthChecks().AddIcelandicEid();
 if (builder.Configuration.GetValue<bool>("TrustForwardedHeaders"))
 {
-    // Behind the compose file's reverse proxy: see the client's own address, for the per-address start limit.
+    // Behind a reverse proxy: take the client's address from X-Forwarded-For, but only when the request comes from one
+    // of the proxy networks named in configuration (ForwardedHeaders:KnownNetworks, CIDR). A client that reaches an
+    // instance directly cannot choose its own address, and so cannot escape the per-address start limit.
+    var networks = builder.Configuration.GetSection("ForwardedHeaders:KnownNetworks").Get<string[]>() ?? [];
     builder.Services.Configure<ForwardedHeadersOptions>(o =>
     {
         o.ForwardedHeaders = ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto;
+        o.ForwardLimit = 1;
         o.KnownIPNetworks.Clear();
         o.KnownProxies.Clear();
+        foreach (var network in networks)
+        {
+            o.KnownIPNetworks.Add(System.Net.IPNetwork.Parse(network));
+        }
+
+        if (networks.Length == 0)
+        {
+            // Nothing configured: only a proxy on this machine is trusted.
+            o.KnownProxies.Add(System.Net.IPAddress.Loopback);
+            o.KnownProxies.Add(System.Net.IPAddress.IPv6Loopback);
+        }
     });
 }
 
@@ -78,8 +97,17 @@ app.UseAuthentication();
 app.UseAuthorization();
 
 app.MapRazorPages();
+
+// Health: the public endpoint says only Healthy, Degraded or Unhealthy (and probes the upstream at most once per 30
+// seconds per instance, however often it is hit); the details are for this machine's own monitoring only.
 app.MapHealthChecks("/health");
-app.MapGet("/instance", () => Results.Text(Environment.MachineName));
+app.MapHealthChecks("/health/details", new HealthCheckOptions { ResponseWriter = HealthDetails.WriteAsync })
+    .AddEndpointFilter(async (context, next) => HealthDetails.IsLocal(context.HttpContext) ? await next(context) : Results.NotFound());
+if (app.Environment.IsDevelopment())
+{
+    // Which instance answered: handy behind the compose file's round robin, never shown outside Development.
+    app.MapGet("/instance", () => Results.Text(Environment.MachineName));
+}
 app.MapGet("/login", (string? returnUrl) => Results.Challenge(
     new AuthenticationProperties { RedirectUri = returnUrl ?? "/profile" },
     [IcelandicEidDefaults.AuthenticationScheme]));

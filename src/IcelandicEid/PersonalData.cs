@@ -12,7 +12,35 @@ public static partial class PersonalData
     /// digits. Other numbers (dates, amounts, error codes) are left alone. Returns the same instance when nothing matched.
     /// </summary>
     public static string? Redact(string? text)
-        => string.IsNullOrEmpty(text) ? text : Identifier().Replace(text, m => new string('*', m.Length - 2) + m.Value[^2..]);
+    {
+        if (string.IsNullOrEmpty(text))
+        {
+            return text;
+        }
+
+        var masked = Identifier().Replace(text, m => new string('*', m.Length - 2) + m.Value[^2..]);
+        if (masked.Contains('%', StringComparison.Ordinal))
+        {
+            // A URL or form body: an identifier may hide behind escapes (888%201234, %2B354...). Decoded and masked,
+            // the text is returned decoded when decoding revealed one.
+            string decoded;
+            try
+            {
+                decoded = Uri.UnescapeDataString(masked.Replace('+', ' '));
+            }
+            catch (UriFormatException)
+            {
+                return masked;
+            }
+
+            if (Identifier().IsMatch(decoded))
+            {
+                return Identifier().Replace(decoded, m => new string('*', m.Length - 2) + m.Value[^2..]);
+            }
+        }
+
+        return masked;
+    }
 
     [GeneratedRegex(@"(?<![\w-])(?:\d{6}[- ]?\d{4}|(?:\+354[ -]?|00354[ -]?)?[678]\d{2}[ -]?\d{4})(?![\w-])", RegexOptions.CultureInvariant)]
     private static partial Regex Identifier();

@@ -83,6 +83,10 @@ public class PersonalDataTests
     [InlineData("403: mssp_401", "403: mssp_401")]
     [InlineData("expired 2026-11-21 at 12:00, order 1234567890123", "expired 2026-11-21 at 12:00, order 1234567890123")]
     [InlineData("+354 888 1234 and 241080 3079", "***********34 and *********79")]
+    [InlineData("GET /login?phone=888%201234&x=1", "GET /login?phone=******34&x=1")]
+    [InlineData("POST /start identifier=%2B354+888+1234", "POST /start identifier=***********34")]
+    [InlineData("/x?kt=241080%2D3079", "/x?kt=*********79")]
+    [InlineData("/s%C3%AD%C3%B0a?page=2", "/s%C3%AD%C3%B0a?page=2")]
     [InlineData(null, null)]
     public void Redacts_identifiers_in_free_text(string? input, string? expected) => Assert.Equal(expected, PersonalData.Redact(input));
 }
