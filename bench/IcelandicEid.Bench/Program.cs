@@ -10,6 +10,8 @@ using System.Text;
 using System.Text.RegularExpressions;
 using IcelandicEid;
 using IcelandicEid.AspNetCore;
+using IcelandicEid.AspNetCore.State;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using IcelandicEid.Simulation;
 using IcelandicEid.Tests.Infrastructure;
 using Microsoft.AspNetCore.Authentication.Cookies;
@@ -21,6 +23,8 @@ var logins = Arg("--logins", 10_000);
 var seconds = Arg("--seconds", 10);
 var concurrency = Arg("--concurrency", 32);
 var amplificationLogins = Arg("--amplification-logins", 20);
+var floodSeconds = Arg("--flood-seconds", 10);
+var floodCap = Arg("--flood-cap", 20_000);
 
 await using var redisServer = await RedisServer.StartAsync();
 using var redis = await ConnectionMultiplexer.ConnectAsync(redisServer.Configuration + ",allowAdmin=true");
@@ -151,8 +155,70 @@ report.AppendLine(CultureInfo.InvariantCulture, $"# Benchmark results").AppendLi
         .AppendLine();
 }
 
+// ---------------------------------------------------------------- 4: a flood against the in-memory store
+{
+    // Starts from many clients at once (the per-address limit off, as for a flood from many addresses), each for a new
+    // number, as fast as the machine allows, against an instance with the default in-memory store and limiter capped
+    // at --flood-cap logins. Memory must stop growing at the cap; the surplus gets 503.
+    await using var app = await StartAppAsync(null, "flood:", new SimulatorProvider(new SimulatorOptions { ApprovalDelay = TimeSpan.FromHours(1) }, TimeProvider.System), floodCap);
+    using var client = NewClient(app.Address, connections: concurrency * 2);
+    var page = await LoginPage.ReadAsync(client);
+    Collect();
+    var heapBefore = GC.GetTotalMemory(forceFullCollection: true);
+    var started = 0;
+    var refused = 0;
+    var other = 0;
+    var next = 5_000_000;
+    var watch = Stopwatch.StartNew();
+    await Task.WhenAll(Enumerable.Range(0, concurrency).Select(async _ =>
+    {
+        while (watch.Elapsed < TimeSpan.FromSeconds(floodSeconds))
+        {
+            using var response = await client.SendAsync(StartRequest(page, Interlocked.Increment(ref next)));
+            _ = response.StatusCode switch
+            {
+                HttpStatusCode.SeeOther => Interlocked.Increment(ref started),
+                HttpStatusCode.ServiceUnavailable => Interlocked.Increment(ref refused),
+                _ => Interlocked.Increment(ref other),
+            };
+        }
+    }));
+    watch.Stop();
+    Collect();
+    var heapAfter = GC.GetTotalMemory(forceFullCollection: true);
+    var store = (InMemoryEidLoginStore)app.App.Services.GetRequiredService<IEidLoginStore>();
+    var limiter = (InMemoryEidAbuseLimiter)app.App.Services.GetRequiredService<IEidAbuseLimiter>();
+    var total = started + refused + other;
+    var perLogin = started == 0 ? 0 : (heapAfter - heapBefore) / (double)started;
+    report.AppendLine("## A flood against the in-memory store").AppendLine()
+        .AppendLine(CultureInfo.InvariantCulture, $"{concurrency} clients start logins for new numbers as fast as they can for {floodSeconds} s against one instance with the in-memory store capped at {floodCap:N0} logins (`--flood-cap`; the default is {InMemoryEidLoginStore.DefaultMaxEntries:N0}).").AppendLine()
+        .AppendLine("| measure | value |").AppendLine("| --- | --- |")
+        .AppendLine(CultureInfo.InvariantCulture, $"| start requests | {total:N0} ({total / watch.Elapsed.TotalSeconds:F0}/s) |")
+        .AppendLine(CultureInfo.InvariantCulture, $"| accepted (303) / refused \"try again\" (503) / other | {started:N0} / {refused:N0} / {other:N0} |")
+        .AppendLine(CultureInfo.InvariantCulture, $"| logins held by the store at the end / limiter keys | {store.Count:N0} / {limiter.Count:N0} |")
+        .AppendLine(CultureInfo.InvariantCulture, $"| managed heap growth | {(heapAfter - heapBefore) / 1024.0 / 1024.0:F1} MiB ({perLogin:F0} bytes per accepted login, limiter keys included) |")
+        .AppendLine(CultureInfo.InvariantCulture, $"| bound at the default caps ({InMemoryEidLoginStore.DefaultMaxEntries:N0} logins) | about {InMemoryEidLoginStore.DefaultMaxEntries * perLogin / 1024 / 1024:F0} MiB |")
+        .AppendLine();
+}
+
 Console.Write(report.ToString());
 return;
+
+static HttpRequestMessage StartRequest(LoginPage page, int phone)
+{
+    var request = new HttpRequestMessage(HttpMethod.Post, "/icelandic-eid/start")
+    {
+        Content = new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["method"] = "sim",
+            ["identifier"] = phone.ToString(CultureInfo.InvariantCulture),
+            ["state"] = page.State,
+            ["__RequestVerificationToken"] = page.Token,
+        }),
+    };
+    request.Headers.Add("Cookie", page.AntiforgeryCookie);
+    return request;
+}
 
 static int Arg(string name, int fallback)
 {
@@ -195,17 +261,7 @@ static async Task<List<string>> StartLoginsAsync(HttpClient client, LoginPage pa
         int i;
         while ((i = Interlocked.Increment(ref next)) < count)
         {
-            using var request = new HttpRequestMessage(HttpMethod.Post, "/icelandic-eid/start")
-            {
-                Content = new FormUrlEncodedContent(new Dictionary<string, string>
-                {
-                    ["method"] = "sim",
-                    ["identifier"] = (firstPhone + i).ToString(CultureInfo.InvariantCulture),
-                    ["state"] = page.State,
-                    ["__RequestVerificationToken"] = page.Token,
-                }),
-            };
-            request.Headers.Add("Cookie", page.AntiforgeryCookie);
+            using var request = StartRequest(page, firstPhone + i);
             using var response = await client.SendAsync(request);
             if (response.StatusCode != HttpStatusCode.SeeOther)
             {
@@ -246,13 +302,18 @@ static async Task<LoadResult> RunLoadAsync(HttpClient client, Func<HttpRequestMe
     return new LoadResult(all.Length, all.Length / watch.Elapsed.TotalSeconds, all[all.Length / 2], all[(int)(all.Length * 0.99)], errors);
 }
 
-static async Task<BenchApp> StartAppAsync(IConnectionMultiplexer redis, string prefix, IIcelandicEidProvider provider)
+static async Task<BenchApp> StartAppAsync(IConnectionMultiplexer? redis, string prefix, IIcelandicEidProvider provider, int memoryCap = 0)
 {
     var builder = WebApplication.CreateBuilder(new WebApplicationOptions { EnvironmentName = "Production" });
     builder.WebHost.UseUrls("http://127.0.0.1:0");
     builder.Logging.ClearProviders();
     builder.Services.AddDataProtection().SetApplicationName("bench");
-    builder.Services
+    if (memoryCap > 0)
+    {
+        builder.Services.Configure<IcelandicEidMemoryOptions>(m => m.MaxLogins = memoryCap);
+    }
+
+    var authentication = builder.Services
         .AddAuthentication(o =>
         {
             o.DefaultScheme = CookieAuthenticationDefaults.AuthenticationScheme;
@@ -264,12 +325,18 @@ static async Task<BenchApp> StartAppAsync(IConnectionMultiplexer redis, string p
             o.ProviderInstance = provider;
             o.LoginTimeout = TimeSpan.FromMinutes(10);
             o.Limits.StartsPerClientAddress = 0; // one load generator is one address
-        })
-        .AddIcelandicEidRedis(redis, r => r.KeyPrefix = prefix);
+        });
+    if (redis is not null)
+    {
+        authentication.AddIcelandicEidRedis(redis, r => r.KeyPrefix = prefix);
+    }
+
+    builder.Services.TryAddSingleton<IConnectionMultiplexer>(_ => throw new InvalidOperationException("No Redis in this run."));
     var app = builder.Build();
     app.UseAuthentication();
-    app.MapGet("/bench/baseline", async (HttpContext context, IConnectionMultiplexer mux) =>
+    app.MapGet("/bench/baseline", async (HttpContext context, IServiceProvider services) =>
     {
+        var mux = services.GetRequiredService<IConnectionMultiplexer>();
         var value = (byte[]?)await mux.GetDatabase().StringGetAsync("bench:baseline");
         context.Response.ContentType = "application/json; charset=utf-8";
         await context.Response.Body.WriteAsync(value);
