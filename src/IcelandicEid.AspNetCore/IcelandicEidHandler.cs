@@ -283,12 +283,21 @@ public class IcelandicEidHandler : RemoteAuthenticationHandler<IcelandicEidOptio
 
         var loginId = Base64UrlEncode(RandomNumberGenerator.GetBytes(32));
         var ct = Context.RequestAborted;
+
+        // This browser already has this login pending (a reload, a re-click): back to it, nothing sent anywhere.
+        if (await LoadAsync(quiet: true) is ({ IsCompleted: false } own, _) && own.Identifier == identifier && own.Method == method)
+        {
+            Response.StatusCode = StatusCodes.Status303SeeOther;
+            Response.Headers.Location = HandlerUrl(IcelandicEidDefaults.VerifySubPath);
+            return true;
+        }
+
         BrowserCookie browser;
         StartTicket ticket;
         try
         {
             browser = BrowserCookie.Read(Context, BrowserProtector(), BrowserCookieName);
-            ticket = await Rules.BeginAsync(browser, identifier, Context.Connection.RemoteIpAddress, loginId, IsUsableReferenceAsync, ct);
+            ticket = await Rules.BeginAsync(browser, identifier, Context.Connection.RemoteIpAddress, loginId, LoadPendingAsync, ct);
         }
         catch (OperationCanceledException) when (ct.IsCancellationRequested)
         {
@@ -309,7 +318,8 @@ public class IcelandicEidHandler : RemoteAuthenticationHandler<IcelandicEidOptio
         {
             case StartVerdict.Join:
                 // A second tab or a re-click: the same login, the same code.
-                Response.Cookies.Append(LoginCookieName, ticket.JoinReference!, LoginCookieOptions(ReadReferenceExpiry(ticket.JoinReference!)));
+                var joined = ticket.JoinLogin!;
+                Response.Cookies.Append(LoginCookieName, ProtectReference(joined, ReadProperties(joined).RedirectUri), LoginCookieOptions(joined.ExpiresAt));
                 Response.StatusCode = StatusCodes.Status303SeeOther;
                 Response.Headers.Location = HandlerUrl(IcelandicEidDefaults.VerifySubPath);
                 return true;
@@ -407,7 +417,7 @@ public class IcelandicEidHandler : RemoteAuthenticationHandler<IcelandicEidOptio
         {
             await _store.CreateAsync(login, CancellationToken.None);
             reference = ProtectReference(login, properties.RedirectUri);
-            await Rules.PublishAsync(ticket, reference, CancellationToken.None);
+            await Rules.PublishAsync(ticket, login.Id, CancellationToken.None);
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
@@ -439,17 +449,9 @@ public class IcelandicEidHandler : RemoteAuthenticationHandler<IcelandicEidOptio
         }
     }
 
-    /// <summary>Whether a login cookie value names a login this browser can still go on with.</summary>
-    private async Task<bool> IsUsableReferenceAsync(string reference, CancellationToken cancellationToken)
-    {
-        if (!TryUnprotectReference(reference, out var id, out var expires, out _)
-            || TimeProvider.GetUtcNow().ToUnixTimeSeconds() >= expires)
-        {
-            return false;
-        }
-
-        return await _store.GetAsync(id, cancellationToken) is not null;
-    }
+    /// <summary>A login this browser can still go on with (pending, or ended and not yet finished), or null.</summary>
+    private async Task<EidLoginState?> LoadPendingAsync(string loginId, CancellationToken cancellationToken)
+        => await _store.GetAsync(loginId, cancellationToken);
 
     private async Task<bool> HandleVerifyPageAsync()
     {
@@ -1133,11 +1135,6 @@ public class IcelandicEidHandler : RemoteAuthenticationHandler<IcelandicEidOptio
         => ReferenceProtector().Protect(string.Create(
             CultureInfo.InvariantCulture,
             $"v2|{login.Id}|{login.ExpiresAt.ToUnixTimeSeconds()}|{ReturnUrls.Normalize(returnUrl) ?? string.Empty}"));
-
-    private DateTimeOffset ReadReferenceExpiry(string reference)
-        => TryUnprotectReference(reference, out _, out var expires, out _)
-            ? DateTimeOffset.FromUnixTimeSeconds(expires)
-            : TimeProvider.GetUtcNow() + Options.LoginTimeout;
 
     /// <summary>Where the login in this browser's cookie was going, even when the login itself is gone.</summary>
     private string? ReturnUrlFromReference()

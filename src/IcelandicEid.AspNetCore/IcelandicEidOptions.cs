@@ -179,6 +179,16 @@ public class IcelandicEidOptions : RemoteAuthenticationOptions
             throw new ArgumentOutOfRangeException(nameof(Limits), "The options 'Limits:StartsPerIdentifier' and 'Limits:StartsPerClientAddress' must be 0 (no limit) or more, and 'Limits:Window' more than zero.");
         }
 
+        if (Limits.HashKey is { } hashKey && hashKey.Length < 32)
+        {
+            throw new ArgumentException("The option 'Limits:HashKey' must be at least 32 characters when set.", nameof(Limits));
+        }
+
+        if (Limits.KnownBrowserLifetime < TimeSpan.Zero)
+        {
+            throw new ArgumentOutOfRangeException(nameof(Limits), "The option 'Limits:KnownBrowserLifetime' must be zero (off) or more.");
+        }
+
         if (string.IsNullOrEmpty(LoginCookie.Name))
         {
             throw new ArgumentException("The option 'LoginCookie.Name' must be set.", nameof(LoginCookie));

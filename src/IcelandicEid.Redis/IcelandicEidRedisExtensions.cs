@@ -60,7 +60,7 @@ public static class IcelandicEidRedisExtensions
         {
             services.AddDataProtection();
             services.AddOptions<KeyManagementOptions>().Configure<IConnectionMultiplexer>((keys, redis) =>
-                keys.XmlRepository = new RedisXmlRepository(() => redis.GetDatabase(options.Database), options.KeyPrefix + options.DataProtectionKey, options));
+                keys.XmlRepository = new RedisXmlRepository(() => redis.GetDatabase(options.Database), options.KeyPrefix + options.DataProtectionKey));
             if (options.KeyRingEncryptionSecret is { } secret)
             {
                 var encryption = new KeyRingEncryptionOptions { Secret = secret };

@@ -23,7 +23,8 @@ public sealed class IcelandicEidRedisOptions
     /// <summary>The longest any one Redis call of the store, the limiter or the key ring may take before it fails and the
     /// person gets "try again" (HTTP 503). Default 2 seconds. StackExchange.Redis 1.x puts no time limit on asynchronous
     /// calls, so a Redis that stalls (a frozen VM, a network partition) would otherwise hang every login. With the
-    /// connection-string overload it also becomes the connection's sync and connect timeout.</summary>
+    /// connection-string overload it also becomes the connection's sync and connect timeout, which bound the key ring's
+    /// (synchronous) calls; with a connection of the app's own, set its <c>syncTimeout</c> as low.</summary>
     public TimeSpan OperationTimeout { get; set; } = TimeSpan.FromSeconds(2);
 
     /// <summary>How long the limiter keeps the identifier-hash key it read from Redis before reading it again, so that

@@ -130,8 +130,8 @@ internal sealed class StartTicket
 {
     public required StartVerdict Verdict { get; init; }
 
-    /// <summary>With <see cref="StartVerdict.Join"/>: the login cookie value of the login to join.</summary>
-    public string? JoinReference { get; init; }
+    /// <summary>With <see cref="StartVerdict.Join"/>: the login to join.</summary>
+    public EidLoginState? JoinLogin { get; init; }
 
     /// <summary>With <see cref="StartVerdict.Limited"/>: the real wait.</summary>
     public TimeSpan RetryAfter { get; init; }
@@ -164,6 +164,7 @@ internal sealed class StartRules(IEidAbuseLimiter limiter, IcelandicEidOptions o
     private const string StartingPrefix = "starting:";
     private const string ReferencePrefix = "ref:";
     private static readonly TimeSpan s_joinStep = TimeSpan.FromMilliseconds(50);
+    private static readonly TimeSpan s_joinWindow = TimeSpan.FromSeconds(10);
 
     private IcelandicEidLimitOptions Limits => options.Limits;
 
@@ -176,11 +177,13 @@ internal sealed class StartRules(IEidAbuseLimiter limiter, IcelandicEidOptions o
         string identifier,
         System.Net.IPAddress? address,
         string loginId,
-        Func<string, CancellationToken, Task<bool>> isUsable,
+        Func<string, CancellationToken, Task<EidLoginState?>> loadPending,
         CancellationToken cancellationToken)
     {
         var identifierHash = await HashAsync(identifier, cancellationToken);
-        var browserKey = "b:" + await HashAsync(browser.Id + "|" + identifier, cancellationToken);
+
+        // A browser without its cookie yet cannot have a second tab that shares it: nothing to join.
+        var browserKey = browser.IsNew ? null : "b:" + await HashAsync(browser.Id + "|" + identifier, cancellationToken);
         var ticket = new StartTicket
         {
             Verdict = StartVerdict.Go,
@@ -191,7 +194,7 @@ internal sealed class StartRules(IEidAbuseLimiter limiter, IcelandicEidOptions o
 
         try
         {
-            return await BeginCoreAsync(ticket, browser, identifier, address, isUsable, cancellationToken);
+            return await BeginCoreAsync(ticket, browser, identifier, address, loadPending, cancellationToken);
         }
         catch
         {
@@ -207,27 +210,26 @@ internal sealed class StartRules(IEidAbuseLimiter limiter, IcelandicEidOptions o
         BrowserCookie browser,
         string identifier,
         System.Net.IPAddress? address,
-        Func<string, CancellationToken, Task<bool>> isUsable,
+        Func<string, CancellationToken, Task<EidLoginState?>> loadPending,
         CancellationToken cancellationToken)
     {
-        var browserKey = ticket.BrowserKey!;
+        var browserKey = ticket.BrowserKey;
         var starting = ticket.StartingTag!;
 
         // One start at a time per browser and identifier: a second tab or a re-click waits for the first and joins it.
         var deadline = time.GetUtcNow() + options.BackchannelTimeout;
-        var holder = await limiter.TryLockAsync(browserKey, starting, StartingLifetime, cancellationToken);
+        var holder = browserKey is null ? null : await limiter.TryLockAsync(browserKey, starting, StartingLifetime, cancellationToken);
         while (holder is not null)
         {
             if (holder.Value.StartsWith(ReferencePrefix, StringComparison.Ordinal))
             {
-                var reference = holder.Value[ReferencePrefix.Length..];
-                if (await isUsable(reference, cancellationToken))
+                if (await loadPending(holder.Value[ReferencePrefix.Length..], cancellationToken) is { } login)
                 {
-                    return new StartTicket { Verdict = StartVerdict.Join, JoinReference = reference };
+                    return new StartTicket { Verdict = StartVerdict.Join, JoinLogin = login };
                 }
 
                 // That login is over (finished, cancelled, expired): this start takes the browser's place.
-                if (await limiter.ReplaceAsync(browserKey, holder.Value, starting, StartingLifetime, cancellationToken))
+                if (await limiter.ReplaceAsync(browserKey!, holder.Value, starting, StartingLifetime, cancellationToken))
                 {
                     break;
                 }
@@ -241,7 +243,7 @@ internal sealed class StartRules(IEidAbuseLimiter limiter, IcelandicEidOptions o
                 await Task.Delay(s_joinStep, time, cancellationToken);
             }
 
-            holder = await limiter.TryLockAsync(browserKey, starting, StartingLifetime, cancellationToken);
+            holder = await limiter.TryLockAsync(browserKey!, starting, StartingLifetime, cancellationToken);
         }
 
         // Budgets. A browser that has logged in with this identifier before spends a budget of its own and is not
@@ -314,9 +316,12 @@ internal sealed class StartRules(IEidAbuseLimiter limiter, IcelandicEidOptions o
         return current is not null && current.Value == LimiterKeys.Tag(loginId);
     }
 
-    /// <summary>The start was accepted: the browser's other tabs now join <paramref name="reference"/>.</summary>
-    public Task PublishAsync(StartTicket ticket, string reference, CancellationToken cancellationToken)
-        => limiter.ReplaceAsync(ticket.BrowserKey!, ticket.StartingTag!, ReferencePrefix + reference, options.LoginTimeout, cancellationToken);
+    /// <summary>The start was accepted: for a short while the browser's other tabs, which may have asked before this
+    /// answer set the login cookie, join <paramref name="loginId"/>; after that the login cookie itself says it.</summary>
+    public Task PublishAsync(StartTicket ticket, string loginId, CancellationToken cancellationToken)
+        => ticket.BrowserKey is null
+            ? Task.CompletedTask
+            : limiter.ReplaceAsync(ticket.BrowserKey, ticket.StartingTag!, ReferencePrefix + loginId, s_joinWindow, cancellationToken);
 
     /// <summary>The start did not happen: the browser may start again at once; budgets are given back unless the
     /// upstream was reached.</summary>
@@ -355,7 +360,11 @@ internal sealed class StartRules(IEidAbuseLimiter limiter, IcelandicEidOptions o
     private async Task<StartTicket> RefuseAsync(StartTicket ticket, string limit, TimeSpan wait, CancellationToken cancellationToken)
     {
         await RefundAllAsync(ticket, cancellationToken);
-        await limiter.ReleaseAsync(ticket.BrowserKey!, ticket.StartingTag!, cancellationToken);
+        if (ticket.BrowserKey is not null)
+        {
+            await limiter.ReleaseAsync(ticket.BrowserKey, ticket.StartingTag!, cancellationToken);
+        }
+
         return new StartTicket { Verdict = StartVerdict.Limited, RetryAfter = wait, Limit = limit };
     }
 

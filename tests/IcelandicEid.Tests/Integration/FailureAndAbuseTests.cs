@@ -396,6 +396,8 @@ public class FailureAndAbuseTests
     [InlineData("MinimumPollInterval", "00:00:00")]
     [InlineData("DefaultReturnUrl", "https://evil.example/")]
     [InlineData("EnableSim", "false")]
+    [InlineData("Limits:HashKey", "too short")]
+    [InlineData("Limits:KnownBrowserLifetime", "-00:00:01")]
     public async Task Bad_configuration_values_stop_startup_naming_the_option(string key, string value)
     {
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { EnvironmentName = "Testing" });

@@ -125,20 +125,25 @@ public sealed class UpstreamHealthProbeTests
         return (server, () => Volatile.Read(ref hits));
     }
 
-    [Fact]
-    public async Task A_flood_of_health_requests_probes_the_upstream_once_per_period()
-    {
-        var (upstream, hits) = await StartUpstreamAsync(TimeSpan.FromMilliseconds(50));
-        await using var _ = upstream;
-        await using var app = await TestApp.StartAsync(
+    /// <summary>An app on Taktikal at <paramref name="upstream"/>, with its health checks at /health.</summary>
+    private static Task<TestApp> StartAppAsync(WebApplication upstream, Action<IcelandicEidHealthCheckOptions>? configure, TimeProvider? time)
+        => TestApp.StartAsync(
             o =>
             {
                 o.Provider = "Taktikal";
                 o.Taktikal.BaseUrl = new Uri(upstream.Urls.First() + "/api/");
                 o.Taktikal.FlowKey = "f";
             },
-            services: s => s.AddHealthChecks().AddIcelandicEid(),
-            endpoints: e => e.MapHealthChecks("/health"));
+            services: s => s.AddHealthChecks().AddIcelandicEid(configure: configure),
+            endpoints: e => e.MapHealthChecks("/health"),
+            time: time);
+
+    [Fact]
+    public async Task A_flood_of_health_requests_probes_the_upstream_once_per_period()
+    {
+        var (upstream, hits) = await StartUpstreamAsync(TimeSpan.FromMilliseconds(50));
+        await using var _ = upstream;
+        await using var app = await StartAppAsync(upstream, configure: null, time: null);
         using var browser = app.NewBrowser();
         var answers = await Task.WhenAll(Enumerable.Range(0, 200).Select(_ => browser.GetAsync("/health")));
         Assert.All(answers, a => Assert.Equal(HttpStatusCode.OK, a.StatusCode));
@@ -157,16 +162,7 @@ public sealed class UpstreamHealthProbeTests
     {
         var (upstream, _) = await StartUpstreamAsync(TimeSpan.FromSeconds(30));
         await using var server = upstream;
-        await using var app = await TestApp.StartAsync(
-            o =>
-            {
-                o.Provider = "Taktikal";
-                o.Taktikal.BaseUrl = new Uri(upstream.Urls.First() + "/api/");
-                o.Taktikal.FlowKey = "f";
-            },
-            services: s => s.AddHealthChecks().AddIcelandicEid(configure: h => h.UpstreamProbeTimeout = TimeSpan.FromSeconds(1)),
-            endpoints: e => e.MapHealthChecks("/health"),
-            time: TimeProvider.System);
+        await using var app = await StartAppAsync(upstream, h => h.UpstreamProbeTimeout = TimeSpan.FromSeconds(1), TimeProvider.System);
         using var browser = app.NewBrowser();
         var clock = System.Diagnostics.Stopwatch.StartNew();
         var health = await browser.GetAsync("/health");

@@ -24,6 +24,25 @@ public sealed class RedisFailureTests
         }
     }
 
+    /// <summary>One of several instances on <paramref name="server"/>, approving after 10 s on <paramref name="time"/>.</summary>
+    private static Task<TestApp> StartInstanceAsync(RedisServer server, FakeTimeProvider time, string? hashKey)
+        => TestApp.StartAsync(
+            o =>
+            {
+                o.ProviderInstance = new SimulatorProvider(new SimulatorOptions { ApprovalDelay = TimeSpan.FromSeconds(10) }, time);
+                o.Limits.HashKey = hashKey;
+            },
+            services: s =>
+            {
+                s.AddDataProtection().SetApplicationName("redis-data-loss-tests");
+                s.AddAuthentication().AddIcelandicEidRedis(ConnectionMultiplexer.Connect(server.Configuration), r =>
+                {
+                    r.KeyPrefix = "loss:";
+                    r.PersistDataProtectionKeys = false;
+                });
+            },
+            time: time);
+
     [Fact]
     public async Task A_stalled_Redis_fails_every_call_within_the_timeout_and_logins_work_again_after_it_resumes()
     {
@@ -118,19 +137,7 @@ public sealed class RedisFailureTests
     {
         await using var server = await RedisServer.StartAsync();
         var time = new FakeTimeProvider();
-        var upstream = new SimulatorProvider(new SimulatorOptions { ApprovalDelay = TimeSpan.FromSeconds(10) }, time);
-        async Task<TestApp> InstanceAsync() => await TestApp.StartAsync(
-            o => o.ProviderInstance = upstream,
-            services: s =>
-            {
-                s.AddDataProtection().SetApplicationName("redis-data-loss-tests");
-                s.AddAuthentication().AddIcelandicEidRedis(ConnectionMultiplexer.Connect(server.Configuration), r =>
-                {
-                    r.KeyPrefix = "loss:";
-                    r.PersistDataProtectionKeys = false;
-                });
-            },
-            time: time);
+        Task<TestApp> InstanceAsync() => StartInstanceAsync(server, time, hashKey: null);
 
         await using var a = await InstanceAsync();
         using (var warm = a.NewBrowser())
@@ -161,19 +168,7 @@ public sealed class RedisFailureTests
     {
         await using var server = await RedisServer.StartAsync();
         var time = new FakeTimeProvider();
-        var upstream = new SimulatorProvider(new SimulatorOptions { ApprovalDelay = TimeSpan.FromSeconds(10) }, time);
-        async Task<TestApp> InstanceAsync() => await TestApp.StartAsync(
-            o =>
-            {
-                o.ProviderInstance = upstream;
-                o.Limits.HashKey = "a shared secret of at least thirty-two characters";
-            },
-            services: s =>
-            {
-                s.AddDataProtection().SetApplicationName("redis-hash-key-tests");
-                s.AddAuthentication().AddIcelandicEidRedis(ConnectionMultiplexer.Connect(server.Configuration), r => r.PersistDataProtectionKeys = false);
-            },
-            time: time);
+        Task<TestApp> InstanceAsync() => StartInstanceAsync(server, time, hashKey: "a shared secret of at least thirty-two characters");
 
         await using var a = await InstanceAsync();
         using (var warm = a.NewBrowser())
