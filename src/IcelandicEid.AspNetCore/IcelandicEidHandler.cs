@@ -292,6 +292,13 @@ public class IcelandicEidHandler : RemoteAuthenticationHandler<IcelandicEidOptio
             return true;
         }
 
+        if (_store is InMemoryEidLoginStore { IsFull: true })
+        {
+            // Under a flood: refuse before anything is counted or sent to anyone's phone.
+            Log.StoreError(Logger, new EidCapacityExceededException("The in-memory login store is full."));
+            return await RenderStatusPageAsync(StatusCodes.Status503ServiceUnavailable, Texts.FailureUnavailable, EidFailureReason.Unavailable, stateField);
+        }
+
         BrowserCookie browser;
         StartTicket ticket;
         try

@@ -32,6 +32,22 @@ public sealed class InMemoryEidLoginStore : IEidLoginStore, IEidPendingLoginCoun
     /// takes about 1 KB here.</summary>
     public int MaxEntries { get; init; } = DefaultMaxEntries;
 
+    /// <summary>Whether a new login would be refused now (full even after sweeping what has expired). Checked before the
+    /// upstream is asked, so that a flood against a full store sends nothing to anyone's phone.</summary>
+    public bool IsFull
+    {
+        get
+        {
+            if (_entries.Count < MaxEntries)
+            {
+                return false;
+            }
+
+            ForceSweep();
+            return _entries.Count >= MaxEntries;
+        }
+    }
+
     /// <summary>How many entries are held, expired ones not yet swept included.</summary>
     public int Count => _entries.Count;
 
@@ -42,13 +58,7 @@ public sealed class InMemoryEidLoginStore : IEidLoginStore, IEidPendingLoginCoun
         SweepIfDue();
         if (_entries.Count >= MaxEntries)
         {
-            var now = _timeProvider.GetUtcNow();
-            var due = Interlocked.Read(ref _nextForcedSweepTicks);
-            if (now.UtcTicks >= due && Interlocked.CompareExchange(ref _nextForcedSweepTicks, now.AddSeconds(1).UtcTicks, due) == due)
-            {
-                Sweep(now);
-            }
-
+            ForceSweep();
             if (_entries.Count >= MaxEntries)
             {
                 throw new EidCapacityExceededException("The in-memory login store is full (" + MaxEntries + " logins).");
@@ -141,6 +151,17 @@ public sealed class InMemoryEidLoginStore : IEidLoginStore, IEidPendingLoginCoun
         }
 
         return state;
+    }
+
+    /// <summary>A full sweep, at most once a second, so a flood against a full store costs no more than that.</summary>
+    private void ForceSweep()
+    {
+        var now = _timeProvider.GetUtcNow();
+        var due = Interlocked.Read(ref _nextForcedSweepTicks);
+        if (now.UtcTicks >= due && Interlocked.CompareExchange(ref _nextForcedSweepTicks, now.AddSeconds(1).UtcTicks, due) == due)
+        {
+            Sweep(now);
+        }
     }
 
     private void SweepIfDue()
