@@ -103,13 +103,9 @@ public sealed class RedisEidAbuseLimiter : IEidAbuseLimiter
 }
 
 /// <summary>The project's own time limit on Redis calls: StackExchange.Redis 1.x has none for asynchronous calls.</summary>
-/// <remarks>A network deadline on the wall clock, made cheap for the hot path: a call that has already completed costs
-/// nothing, and calls share one timer per 100 ms deadline slot instead of one timer each.</remarks>
+/// <remarks>A network deadline on the wall clock; a call that has already completed costs nothing extra.</remarks>
 internal static class RedisTimeouts
 {
-    private const long SlotMilliseconds = 100;
-    private static readonly System.Collections.Concurrent.ConcurrentDictionary<long, Task> s_deadlines = new();
-
     public static async Task<T> Bound<T>(Task<T> call, IcelandicEidRedisOptions options, CancellationToken cancellationToken)
     {
         if (!call.IsCompleted)
@@ -132,44 +128,20 @@ internal static class RedisTimeouts
 
     private static async Task WaitAsync(Task call, IcelandicEidRedisOptions options, CancellationToken cancellationToken)
     {
-        var deadline = Deadline(options.OperationTimeout);
-        var first = cancellationToken.CanBeCanceled
-            ? await Task.WhenAny(call, deadline, Task.Delay(Timeout.Infinite, cancellationToken))
-            : await Task.WhenAny(call, deadline);
-        if (first == call)
+        try
         {
-            return;
+            await call.WaitAsync(options.OperationTimeout, cancellationToken);
         }
-
-        // The call still completes (or faults) in the background; observe it so it is not an unobserved exception.
-        _ = call.ContinueWith(static t => _ = t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
-        cancellationToken.ThrowIfCancellationRequested();
-        throw new TimeoutException($"Redis did not answer within {options.OperationTimeout.TotalMilliseconds:0} ms.");
-    }
-
-    /// <summary>A task that completes when the timeout has passed (rounded up to the next slot), shared by every call
-    /// whose deadline falls in the same slot.</summary>
-    private static Task Deadline(TimeSpan timeout)
-    {
-        var now = Environment.TickCount64;
-        var slot = (now + (long)Math.Ceiling(timeout.TotalMilliseconds) + SlotMilliseconds - 1) / SlotMilliseconds;
-        if (s_deadlines.TryGetValue(slot, out var existing))
+        catch (TimeoutException ex)
         {
-            return existing;
+            // The call still completes (or faults) in the background; observe it so it is not an unobserved exception.
+            _ = call.ContinueWith(static t => _ = t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
+            throw new TimeoutException($"Redis did not answer within {options.OperationTimeout.TotalMilliseconds:0} ms.", ex);
         }
-
-        var created = s_deadlines.GetOrAdd(slot, static (s, at) => Task.Delay(TimeSpan.FromMilliseconds(Math.Max(0, (s * SlotMilliseconds) - at))), now);
-        if (s_deadlines.Count > 64)
+        catch (Exception) when (!call.IsCompleted || call.IsFaulted || call.IsCanceled)
         {
-            foreach (var old in s_deadlines.Keys)
-            {
-                if (old * SlotMilliseconds < now)
-                {
-                    s_deadlines.TryRemove(old, out _);
-                }
-            }
+            // The call's own failure is rethrown by the caller's await; cancellation of the wait is rethrown here.
+            cancellationToken.ThrowIfCancellationRequested();
         }
-
-        return created;
     }
 }
