@@ -8,10 +8,18 @@ public sealed class IcelandicEidLimitOptions
     /// whose browser is told why. The same browser starting again (a second tab, a re-click) joins its own login.</summary>
     public bool OnePendingLoginPerIdentifier { get; set; } = true;
 
-    /// <summary>Starts that reached the upstream allowed per phone number or kennitala in <see cref="Window"/>, from
-    /// browsers that have not logged in with it before; 0 for no limit. Default 5. A browser that has logged in with the
-    /// identifier before has a budget of the same size of its own, which nobody else can spend.</summary>
+    /// <summary>Starts that reached the upstream allowed per phone number or kennitala in <see cref="Window"/> by browsers
+    /// that have not logged in with it before: up to this many from anywhere, and beyond that up to this many more per
+    /// client network (an IPv4 address or an IPv6 /64), so one network cannot use up what a person elsewhere needs. 0 for
+    /// no per-network limit. Default 5. A browser that has logged in with the identifier before has a budget of the same
+    /// size of its own, which nobody else can spend.</summary>
     public int StartsPerIdentifier { get; set; } = 5;
+
+    /// <summary>Starts that reached the upstream allowed per phone number or kennitala in <see cref="Window"/> from all
+    /// networks together, by browsers that have not logged in with it before: the most unwanted requests a phone gets
+    /// from this site, however many networks an attacker has. Keep it above twice <see cref="StartsPerIdentifier"/>,
+    /// so that a single network cannot reach it. 0 for no limit. Default 15.</summary>
+    public int StartsPerIdentifierAllNetworks { get; set; } = 15;
 
     /// <summary>Starts that reached the upstream allowed per client network (an IPv4 address, or an IPv6 /64) in
     /// <see cref="Window"/>, from browsers that have not logged in with the identifier before; 0 for no limit. Default

@@ -174,9 +174,9 @@ public class IcelandicEidOptions : RemoteAuthenticationOptions
             throw new ArgumentException("The option 'StylesheetPath' must be a local path such as /css/login.css.", nameof(StylesheetPath));
         }
 
-        if (Limits.StartsPerIdentifier < 0 || Limits.StartsPerClientAddress < 0 || Limits.Window <= TimeSpan.Zero)
+        if (Limits.StartsPerIdentifier < 0 || Limits.StartsPerIdentifierAllNetworks < 0 || Limits.StartsPerClientAddress < 0 || Limits.Window <= TimeSpan.Zero)
         {
-            throw new ArgumentOutOfRangeException(nameof(Limits), "The options 'Limits:StartsPerIdentifier' and 'Limits:StartsPerClientAddress' must be 0 (no limit) or more, and 'Limits:Window' more than zero.");
+            throw new ArgumentOutOfRangeException(nameof(Limits), "The options 'Limits:StartsPerIdentifier', 'Limits:StartsPerIdentifierAllNetworks' and 'Limits:StartsPerClientAddress' must be 0 (no limit) or more, and 'Limits:Window' more than zero.");
         }
 
         if (Limits.HashKey is { } hashKey && hashKey.Length < 32)

@@ -247,24 +247,42 @@ internal sealed class StartRules(IEidAbuseLimiter limiter, IcelandicEidOptions o
         }
 
         // Budgets. A browser that has logged in with this identifier before spends a budget of its own and is not
-        // limited by its network: nobody else can lock it out. Others share the identifier's and the network's.
+        // limited by its network: nobody else can lock it out. Other browsers spend the identifier's budget for their
+        // network (so one network cannot use up what a person elsewhere needs), the identifier's budget across all
+        // networks (the most a phone can be bothered), and their network's budget across identifiers (spraying).
         var known = Limits.KnownBrowserLifetime > TimeSpan.Zero && browser.Knows(ticket.IdentifierHash!);
-        if (!known && Limits.StartsPerClientAddress > 0 && address is not null)
+        if (known)
         {
-            var key = "a:" + await HashAsync(LimiterKeys.Network(address), cancellationToken);
-            if (await CountAsync(ticket, key, Limits.StartsPerClientAddress, cancellationToken) is { } wait)
+            if (Limits.StartsPerIdentifier > 0
+                && await CountAsync(ticket, "d:" + await HashAsync(browser.Id + "|" + identifier, cancellationToken), Limits.StartsPerIdentifier, cancellationToken) is { } wait)
             {
-                return await RefuseAsync(ticket, "client-address", wait, cancellationToken);
+                return await RefuseAsync(ticket, "identifier-browser", wait, cancellationToken);
             }
+
+            return ticket;
         }
 
-        if (Limits.StartsPerIdentifier > 0)
+        var network = address is null ? null : await HashAsync(LimiterKeys.Network(address), cancellationToken);
+        if (network is not null && Limits.StartsPerClientAddress > 0
+            && await CountAsync(ticket, "a:" + network, Limits.StartsPerClientAddress, cancellationToken) is { } addressWait)
         {
-            var key = known ? "d:" + await HashAsync(browser.Id + "|" + identifier, cancellationToken) : "s:" + ticket.IdentifierHash;
-            if (await CountAsync(ticket, key, Limits.StartsPerIdentifier, cancellationToken) is { } wait)
-            {
-                return await RefuseAsync(ticket, known ? "identifier-browser" : "identifier", wait, cancellationToken);
-            }
+            return await RefuseAsync(ticket, "client-address", addressWait, cancellationToken);
+        }
+
+        // The identifier across all networks: the most a phone is bothered. Up to StartsPerIdentifier starts anyone may
+        // make; beyond that each network counts its own, so one network cannot use up what a person elsewhere needs (a
+        // network's own count exists only for identifiers that busy, which keeps the common case at one counter).
+        var allNetworks = Limits.StartsPerIdentifierAllNetworks > 0 ? Limits.StartsPerIdentifierAllNetworks : int.MaxValue;
+        var (total, totalWait) = await CountWithResultAsync(ticket, "s:" + ticket.IdentifierHash, cancellationToken);
+        if (total > allNetworks)
+        {
+            return await RefuseAsync(ticket, "identifier-all-networks", totalWait, cancellationToken);
+        }
+
+        if (Limits.StartsPerIdentifier > 0 && total > Limits.StartsPerIdentifier
+            && await CountAsync(ticket, "s:" + ticket.IdentifierHash + ":" + (network ?? "unknown"), Limits.StartsPerIdentifier, cancellationToken) is { } networkWait)
+        {
+            return await RefuseAsync(ticket, "identifier", networkWait, cancellationToken);
         }
 
         return ticket;
@@ -343,6 +361,12 @@ internal sealed class StartRules(IEidAbuseLimiter limiter, IcelandicEidOptions o
 
     /// <summary>How long a start in progress holds the browser's place; a start that never ended frees it then.</summary>
     private TimeSpan StartingLifetime => options.BackchannelTimeout + TimeSpan.FromSeconds(5);
+
+    private async Task<(long Count, TimeSpan ResetsIn)> CountWithResultAsync(StartTicket ticket, string key, CancellationToken cancellationToken)
+    {
+        ticket.Counted.Add(key);
+        return await limiter.HitAsync(key, Limits.Window, cancellationToken);
+    }
 
     private async Task<TimeSpan?> CountAsync(StartTicket ticket, string key, int limit, CancellationToken cancellationToken)
     {

@@ -124,7 +124,7 @@ public class StartRulesTests
     {
         var time = new FakeTimeProvider();
         var upstream = new FailFirstStartsProvider(new SimulatorProvider(new SimulatorOptions(), time), failures: 6);
-        await using var app = await TestApp.StartAsync(o => { o.ProviderInstance = upstream; o.Limits.StartsPerIdentifier = 2; }, time: time);
+        await using var app = await TestApp.StartAsync(o => { o.ProviderInstance = upstream; o.Limits.StartsPerIdentifierAllNetworks = 2; }, time: time);
         for (var i = 0; i < 6; i++)
         {
             using var browser = app.NewBrowser();
@@ -156,7 +156,7 @@ public class StartRulesTests
     [Fact]
     public async Task Third_parties_spending_the_budget_cannot_lock_out_a_browser_that_has_logged_in_with_the_identifier()
     {
-        await using var app = await TestApp.StartAsync(o => { o.Limits.StartsPerIdentifier = 3; o.Limits.StartsPerClientAddress = 3; });
+        await using var app = await TestApp.StartAsync(o => { o.Limits.StartsPerIdentifierAllNetworks = 3; o.Limits.StartsPerClientAddress = 3; });
         using var person = app.NewBrowser();
         person.ClientAddress = "203.0.113.50";
         await LoginFlowTests.LoginAsync(app, person, "sim", "8881234");
@@ -176,6 +176,41 @@ public class StartRulesTests
         // The person's browser has a budget of its own for the number and is not held back by its shared address.
         var own = await person.SubmitAsync(await person.ReadLoginAsync("/icelandic-eid/login"), "sim", "8881234");
         Assert.Equal(HttpStatusCode.SeeOther, own.StatusCode);
+    }
+
+    [Fact]
+    public async Task An_attacker_on_one_network_cannot_use_up_what_a_person_elsewhere_needs_and_many_networks_are_capped()
+    {
+        await using var app = await TestApp.StartAsync(o =>
+        {
+            o.Limits.StartsPerIdentifier = 2;
+            o.Limits.StartsPerIdentifierAllNetworks = 6;
+            o.Simulator.ApprovalDelay = TimeSpan.FromSeconds(60);
+        });
+        async Task<HttpResponseMessage> StartAsync(string address)
+        {
+            using var browser = app.NewBrowser();
+            browser.ClientAddress = address;
+            return await browser.SubmitAsync(await browser.OpenLoginAsync(), "sim", "8881234");
+        }
+
+        // Two from anywhere, then two more of the attacker's network's own.
+        for (var i = 0; i < 4; i++)
+        {
+            Assert.Equal(HttpStatusCode.SeeOther, (await StartAsync("198.51.100.1")).StatusCode);
+        }
+
+        var refused = await StartAsync("198.51.100.1");
+        Assert.Equal(HttpStatusCode.TooManyRequests, refused.StatusCode);
+        Assert.Equal(TimeSpan.FromMinutes(10), refused.Headers.RetryAfter!.Delta);
+
+        // The person, on another network, is not held back by that attacker.
+        Assert.Equal(HttpStatusCode.SeeOther, (await StartAsync("203.0.113.20")).StatusCode);
+
+        // Across all networks the phone gets at most six requests in the window.
+        Assert.Equal(HttpStatusCode.SeeOther, (await StartAsync("192.0.2.30")).StatusCode);
+        Assert.Equal(HttpStatusCode.TooManyRequests, (await StartAsync("192.0.2.31")).StatusCode);
+        Assert.Contains(app.Logs.Entries, e => e.Id.Name == "StartLimited" && e.Message.Contains("identifier-all-networks", StringComparison.Ordinal));
     }
 
     [Fact]
