@@ -456,9 +456,9 @@ public class IcelandicEidHandler : RemoteAuthenticationHandler<IcelandicEidOptio
         }
     }
 
-    /// <summary>A login this browser can still go on with (pending, or ended and not yet finished), or null.</summary>
+    /// <summary>A login this browser can still join (pending), or null: a start after one that ended starts anew.</summary>
     private async Task<EidLoginState?> LoadPendingAsync(string loginId, CancellationToken cancellationToken)
-        => await _store.GetAsync(loginId, cancellationToken);
+        => await _store.GetAsync(loginId, cancellationToken) is { IsCompleted: false } login ? login : null;
 
     private async Task<bool> HandleVerifyPageAsync()
     {

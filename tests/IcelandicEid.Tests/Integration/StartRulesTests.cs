@@ -244,6 +244,24 @@ public class StartRulesTests
     }
 
     [Fact]
+    public async Task A_start_right_after_a_failed_login_in_the_same_browser_starts_anew()
+    {
+        var time = new FakeTimeProvider();
+        var upstream = new CountingProvider(new SimulatorProvider(new SimulatorOptions { ApprovalDelay = TimeSpan.FromSeconds(2) }, time));
+        await using var app = await TestApp.StartAsync(o => o.ProviderInstance = upstream, time: time);
+        using var browser = app.NewBrowser();
+        await browser.SubmitAsync(await browser.OpenLoginAsync(), "sim", "6100001"); // declined on the phone
+        time.Advance(TimeSpan.FromSeconds(3));
+        Assert.Equal("failed", (await browser.StatusAsync()).Json.GetProperty("status").GetString());
+
+        // Within the few seconds in which a second tab would join: a new login, not the failed one.
+        var again = await browser.SubmitAsync(await browser.ReadLoginAsync("/icelandic-eid/login"), "sim", "6100001");
+        Assert.Equal(HttpStatusCode.SeeOther, again.StatusCode);
+        Assert.Equal(2, upstream.Starts);
+        Assert.Equal("pending", (await browser.StatusAsync()).Json.GetProperty("status").GetString());
+    }
+
+    [Fact]
     public async Task After_a_cancel_the_same_browser_starts_a_new_login_not_the_cancelled_one()
     {
         var time = new FakeTimeProvider();
