@@ -285,17 +285,18 @@ public class IcelandicEidHandler : RemoteAuthenticationHandler<IcelandicEidOptio
         var ct = Context.RequestAborted;
 
         // This browser already has this login pending (a reload, a re-click): back to it, nothing sent anywhere.
-        if (await LoadAsync(quiet: true) is ({ IsCompleted: false } own, _) && own.Identifier == identifier && own.Method == method)
+        var (own, ownProblem) = await LoadAsync(quiet: true);
+        if (own is { IsCompleted: false } && own.Identifier == identifier && own.Method == method)
         {
             Response.StatusCode = StatusCodes.Status303SeeOther;
             Response.Headers.Location = HandlerUrl(IcelandicEidDefaults.VerifySubPath);
             return true;
         }
 
-        if (_store is InMemoryEidLoginStore { IsFull: true })
+        if (ownProblem == LoadProblem.StoreFailed || _store is InMemoryEidLoginStore { IsFull: true })
         {
-            // Under a flood: refuse before anything is counted or sent to anyone's phone.
-            Log.StoreError(Logger, new EidCapacityExceededException("The in-memory login store is full."));
+            // The store is down or stalled (one timeout is enough to know), or full under a flood: refuse before
+            // anything is counted or sent to anyone's phone.
             return await RenderStatusPageAsync(StatusCodes.Status503ServiceUnavailable, Texts.FailureUnavailable, EidFailureReason.Unavailable, stateField);
         }
 
@@ -651,8 +652,9 @@ public class IcelandicEidHandler : RemoteAuthenticationHandler<IcelandicEidOptio
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
+            // Nothing was consumed and the login cookie stays: the same finish works once the store answers again.
             Log.StoreError(Logger, ex);
-            return await HandleFailureAsync(login, EidFailureReason.Unavailable, ReadProperties(login), null);
+            return await RenderStatusPageAsync(StatusCodes.Status503ServiceUnavailable, Texts.FailureUnavailable, EidFailureReason.Unavailable);
         }
 
         DeleteLoginCookie();

@@ -105,6 +105,42 @@ public sealed class RedisFailureTests
     }
 
     [Fact]
+    public async Task An_approved_login_survives_a_stall_at_the_finish_and_finishes_once_Redis_answers()
+    {
+        await using var server = await RedisServer.StartAsync();
+        using var redis = ConnectionMultiplexer.Connect(server.Configuration);
+        await using var app = await TestApp.StartAsync(
+            o => o.Simulator.ApprovalDelay = TimeSpan.FromSeconds(1),
+            services: s =>
+            {
+                s.AddDataProtection().SetApplicationName("redis-stall-finish-tests");
+                s.AddAuthentication().AddIcelandicEidRedis(redis, r =>
+                {
+                    r.KeyPrefix = "stall-finish:";
+                    r.OperationTimeout = TimeSpan.FromSeconds(1);
+                });
+            },
+            time: TimeProvider.System);
+        using var browser = app.NewBrowser();
+        await browser.SubmitAsync(await browser.OpenLoginAsync(), "sim", "8881234");
+        await WaitUntilAsync(async () => (await browser.StatusAsync()).Json.GetProperty("status").GetString() == "succeeded", TimeSpan.FromSeconds(15));
+
+        server.Pause();
+        try
+        {
+            Assert.Equal(HttpStatusCode.ServiceUnavailable, (await browser.FinishAsync()).StatusCode);
+        }
+        finally
+        {
+            server.Resume();
+        }
+
+        // The approval was not lost: the same browser finishes and is signed in.
+        Assert.Equal("/profile", (await browser.FinishAsync()).Headers.Location!.OriginalString);
+        Assert.Equal(HttpStatusCode.OK, (await browser.GetAsync("/profile")).StatusCode);
+    }
+
+    [Fact]
     public async Task An_instance_started_while_Redis_is_down_answers_503_not_500_and_recovers_by_itself()
     {
         await using var server = RedisServer.NotStarted();
