@@ -39,6 +39,9 @@ var authentication = builder.Services
     })
     .AddIcelandicEid(); // options from the "IcelandicEid" section of appsettings.json
 
+// Taktikal and Vettvangur, for IcelandicEid:Provider to choose from (the simulator is built in).
+builder.Services.AddIcelandicEidProviders();
+
 // Several instances: pending logins, abuse limits and the data-protection key ring in Redis when a connection string
 // is given (ConnectionStrings__Redis=localhost:6379); memory otherwise. Read access to that Redis must not be enough to
 // forge a sign-in cookie: the key ring is encrypted at rest with DataProtection__KeyRingSecret (from a secret store or
@@ -47,7 +50,11 @@ builder.Services.AddDataProtection().SetApplicationName("IcelandicEid.Sample");
 if (builder.Configuration.GetConnectionString("Redis") is { Length: > 0 } redis)
 {
     var keyRingSecret = builder.Configuration["DataProtection:KeyRingSecret"];
-    authentication.AddIcelandicEidRedis(redis, o => o.KeyRingEncryptionSecret = string.IsNullOrEmpty(keyRingSecret) ? null : keyRingSecret);
+    authentication.AddIcelandicEidRedis(redis, o =>
+    {
+        o.PersistDataProtectionKeys = true;
+        o.KeyRingEncryptionSecret = string.IsNullOrEmpty(keyRingSecret) ? null : keyRingSecret;
+    });
 }
 
 builder.Services.AddAuthorization();

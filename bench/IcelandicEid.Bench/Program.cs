@@ -362,12 +362,16 @@ static async Task<BenchApp> StartAppAsync(IConnectionMultiplexer? redis, string 
         .AddIcelandicEid(o =>
         {
             o.ProviderInstance = provider;
-            o.LoginTimeout = TimeSpan.FromMinutes(10);
+            o.RemoteAuthenticationTimeout = TimeSpan.FromMinutes(10);
             o.Limits.StartsPerClientAddress = 0; // one load generator is one address
         });
     if (redis is not null)
     {
-        authentication.AddIcelandicEidRedis(redis, r => r.KeyPrefix = prefix);
+        authentication.AddIcelandicEidRedis(redis, r =>
+        {
+            r.KeyPrefix = prefix;
+            r.PersistDataProtectionKeys = true;
+        });
     }
 
     builder.Services.TryAddSingleton<IConnectionMultiplexer>(_ => throw new InvalidOperationException("No Redis in this run."));

@@ -25,12 +25,6 @@ public static class IcelandicEidDefaults
     /// <summary>The name of the simulator provider.</summary>
     public const string SimulatorProvider = "Simulator";
 
-    /// <summary>The name of the <c>IHttpClientFactory</c> client used for Taktikal.</summary>
-    public const string TaktikalHttpClient = "IcelandicEid.Taktikal";
-
-    /// <summary>The name of the <c>IHttpClientFactory</c> client used for Vettvangur.</summary>
-    public const string VettvangurHttpClient = "IcelandicEid.Vettvangur";
-
     /// <summary>Sub-path of the login form.</summary>
     public const string LoginSubPath = "/login";
 
@@ -48,6 +42,14 @@ public static class IcelandicEidDefaults
 
     /// <summary>Sub-path of the finish step (the default <c>CallbackPath</c>).</summary>
     public const string FinishSubPath = "/finish";
+
+    /// <summary>Sub-path of the JSON API for single-page and native apps: <c>/api/start</c>, <c>/api/status</c>,
+    /// <c>/api/cancel</c>, <c>/api/finish</c>.</summary>
+    public const string ApiSubPath = "/api";
+
+    /// <summary>The request header every JSON API call must carry (any value): a header that a cross-site form cannot
+    /// send and a cross-origin script cannot send without a CORS preflight, which the handler never allows.</summary>
+    public const string ApiRequestHeader = "X-IcelandicEid-Request";
 
     /// <summary>Sub-path of the static script and stylesheet.</summary>
     public const string AssetsSubPath = "/assets";

@@ -54,15 +54,8 @@ public static class IcelandicEidExtensions
             .ValidateOnStart();
 
         builder.Services.AddDataProtection();
-        foreach (var name in new[] { IcelandicEidDefaults.TaktikalHttpClient, IcelandicEidDefaults.VettvangurHttpClient })
-        {
-            // Timeouts and retries are the Polly pipelines' job; the client itself never gives up first.
-            builder.Services.AddHttpClient(name, client =>
-            {
-                client.Timeout = Timeout.InfiniteTimeSpan;
-                client.MaxResponseContentBufferSize = 1024 * 1024;
-            });
-        }
+        builder.Services.TryAddSingleton<IcelandicEidProviders>();
+        builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<IcelandicEidOptions>, IcelandicEidProviderValidation>());
 
         builder.Services.AddAntiforgery();
         builder.Services.TryAddSingleton(TimeProvider.System);

@@ -47,7 +47,7 @@ public static class IcelandicEidHealthCheckExtensions
             options.StoreTimeout + TimeSpan.FromSeconds(1)));
         builder.Add(new HealthCheckRegistration(
             "icelandic-eid-upstream",
-            sp => new UpstreamHealthCheck(sp.GetRequiredService<IOptionsMonitor<IcelandicEidOptions>>(), authenticationScheme, probe, sp.GetService<TimeProvider>() ?? TimeProvider.System),
+            sp => new UpstreamHealthCheck(sp.GetRequiredService<IOptionsMonitor<IcelandicEidOptions>>(), sp.GetRequiredService<IcelandicEidProviders>(), authenticationScheme, probe, sp.GetService<TimeProvider>() ?? TimeProvider.System),
             HealthStatus.Unhealthy,
             ["icelandic-eid"],
             options.UpstreamProbeTimeout + TimeSpan.FromSeconds(1)));
@@ -70,11 +70,11 @@ public static class IcelandicEidHealthCheckExtensions
         }
     }
 
-    private sealed class UpstreamHealthCheck(IOptionsMonitor<IcelandicEidOptions> options, string scheme, UpstreamProbe probe, TimeProvider time) : IHealthCheck
+    private sealed class UpstreamHealthCheck(IOptionsMonitor<IcelandicEidOptions> options, IcelandicEidProviders providers, string scheme, UpstreamProbe probe, TimeProvider time) : IHealthCheck
     {
         public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
         {
-            var provider = options.Get(scheme).ProviderInstance;
+            var provider = providers.TryGet(scheme, options.Get(scheme));
             if (provider is not IEidProviderHealth health)
             {
                 return HealthCheckResult.Healthy((provider?.Name ?? "No provider") + " has no upstream to check.");

@@ -50,7 +50,7 @@ public sealed class IcelandicEidMetrics : IDisposable
     internal void Succeeded(string provider, EidMethod method) => _succeeded.Add(1, Tags(provider, method));
 
     internal void Failed(string provider, EidMethod? method, EidFailureReason reason)
-        => _failed.Add(1, new KeyValuePair<string, object?>("provider", provider), new KeyValuePair<string, object?>("method", method?.ToString().ToLowerInvariant()), new KeyValuePair<string, object?>("reason", reason.ToString()));
+        => _failed.Add(1, new KeyValuePair<string, object?>("provider", provider), new KeyValuePair<string, object?>("method", method is { } m ? Flow.EidNames.Of(m) : null), new KeyValuePair<string, object?>("reason", Flow.EidNames.Of(reason)));
 
     internal void Limited(string limit) => _limited.Add(1, new KeyValuePair<string, object?>("limit", limit));
 
@@ -62,7 +62,7 @@ public sealed class IcelandicEidMetrics : IDisposable
             new KeyValuePair<string, object?>("outcome", outcome));
 
     private static KeyValuePair<string, object?>[] Tags(string provider, EidMethod method)
-        => [new("provider", provider), new("method", method.ToString().ToLowerInvariant())];
+        => [new("provider", provider), new("method", Flow.EidNames.Of(method))];
 
     private long ObservePending()
     {

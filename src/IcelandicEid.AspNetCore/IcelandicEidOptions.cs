@@ -1,6 +1,4 @@
 using IcelandicEid.Simulation;
-using IcelandicEid.Taktikal;
-using IcelandicEid.Vettvangur;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Http;
 
@@ -22,27 +20,26 @@ public class IcelandicEidOptions : RemoteAuthenticationOptions
     public IcelandicEidOptions()
     {
         CallbackPath = IcelandicEidDefaults.BasePath + IcelandicEidDefaults.FinishSubPath;
+
+        // A started login lives as long as the upstream's own limit (180 seconds), not the base class's 15 minutes.
+        RemoteAuthenticationTimeout = TimeSpan.FromSeconds(180);
         Events = new IcelandicEidEvents();
     }
 
     /// <summary>
-    /// Which upstream performs the logins: <c>Simulator</c>, or the key of an <see cref="IIcelandicEidProvider"/>
-    /// registered with <c>services.AddKeyedSingleton&lt;IIcelandicEidProvider, T&gt;(key)</c>. Required; there is
-    /// deliberately no default, so that a production app never runs the simulator by accident.
+    /// Which upstream performs the logins: <c>Simulator</c>, the name of a registered provider (<c>Taktikal</c> and
+    /// <c>Vettvangur</c> after <c>services.AddIcelandicEidProviders()</c>, or any <c>AddIcelandicEidProvider(name, …)</c>),
+    /// or the key of a keyed <see cref="IIcelandicEidProvider"/> service. Required; there is deliberately no default, so
+    /// that a production app never runs the simulator by accident.
     /// </summary>
     public string? Provider { get; set; }
 
-    /// <summary>A provider instance to use instead of resolving <see cref="Provider"/>.</summary>
+    /// <summary>A provider instance to use instead of resolving <see cref="Provider"/> (for tests and hand wiring, as
+    /// <c>OAuthOptions.Backchannel</c> is for an <c>HttpClient</c>). Default none.</summary>
     public IIcelandicEidProvider? ProviderInstance { get; set; }
 
     /// <summary>Settings of the simulator, used when <see cref="Provider"/> is <c>Simulator</c>.</summary>
     public SimulatorOptions Simulator { get; set; } = new();
-
-    /// <summary>Settings of Taktikal's Auth API, used when <see cref="Provider"/> is <c>Taktikal</c>.</summary>
-    public TaktikalOptions Taktikal { get; set; } = new();
-
-    /// <summary>Settings of Vettvangur's Audkenni API, used when <see cref="Provider"/> is <c>Vettvangur</c>.</summary>
-    public VettvangurOptions Vettvangur { get; set; } = new();
 
     /// <summary>Limits on starting logins, against push bombing.</summary>
     public IcelandicEidLimitOptions Limits { get; set; } = new();
@@ -56,10 +53,6 @@ public class IcelandicEidOptions : RemoteAuthenticationOptions
 
     /// <summary>Whether people may log in with the Auðkenni app (by kennitala). Default true.</summary>
     public bool EnableApp { get; set; } = true;
-
-    /// <summary>How long a started login may take before its state is gone. Default 180 seconds, the upstream's own
-    /// limit; at most 10 minutes.</summary>
-    public TimeSpan LoginTimeout { get; set; } = TimeSpan.FromSeconds(180);
 
     /// <summary>The poll interval used when the upstream does not give one. Default 2 seconds.</summary>
     public TimeSpan DefaultPollInterval { get; set; } = TimeSpan.FromSeconds(2);
@@ -110,22 +103,10 @@ public class IcelandicEidOptions : RemoteAuthenticationOptions
     {
         base.Validate();
 
-        if (string.Equals(Provider, "Taktikal", StringComparison.OrdinalIgnoreCase) && ProviderInstance is null)
-        {
-            Taktikal.Validate();
-        }
-
-        if (string.Equals(Provider, "Vettvangur", StringComparison.OrdinalIgnoreCase) && ProviderInstance is null)
-        {
-            Vettvangur.Validate();
-        }
-
-        if (ProviderInstance is null)
+        if (ProviderInstance is null && string.IsNullOrWhiteSpace(Provider))
         {
             throw new ArgumentException(
-                string.IsNullOrWhiteSpace(Provider)
-                    ? "The option 'Provider' (IcelandicEid:Provider) must be set: Simulator, Taktikal, Vettvangur or the key of a registered IIcelandicEidProvider."
-                    : $"The option 'Provider' (IcelandicEid:Provider) names '{Provider}', which is not a known provider: use Simulator, Taktikal, Vettvangur or the key of a registered IIcelandicEidProvider.",
+                "The option 'Provider' (IcelandicEid:Provider) must be set: Simulator, or the name of a registered provider (Taktikal and Vettvangur after services.AddIcelandicEidProviders()).",
                 nameof(Provider));
         }
 
@@ -139,9 +120,9 @@ public class IcelandicEidOptions : RemoteAuthenticationOptions
             throw new ArgumentException("At least one of the options 'EnableSim' and 'EnableApp' must be true.", nameof(EnableSim));
         }
 
-        if (LoginTimeout <= TimeSpan.Zero || LoginTimeout > TimeSpan.FromMinutes(10))
+        if (RemoteAuthenticationTimeout <= TimeSpan.Zero || RemoteAuthenticationTimeout > TimeSpan.FromMinutes(10))
         {
-            throw new ArgumentOutOfRangeException(nameof(LoginTimeout), LoginTimeout, "The option 'LoginTimeout' must be more than zero and at most 10 minutes.");
+            throw new ArgumentOutOfRangeException(nameof(RemoteAuthenticationTimeout), RemoteAuthenticationTimeout, "The option 'RemoteAuthenticationTimeout' (how long a started login may take) must be more than zero and at most 10 minutes.");
         }
 
         if (MinimumPollInterval <= TimeSpan.Zero)

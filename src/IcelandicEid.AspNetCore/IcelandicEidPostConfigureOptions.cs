@@ -1,6 +1,3 @@
-using IcelandicEid.Simulation;
-using IcelandicEid.Taktikal;
-using IcelandicEid.Vettvangur;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.Extensions.DependencyInjection;
@@ -9,7 +6,7 @@ using Microsoft.Extensions.Options;
 namespace IcelandicEid.AspNetCore;
 
 /// <summary>Fills in the defaults that need services: data protection, the provider, the time source.</summary>
-public class IcelandicEidPostConfigureOptions : IPostConfigureOptions<IcelandicEidOptions>
+internal sealed class IcelandicEidPostConfigureOptions : IPostConfigureOptions<IcelandicEidOptions>
 {
     private readonly IDataProtectionProvider _dataProtection;
     private readonly IServiceProvider _services;
@@ -42,46 +39,29 @@ public class IcelandicEidPostConfigureOptions : IPostConfigureOptions<IcelandicE
             var protector = options.DataProtectionProvider.CreateProtector(typeof(IcelandicEidHandler).FullName!, name, "v1");
             options.StateDataFormat = new PropertiesDataFormat(protector);
         }
-
-        if (options.ProviderInstance is null && !string.IsNullOrWhiteSpace(options.Provider))
-        {
-            options.ProviderInstance = _services.GetKeyedService<IIcelandicEidProvider>(options.Provider)
-                ?? CreateBuiltIn(options);
-        }
     }
+}
 
-    private IIcelandicEidProvider? CreateBuiltIn(IcelandicEidOptions options)
+/// <summary>Checks at startup that the scheme's provider exists and can be created (which validates its own options),
+/// with a message that names the option.</summary>
+internal sealed class IcelandicEidProviderValidation(IcelandicEidProviders providers) : IValidateOptions<IcelandicEidOptions>
+{
+    public ValidateOptionsResult Validate(string? name, IcelandicEidOptions options)
     {
-        var time = options.TimeProvider ?? TimeProvider.System;
-        var http = _services.GetRequiredService<IHttpClientFactory>();
-        switch (options.Provider!.ToUpperInvariant())
+        if (options.ProviderInstance is null && string.IsNullOrWhiteSpace(options.Provider))
         {
-            case "SIMULATOR":
-                return new SimulatorProvider(options.Simulator, time);
-            case "TAKTIKAL" when IsValid(options.Taktikal.Validate):
-                return new TaktikalProvider(
-                    new TaktikalClient(http.CreateClient(IcelandicEidDefaults.TaktikalHttpClient), options.Taktikal, time),
-                    options.Taktikal);
-            case "VETTVANGUR" when IsValid(options.Vettvangur.Validate):
-                return new VettvangurProvider(
-                    new VettvangurClient(http.CreateClient(IcelandicEidDefaults.VettvangurHttpClient), options.Vettvangur, time),
-                    options.Vettvangur);
-            default:
-                // Left unset: Validate() then names the option that is wrong.
-                return null;
+            return ValidateOptionsResult.Skip; // Validate() names the missing option
         }
-    }
 
-    private static bool IsValid(Action validate)
-    {
         try
         {
-            validate();
-            return true;
+            return providers.TryGet(name ?? string.Empty, options) is null
+                ? ValidateOptionsResult.Fail($"The option 'Provider' (IcelandicEid:Provider) names '{options.Provider}', which is not a registered provider: use {string.Join(", ", providers.Names)} (Taktikal and Vettvangur after services.AddIcelandicEidProviders()), or register yours with services.AddIcelandicEidProvider(name, factory).")
+                : ValidateOptionsResult.Success;
         }
-        catch (ArgumentException)
+        catch (Exception ex) when (ex is ArgumentException or OptionsValidationException)
         {
-            return false;
+            return ValidateOptionsResult.Fail($"The provider '{options.Provider}' is not configured correctly: {ex.Message}");
         }
     }
 }

@@ -6,22 +6,22 @@ namespace IcelandicEid.AspNetCore;
 internal static partial class Log
 {
     [LoggerMessage(1, LogLevel.Information, "Icelandic eID login {Login} started with {Provider} by {Method} for {MaskedIdentifier}.")]
-    public static partial void LoginStarted(ILogger logger, string login, string provider, EidMethod method, string maskedIdentifier);
+    public static partial void LoginStarted(ILogger logger, string login, string provider, string method, string maskedIdentifier);
 
     [LoggerMessage(2, LogLevel.Information, "Icelandic eID login {Login} was approved by {Provider}.")]
     public static partial void LoginApproved(ILogger logger, string login, string provider);
 
     [LoggerMessage(3, LogLevel.Information, "Icelandic eID login {Login} ended without success at {Provider}: {Reason} ({Detail}).")]
-    public static partial void LoginFailed(ILogger logger, string login, string provider, EidFailureReason reason, string? detail);
+    public static partial void LoginFailed(ILogger logger, string login, string provider, string reason, string? detail);
 
     [LoggerMessage(4, LogLevel.Information, "Icelandic eID login {Login} signed in.")]
     public static partial void LoginSignedIn(ILogger logger, string login);
 
     [LoggerMessage(5, LogLevel.Information, "Icelandic eID start refused by {Provider} by {Method} for {MaskedIdentifier}: {Reason} ({Detail}).")]
-    public static partial void StartRefused(ILogger logger, string provider, EidMethod method, string maskedIdentifier, EidFailureReason reason, string? detail);
+    public static partial void StartRefused(ILogger logger, string provider, string method, string maskedIdentifier, string reason, string? detail);
 
     [LoggerMessage(6, LogLevel.Warning, "Icelandic eID start at {Provider} failed: the upstream could not be asked ({Reason}).")]
-    public static partial void StartError(ILogger logger, string provider, EidFailureReason reason, Exception exception);
+    public static partial void StartError(ILogger logger, string provider, string reason, Exception exception);
 
     [LoggerMessage(7, LogLevel.Warning, "Icelandic eID poll of login {Login} at {Provider} failed ({Errors} in a row).")]
     public static partial void PollError(ILogger logger, string login, string provider, int errors, Exception exception);
@@ -57,13 +57,13 @@ internal static partial class Log
     public static partial void BadChallengeState(ILogger logger);
 
     [LoggerMessage(19, LogLevel.Warning, "Icelandic eID start refused by the abuse limits ({Limit}) by {Method} for {MaskedIdentifier}.")]
-    public static partial void StartLimited(ILogger logger, string limit, EidMethod method, string maskedIdentifier);
+    public static partial void StartLimited(ILogger logger, string limit, string method, string maskedIdentifier);
 
     [LoggerMessage(18, LogLevel.Warning, "Icelandic eID login form could not be read.")]
     public static partial void BadForm(ILogger logger, Exception exception);
 
     [LoggerMessage(20, LogLevel.Warning, "Icelandic eID start by {Method} for {MaskedIdentifier} contests a login pending in another browser, which can no longer sign in.")]
-    public static partial void LoginContested(ILogger logger, EidMethod method, string maskedIdentifier);
+    public static partial void LoginContested(ILogger logger, string method, string maskedIdentifier);
 
     [LoggerMessage(21, LogLevel.Warning, "Icelandic eID login {Login} was contested by a start in another browser and fails, approved or not.")]
     public static partial void LoginSuperseded(ILogger logger, string login);
@@ -73,4 +73,10 @@ internal static partial class Log
 
     [LoggerMessage(23, LogLevel.Warning, "Icelandic eID login {Login}: {Provider} could not withdraw the request on the phone.")]
     public static partial void UpstreamCancelFailed(ILogger logger, string login, string provider, Exception exception);
+
+    [LoggerMessage(24, LogLevel.Warning, "Icelandic eID login failed unexpectedly; the person is asked to try again.")]
+    public static partial void UnexpectedFailure(ILogger logger, Exception? exception);
+
+    [LoggerMessage(25, LogLevel.Information, "Icelandic eID JSON API request refused: {Problem}.")]
+    public static partial void ApiRefused(ILogger logger, string problem);
 }

@@ -9,9 +9,11 @@ public sealed class IcelandicEidRedisOptions
     /// <summary>The Redis database number; -1 for the connection's default. Default -1.</summary>
     public int Database { get; set; } = -1;
 
-    /// <summary>Keep the data-protection key ring in Redis, so a cookie or login reference issued by one instance is read
-    /// by the others. Default true. Also set the same <c>SetApplicationName</c> on every instance.</summary>
-    public bool PersistDataProtectionKeys { get; set; } = true;
+    /// <summary>Keep the app's data-protection key ring in Redis, so a cookie or login reference issued by one instance
+    /// is read by the others. Default false: the key ring protects every cookie of the app, not only this library's, so
+    /// taking it over is the app's choice. Set it (with <see cref="KeyRingEncryptionSecret"/> and the same
+    /// <c>SetApplicationName</c> on every instance) unless the app already shares its key ring some other way.</summary>
+    public bool PersistDataProtectionKeys { get; set; }
 
     /// <summary>The Redis key (after the prefix) of the data-protection key ring. Default <c>DataProtection-Keys</c>.</summary>
     public string DataProtectionKey { get; set; } = "DataProtection-Keys";

@@ -1,3 +1,4 @@
+using IcelandicEid.AspNetCore.Flow;
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
@@ -128,7 +129,7 @@ public sealed class RedisEidLoginStore : IEidLoginStore, IEidPendingLoginCounter
     /// <summary>The login's key and its member in the pending index: a hash of the id, never the id itself.</summary>
     private (RedisKey Key, string Member) Key(string id)
     {
-        var hash = Convert.ToBase64String(SHA256.HashData(Encoding.UTF8.GetBytes(id)), 0, 18);
+        var hash = LoginId.Key(id);
         return (_options.KeyPrefix + "l:" + hash, hash);
     }
 

@@ -105,5 +105,5 @@ public sealed class DistributedCacheEidLoginStore : IEidLoginStore
             cancellationToken);
 
     private static string Key(string id)
-        => "icelandic-eid:login:" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(id)), 0, 16);
+        => "icelandic-eid:login:" + Flow.LoginId.Key(id);
 }

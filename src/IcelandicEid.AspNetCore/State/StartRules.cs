@@ -40,7 +40,7 @@ internal static class LimiterKeys
     }
 
     /// <summary>A short stand-in for a login id (keeps the id itself out of the limiter).</summary>
-    public static string Tag(string loginId) => Convert.ToBase64String(SHA256.HashData(Encoding.UTF8.GetBytes(loginId)), 0, 12);
+    public static string Tag(string loginId) => Flow.LoginId.Key(loginId);
 }
 
 /// <summary>
@@ -317,8 +317,8 @@ internal sealed class StartRules(IEidAbuseLimiter limiter, IcelandicEidOptions o
             return false;
         }
 
-        var left = previous.TimeToLive - (GenerationLifetime - options.LoginTimeout);
-        ticket.OpenRequestLeft = left > TimeSpan.Zero && left <= options.LoginTimeout ? left : null;
+        var left = previous.TimeToLive - (GenerationLifetime - options.RemoteAuthenticationTimeout);
+        ticket.OpenRequestLeft = left > TimeSpan.Zero && left <= options.RemoteAuthenticationTimeout ? left : null;
         return true;
     }
 
@@ -357,7 +357,7 @@ internal sealed class StartRules(IEidAbuseLimiter limiter, IcelandicEidOptions o
     }
 
     /// <summary>The identifier's current-login marker outlives the login, so a late finish still finds it.</summary>
-    private TimeSpan GenerationLifetime => options.LoginTimeout + TimeSpan.FromMinutes(1);
+    private TimeSpan GenerationLifetime => options.RemoteAuthenticationTimeout + TimeSpan.FromMinutes(1);
 
     /// <summary>How long a start in progress holds the browser's place; a start that never ended frees it then.</summary>
     private TimeSpan StartingLifetime => options.BackchannelTimeout + TimeSpan.FromSeconds(5);

@@ -1,3 +1,5 @@
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 using System.Net;
 using Polly;
 using Polly.CircuitBreaker;
@@ -19,16 +21,20 @@ namespace IcelandicEid.Http;
 /// <item><b>Blocking</b>: for the endpoints that hold the request open until the person answers; one attempt, long timeout.</item>
 /// </list>
 /// </remarks>
-public sealed class UpstreamPipelines
+internal sealed class UpstreamPipelines
 {
     private static readonly ResiliencePropertyKey<TimeSpan> s_interval = new("IcelandicEid.PollInterval");
     private readonly CircuitBreakerStateProvider _breakerState = new();
+    private readonly ILogger _logger;
+    private readonly string _upstream;
 
-    /// <summary>Builds the pipelines.</summary>
-    public UpstreamPipelines(UpstreamResilienceOptions options, TimeSpan blockingTimeout, TimeProvider? timeProvider = null)
+    /// <summary>Builds the pipelines; retries, breaker openings and error answers are logged for <paramref name="upstream"/>.</summary>
+    public UpstreamPipelines(UpstreamResilienceOptions options, TimeSpan blockingTimeout, TimeProvider? timeProvider = null, ILogger? logger = null, string upstream = "upstream")
     {
         ArgumentNullException.ThrowIfNull(options);
         var time = timeProvider ?? TimeProvider.System;
+        _logger = logger ?? NullLogger.Instance;
+        _upstream = upstream;
         var breaker = new ResiliencePipelineBuilder { TimeProvider = time }
             .AddCircuitBreaker(new CircuitBreakerStrategyOptions
             {
@@ -38,6 +44,16 @@ public sealed class UpstreamPipelines
                 MinimumThroughput = options.BreakerMinimumThroughput,
                 SamplingDuration = options.BreakerSamplingDuration,
                 BreakDuration = options.BreakerBreakDuration,
+                OnOpened = args =>
+                {
+                    ClientLog.BreakerOpened(_logger, _upstream, args.BreakDuration, args.Outcome.Exception?.GetType().Name ?? "failure");
+                    return default;
+                },
+                OnClosed = _ =>
+                {
+                    ClientLog.BreakerClosed(_logger, _upstream);
+                    return default;
+                },
             })
             .Build();
 
@@ -49,6 +65,7 @@ public sealed class UpstreamPipelines
                 Delay = TimeSpan.FromMilliseconds(200),
                 BackoffType = DelayBackoffType.Exponential,
                 UseJitter = true,
+                OnRetry = args => LogRetry("start", args.AttemptNumber, args.RetryDelay, args.Outcome.Exception),
             })
             .AddPipeline(breaker)
             .AddTimeout(options.AttemptTimeout)
@@ -67,6 +84,7 @@ public sealed class UpstreamPipelines
                 delay += delay * (Random.Shared.NextDouble() * 0.25);
                 return ValueTask.FromResult<TimeSpan?>(delay);
             },
+            OnRetry = args => LogRetry("poll", args.AttemptNumber, args.RetryDelay, args.Outcome.Exception),
         };
         var poll = new ResiliencePipelineBuilder { TimeProvider = time };
         if (options.MaxPollRetries > 0)
@@ -135,8 +153,9 @@ public sealed class UpstreamPipelines
         }
     }
 
-    /// <summary>Sends a request and reads the body; 5xx and 429 become <see cref="UpstreamTransientException"/>.</summary>
-    public static async ValueTask<(HttpStatusCode Status, string Body)> SendAsync(
+    /// <summary>Sends a request and reads the body; 5xx and 429 become <see cref="UpstreamTransientException"/>. Error
+    /// answers are logged with the upstream's words, personal data masked.</summary>
+    public async ValueTask<(HttpStatusCode Status, string Body)> SendAsync(
         HttpClient http, Func<HttpRequestMessage> createRequest, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(http);
@@ -145,6 +164,11 @@ public sealed class UpstreamPipelines
         using var response = await http.SendAsync(request, HttpCompletionOption.ResponseContentRead, cancellationToken);
         var body = await response.Content.ReadAsStringAsync(cancellationToken);
         var status = response.StatusCode;
+        if ((int)status >= 400)
+        {
+            ClientLog.ErrorAnswer(_logger, _upstream, request.RequestUri?.AbsolutePath ?? string.Empty, (int)status, PersonalData.Redact(LenientJson.ErrorText(body)));
+        }
+
         if ((int)status >= 500 || status == HttpStatusCode.TooManyRequests || status == HttpStatusCode.RequestTimeout)
         {
             var retryAfter = response.Headers.RetryAfter is { } ra
@@ -154,6 +178,12 @@ public sealed class UpstreamPipelines
         }
 
         return (status, body);
+    }
+
+    private ValueTask LogRetry(string operation, int attempt, TimeSpan delay, Exception? exception)
+    {
+        ClientLog.Retrying(_logger, _upstream, operation, attempt + 1, delay, exception?.GetType().Name ?? "failure");
+        return default;
     }
 
     /// <summary>Whether <paramref name="url"/>'s host answers HTTP at all (any status) within <paramref name="timeout"/>.</summary>

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Logging;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Text;
@@ -14,13 +15,24 @@ namespace IcelandicEid.Taktikal;
 /// </summary>
 public sealed class TaktikalClient
 {
-    private readonly HttpClient _http;
+    private readonly Func<HttpClient> _http;
     private readonly TaktikalOptions _options;
     private readonly Uri _baseUrl;
     private readonly UpstreamPipelines _pipelines;
 
     /// <summary>Creates the client. The <paramref name="http"/> client should have no timeout of its own (the pipelines time out).</summary>
     public TaktikalClient(HttpClient http, TaktikalOptions options, TimeProvider? timeProvider = null)
+        : this(ToFactory(http), options, timeProvider)
+    {
+    }
+
+    /// <summary>Creates the client with an <see cref="HttpClient"/> per call (from <c>IHttpClientFactory</c>, so handler
+    /// rotation sees DNS changes), while the resilience pipelines and their circuit breaker stay this client's own.</summary>
+    /// <param name="http">Gives the <see cref="HttpClient"/> for one call; it should have no timeout of its own.</param>
+    /// <param name="options">The upstream's settings; validated here.</param>
+    /// <param name="timeProvider">The clock of the pipelines; the system clock when null.</param>
+    /// <param name="logger">Logs retries, breaker openings and error answers, identifiers masked.</param>
+    public TaktikalClient(Func<HttpClient> http, TaktikalOptions options, TimeProvider? timeProvider = null, ILogger? logger = null)
     {
         ArgumentNullException.ThrowIfNull(http);
         ArgumentNullException.ThrowIfNull(options);
@@ -28,7 +40,13 @@ public sealed class TaktikalClient
         _http = http;
         _options = options;
         _baseUrl = UpstreamPipelines.WithTrailingSlash(options.BaseUrl);
-        _pipelines = new UpstreamPipelines(options.Resilience, options.BlockingTimeout, timeProvider);
+        _pipelines = new UpstreamPipelines(options.Resilience, options.BlockingTimeout, timeProvider, logger, "Taktikal");
+    }
+
+    private static Func<HttpClient> ToFactory(HttpClient http)
+    {
+        ArgumentNullException.ThrowIfNull(http);
+        return () => http;
     }
 
     /// <summary><c>POST /api/auth/start</c>: sends the person a login request. Never retried once it may have reached Taktikal.</summary>
@@ -52,7 +70,7 @@ public sealed class TaktikalClient
 
         return UpstreamPipelines.ExecuteAsync(_pipelines.Start, async ct =>
         {
-            var (status, text) = await UpstreamPipelines.SendAsync(_http, () => Post("auth/start", body), ct);
+            var (status, text) = await _pipelines.SendAsync(_http(), () => Post("auth/start", body), ct);
             if (!IsSuccess(status))
             {
                 var reason = status is HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden && AudkenniErrorCodes.Classify(LenientJson.ErrorText(text)) == EidFailureReason.Other
@@ -95,7 +113,7 @@ public sealed class TaktikalClient
 
         return UpstreamPipelines.ExecuteAsync(_pipelines.Poll, async ct =>
         {
-            var (status, text) = await UpstreamPipelines.SendAsync(_http, () => Post("auth/poll", body), ct);
+            var (status, text) = await _pipelines.SendAsync(_http(), () => Post("auth/poll", body), ct);
             if (status == HttpStatusCode.Forbidden || (!IsSuccess(status) && status != HttpStatusCode.Unauthorized))
             {
                 var message = LenientJson.ErrorText(text);
@@ -153,7 +171,7 @@ public sealed class TaktikalClient
 
         return UpstreamPipelines.ExecuteAsync(_pipelines.Blocking, async ct =>
         {
-            var (status, text) = await UpstreamPipelines.SendAsync(_http, () => Post("auth", body), ct);
+            var (status, text) = await _pipelines.SendAsync(_http(), () => Post("auth", body), ct);
             if (!IsSuccess(status))
             {
                 var message = LenientJson.ErrorText(text);
@@ -170,7 +188,7 @@ public sealed class TaktikalClient
     public Task<IReadOnlyList<TaktikalFlow>> GetFlowsAsync(CancellationToken cancellationToken = default)
         => UpstreamPipelines.ExecuteAsync<IReadOnlyList<TaktikalFlow>>(_pipelines.Poll, async ct =>
         {
-            var (status, text) = await UpstreamPipelines.SendAsync(_http, () => WithAuth(new HttpRequestMessage(HttpMethod.Get, new Uri(_baseUrl, "management/flow"))), ct);
+            var (status, text) = await _pipelines.SendAsync(_http(), () => WithAuth(new HttpRequestMessage(HttpMethod.Get, new Uri(_baseUrl, "management/flow"))), ct);
             if (!IsSuccess(status))
             {
                 throw new EidProviderException(EidFailureReason.UpstreamError, $"Taktikal refused the flow list: {(int)status} {LenientJson.ErrorText(text)}");
@@ -222,7 +240,7 @@ public sealed class TaktikalClient
     /// <summary>Whether the API's host answers HTTP at all (any status), within <paramref name="timeout"/>. Sends no
     /// login request and costs nothing.</summary>
     public Task<bool> IsReachableAsync(TimeSpan timeout, CancellationToken cancellationToken = default)
-        => UpstreamPipelines.IsReachableAsync(_http, _baseUrl, timeout, cancellationToken);
+        => UpstreamPipelines.IsReachableAsync(_http(), _baseUrl, timeout, cancellationToken);
 
     private static bool IsSuccess(HttpStatusCode status) => (int)status is >= 200 and < 300;
 

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Logging;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Text;
@@ -13,13 +14,24 @@ namespace IcelandicEid.Vettvangur;
 /// </summary>
 public sealed class VettvangurClient
 {
-    private readonly HttpClient _http;
+    private readonly Func<HttpClient> _http;
     private readonly VettvangurOptions _options;
     private readonly Uri _baseUrl;
     private readonly UpstreamPipelines _pipelines;
 
     /// <summary>Creates the client. The <paramref name="http"/> client should have no timeout of its own.</summary>
     public VettvangurClient(HttpClient http, VettvangurOptions options, TimeProvider? timeProvider = null)
+        : this(ToFactory(http), options, timeProvider)
+    {
+    }
+
+    /// <summary>Creates the client with an <see cref="HttpClient"/> per call (from <c>IHttpClientFactory</c>, so handler
+    /// rotation sees DNS changes), while the resilience pipelines and their circuit breaker stay this client's own.</summary>
+    /// <param name="http">Gives the <see cref="HttpClient"/> for one call; it should have no timeout of its own.</param>
+    /// <param name="options">The upstream's settings; validated here.</param>
+    /// <param name="timeProvider">The clock of the pipelines; the system clock when null.</param>
+    /// <param name="logger">Logs retries, breaker openings and error answers, identifiers masked.</param>
+    public VettvangurClient(Func<HttpClient> http, VettvangurOptions options, TimeProvider? timeProvider = null, ILogger? logger = null)
     {
         ArgumentNullException.ThrowIfNull(http);
         ArgumentNullException.ThrowIfNull(options);
@@ -27,7 +39,13 @@ public sealed class VettvangurClient
         _http = http;
         _options = options;
         _baseUrl = UpstreamPipelines.WithTrailingSlash(options.BaseUrl);
-        _pipelines = new UpstreamPipelines(options.Resilience, options.BlockingTimeout, timeProvider);
+        _pipelines = new UpstreamPipelines(options.Resilience, options.BlockingTimeout, timeProvider, logger, "Vettvangur");
+    }
+
+    private static Func<HttpClient> ToFactory(HttpClient http)
+    {
+        ArgumentNullException.ThrowIfNull(http);
+        return () => http;
     }
 
     /// <summary><c>/authorize-code</c>: sends the person a request and returns the challenge. Never retried once it may
@@ -49,7 +67,7 @@ public sealed class VettvangurClient
 
         return UpstreamPipelines.ExecuteAsync(_pipelines.Start, async ct =>
         {
-            var (status, text) = await UpstreamPipelines.SendAsync(_http, () => Request(HttpMethod.Post, "authorize-code", body), ct);
+            var (status, text) = await _pipelines.SendAsync(_http(), () => Request(HttpMethod.Post, "authorize-code", body), ct);
             if (!IsSuccess(status))
             {
                 return new VettvangurCodeResult { Failure = Refusal(status, text) };
@@ -86,7 +104,7 @@ public sealed class VettvangurClient
 
         return UpstreamPipelines.ExecuteAsync(_pipelines.Blocking, async ct =>
         {
-            var (status, text) = await UpstreamPipelines.SendAsync(_http, () => Request(HttpMethod.Post, "authorize-simple", body), ct);
+            var (status, text) = await _pipelines.SendAsync(_http(), () => Request(HttpMethod.Post, "authorize-simple", body), ct);
             if (!IsSuccess(status))
             {
                 var failure = Refusal(status, text);
@@ -128,7 +146,7 @@ public sealed class VettvangurClient
 
         return UpstreamPipelines.ExecuteAsync(pipeline, async ct =>
         {
-            var (status, text) = await UpstreamPipelines.SendAsync(_http, () => Request(method, path, body), ct);
+            var (status, text) = await _pipelines.SendAsync(_http(), () => Request(method, path, body), ct);
             if (!IsSuccess(status))
             {
                 var failure = Refusal(status, text);
@@ -227,7 +245,7 @@ public sealed class VettvangurClient
     /// <summary>Whether the API's host answers HTTP at all (any status), within <paramref name="timeout"/>. Sends no
     /// login request and costs nothing.</summary>
     public Task<bool> IsReachableAsync(TimeSpan timeout, CancellationToken cancellationToken = default)
-        => UpstreamPipelines.IsReachableAsync(_http, _baseUrl, timeout, cancellationToken);
+        => UpstreamPipelines.IsReachableAsync(_http(), _baseUrl, timeout, cancellationToken);
 
     private static bool IsSuccess(HttpStatusCode status) => (int)status is >= 200 and < 300;
 

@@ -26,7 +26,7 @@ public class FailureAndAbuseTests
         await using var app = await TestApp.StartAsync(o => o.Events.OnRemoteFailure = ctx =>
         {
             seen = ((IcelandicEidLoginFailedException)ctx.Failure!).Reason;
-            return Task.CompletedTask;
+            return IcelandicEidEvents.RenderFailurePageAsync(ctx);
         });
         using var browser = app.NewBrowser();
 
@@ -392,7 +392,7 @@ public class FailureAndAbuseTests
 
     [Theory]
     [InlineData("BasePath", "icelandic-eid/")]
-    [InlineData("LoginTimeout", "00:20:00")]
+    [InlineData("RemoteAuthenticationTimeout", "00:20:00")]
     [InlineData("MinimumPollInterval", "00:00:00")]
     [InlineData("DefaultReturnUrl", "https://evil.example/")]
     [InlineData("EnableSim", "false")]
@@ -423,7 +423,7 @@ public class FailureAndAbuseTests
         {
             ["IcelandicEid:Provider"] = "Simulator",
             ["IcelandicEid:BasePath"] = "/innskraning",
-            ["IcelandicEid:LoginTimeout"] = "00:02:00",
+            ["IcelandicEid:RemoteAuthenticationTimeout"] = "00:02:00",
             ["IcelandicEid:Simulator:ApprovalDelay"] = "00:00:07",
             ["IcelandicEid:LoginCookie:Name"] = ".Custom",
         });
@@ -433,10 +433,11 @@ public class FailureAndAbuseTests
         var options = app.Services.GetRequiredService<IOptionsMonitor<IcelandicEidOptions>>().Get(IcelandicEidDefaults.AuthenticationScheme);
         Assert.Equal("/innskraning", options.BasePath.Value);
         Assert.Equal("/innskraning/finish", options.CallbackPath.Value);
-        Assert.Equal(TimeSpan.FromMinutes(2), options.LoginTimeout);
+        Assert.Equal(TimeSpan.FromMinutes(2), options.RemoteAuthenticationTimeout);
         Assert.Equal(TimeSpan.FromSeconds(7), options.Simulator.ApprovalDelay);
         Assert.Equal(".Custom", options.LoginCookie.Name);
-        Assert.IsType<IcelandicEid.Simulation.SimulatorProvider>(options.ProviderInstance);
+        Assert.Null(options.ProviderInstance); // the provider is a service, not an option
+        Assert.IsType<IcelandicEid.Simulation.SimulatorProvider>(app.Services.GetRequiredService<IcelandicEidProviders>().Get(IcelandicEidDefaults.AuthenticationScheme, options));
         await app.StopAsync();
     }
 

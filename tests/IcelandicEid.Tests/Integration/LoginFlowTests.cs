@@ -254,7 +254,7 @@ public class LoginFlowTests
             o.Events.OnRemoteFailure = ctx =>
             {
                 seen = (ctx.Failure as IcelandicEidLoginFailedException)?.Reason;
-                return Task.CompletedTask;
+                return IcelandicEidEvents.RenderFailurePageAsync(ctx);
             };
         });
         using var browser = app.NewBrowser();

@@ -62,7 +62,7 @@ public sealed class OperationsTests : IClassFixture<RedisFixture>
         Assert.Equal("Simulator", succeeded.Tags["provider"]);
         Assert.Equal("sim", succeeded.Tags["method"]);
         var failed = Assert.Single(measurements, m => m.Name == "icelandic_eid.logins.failed");
-        Assert.Equal("Cancelled", failed.Tags["reason"]);
+        Assert.Equal("cancelled", failed.Tags["reason"]);
         Assert.Contains(measurements, m => m.Name == "icelandic_eid.upstream.duration" && (string?)m.Tags["operation"] == "poll");
 
         Assert.Contains(activities, a => a.OperationName == "IcelandicEid.Start");
@@ -80,14 +80,14 @@ public sealed class OperationsTests : IClassFixture<RedisFixture>
         await using var server = await RedisServer.StartAsync();
         var redis = ConnectionMultiplexer.Connect(server.Configuration);
         await using var app = await TestApp.StartAsync(
-            o =>
-            {
-                o.Provider = "Taktikal";
-                o.Taktikal.BaseUrl = new Uri("http://127.0.0.1:9/api/"); // nothing answers
-                o.Taktikal.FlowKey = "f";
-            },
+            o => o.Provider = "Taktikal",
             services: s =>
             {
+                s.AddIcelandicEidTaktikal(t =>
+                {
+                    t.BaseUrl = new Uri("http://127.0.0.1:9/api/"); // nothing answers
+                    t.FlowKey = "f";
+                });
                 s.AddAuthentication().AddIcelandicEidRedis(redis, r => r.PersistDataProtectionKeys = false);
                 s.AddHealthChecks().AddIcelandicEid();
             });
@@ -128,13 +128,16 @@ public sealed class UpstreamHealthProbeTests
     /// <summary>An app on Taktikal at <paramref name="upstream"/>, with its health checks at /health.</summary>
     private static Task<TestApp> StartAppAsync(WebApplication upstream, Action<IcelandicEidHealthCheckOptions>? configure, TimeProvider? time)
         => TestApp.StartAsync(
-            o =>
+            o => o.Provider = "Taktikal",
+            services: s =>
             {
-                o.Provider = "Taktikal";
-                o.Taktikal.BaseUrl = new Uri(upstream.Urls.First() + "/api/");
-                o.Taktikal.FlowKey = "f";
+                s.AddIcelandicEidTaktikal(t =>
+                {
+                    t.BaseUrl = new Uri(upstream.Urls.First() + "/api/");
+                    t.FlowKey = "f";
+                });
+                s.AddHealthChecks().AddIcelandicEid(configure: configure);
             },
-            services: s => s.AddHealthChecks().AddIcelandicEid(configure: configure),
             endpoints: e => e.MapHealthChecks("/health"),
             time: time);
 

@@ -1,3 +1,5 @@
+using Microsoft.Extensions.DependencyInjection;
+using IcelandicEid.Http;
 using System.Net;
 using System.Security.Claims;
 using IcelandicEid.AspNetCore;
@@ -23,27 +25,31 @@ public sealed class HandlerWithUpstreamTests : IAsyncLifetime
 
     public async Task DisposeAsync() => await _emulator.DisposeAsync();
 
-    private Task<TestApp> StartTaktikalAsync(TaktikalLookupType lookup = TaktikalLookupType.NameAddress, Action<IcelandicEidOptions>? more = null)
-        => TestApp.StartAsync(o =>
-        {
-            o.Provider = "Taktikal";
-            o.Taktikal.BaseUrl = _emulator.TaktikalBaseUrl;
-            o.Taktikal.FlowKey = "emulator-flow";
-            o.Taktikal.LookupType = lookup;
-            more?.Invoke(o);
-        }, time: TimeProvider.System);
+    private Task<TestApp> StartTaktikalAsync(TaktikalLookupType lookup = TaktikalLookupType.NameAddress, Action<UpstreamResilienceOptions>? resilience = null)
+        => TestApp.StartAsync(
+            o => o.Provider = "Taktikal",
+            services: s => s.AddIcelandicEidTaktikal(t =>
+            {
+                t.BaseUrl = _emulator.TaktikalBaseUrl;
+                t.FlowKey = "emulator-flow";
+                t.LookupType = lookup;
+                resilience?.Invoke(t.Resilience);
+            }),
+            time: TimeProvider.System);
 
-    private Task<TestApp> StartVettvangurAsync(bool emoji, Action<IcelandicEidOptions>? more = null)
-        => TestApp.StartAsync(o =>
-        {
-            o.Provider = "Vettvangur";
-            o.Vettvangur.BaseUrl = _emulator.VettvangurBaseUrl;
-            o.Vettvangur.ApiKey = "emulator-key";
-            o.Vettvangur.RequestingApplication = "tests";
-            o.Vettvangur.UseEmojiChallenge = emoji;
-            o.Vettvangur.PollInterval = TimeSpan.FromSeconds(1);
-            more?.Invoke(o);
-        }, time: TimeProvider.System);
+    private Task<TestApp> StartVettvangurAsync(bool emoji, Action<UpstreamResilienceOptions>? resilience = null)
+        => TestApp.StartAsync(
+            o => o.Provider = "Vettvangur",
+            services: s => s.AddIcelandicEidVettvangur(v =>
+            {
+                v.BaseUrl = _emulator.VettvangurBaseUrl;
+                v.ApiKey = "emulator-key";
+                v.RequestingApplication = "tests";
+                v.UseEmojiChallenge = emoji;
+                v.PollInterval = TimeSpan.FromSeconds(1);
+                resilience?.Invoke(v.Resilience);
+            }),
+            time: TimeProvider.System);
 
     /// <summary>Starts a login and asks for the status every 250 ms, as the page's script does, until it ends.</summary>
     internal static async Task<(HttpResponseMessage Finish, string Code)> LoginAsync(TestBrowser browser, string method, string identifier)
@@ -149,13 +155,15 @@ public sealed class HandlerWithUpstreamTests : IAsyncLifetime
     [Fact]
     public async Task An_open_circuit_gives_a_clear_try_again_page()
     {
-        await using var app = await TestApp.StartAsync(o =>
-        {
-            o.Provider = "Taktikal";
-            o.Taktikal.BaseUrl = new Uri("http://127.0.0.1:9/api/"); // discard port: nothing answers
-            o.Taktikal.FlowKey = "f";
-            o.Taktikal.Resilience.BreakerMinimumThroughput = 2;
-        }, time: TimeProvider.System);
+        await using var app = await TestApp.StartAsync(
+            o => o.Provider = "Taktikal",
+            services: s => s.AddIcelandicEidTaktikal(t =>
+            {
+                t.BaseUrl = new Uri("http://127.0.0.1:9/api/"); // discard port: nothing answers
+                t.FlowKey = "f";
+                t.Resilience.BreakerMinimumThroughput = 2;
+            }),
+            time: TimeProvider.System);
         using var browser = app.NewBrowser();
         for (var i = 0; i < 4; i++)
         {
@@ -171,14 +179,21 @@ public sealed class HandlerWithUpstreamTests : IAsyncLifetime
     [Fact]
     public async Task Options_for_a_real_provider_are_validated_at_startup()
     {
-        var ex = await Assert.ThrowsAnyAsync<Exception>(() => TestApp.StartAsync(o => o.Provider = "Taktikal"));
+        // Registered alone: validated at startup even before a scheme chooses it.
+        var ex = await Assert.ThrowsAnyAsync<Exception>(() => TestApp.StartAsync(services: s => s.AddIcelandicEidTaktikal()));
         Assert.Contains("Taktikal:FlowKey", ex.Message, StringComparison.Ordinal);
-        ex = await Assert.ThrowsAnyAsync<Exception>(() => TestApp.StartAsync(o =>
-        {
-            o.Provider = "Vettvangur";
-            o.Vettvangur.ApiKey = "k";
-        }));
+
+        // Registered with all the others for choosing by configuration: the chosen one is validated at startup.
+        ex = await Assert.ThrowsAnyAsync<Exception>(() => TestApp.StartAsync(
+            o => o.Provider = "vettvangur",
+            services: s => s.AddIcelandicEidProviders().Configure<VettvangurOptions>("Vettvangur", v => v.ApiKey = "k")));
         Assert.Contains("Vettvangur:RequestingApplication", ex.Message, StringComparison.Ordinal);
+
+        // The others are not: an app on the simulator with every provider registered starts.
+        await using var app = await TestApp.StartAsync(services: s => s.AddIcelandicEidProviders());
+        ex = await Assert.ThrowsAnyAsync<Exception>(() => TestApp.StartAsync(o => o.Provider = "Nobody", services: s => s.AddIcelandicEidProviders()));
+        Assert.Contains("'Nobody'", ex.Message, StringComparison.Ordinal);
+        Assert.Contains("Taktikal", ex.Message, StringComparison.Ordinal);
     }
 
     /// <summary>
@@ -201,13 +216,9 @@ public sealed class HandlerWithUpstreamTests : IAsyncLifetime
 
         // The breaker must not open on a small unlucky sample here (its own tests are in TaktikalClientTests): a fifth
         // of faults is what a flaky upstream looks like, not a dead one.
-        void Breaker(IcelandicEidOptions o)
-        {
-            o.Taktikal.Resilience.BreakerMinimumThroughput = 200;
-            o.Vettvangur.Resilience.BreakerMinimumThroughput = 200;
-        }
+        static void Breaker(UpstreamResilienceOptions o) => o.BreakerMinimumThroughput = 200;
 
-        await using var app = provider == "Taktikal" ? await StartTaktikalAsync(more: Breaker) : await StartVettvangurAsync(true, Breaker);
+        await using var app = provider == "Taktikal" ? await StartTaktikalAsync(resilience: Breaker) : await StartVettvangurAsync(true, Breaker);
         var results = await Task.WhenAll(Enumerable.Range(0, logins).Select(async i =>
         {
             using var browser = app.NewBrowser();

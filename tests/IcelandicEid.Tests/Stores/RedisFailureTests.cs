@@ -57,6 +57,7 @@ public sealed class RedisFailureTests
                 {
                     r.KeyPrefix = "stall:";
                     r.OperationTimeout = TimeSpan.FromSeconds(1);
+                    r.PersistDataProtectionKeys = true;
                 });
                 s.AddHealthChecks().AddIcelandicEid();
             },
@@ -118,6 +119,7 @@ public sealed class RedisFailureTests
                 {
                     r.KeyPrefix = "stall-finish:";
                     r.OperationTimeout = TimeSpan.FromSeconds(1);
+                    r.PersistDataProtectionKeys = true;
                 });
             },
             time: TimeProvider.System);
@@ -149,7 +151,11 @@ public sealed class RedisFailureTests
             services: s =>
             {
                 s.AddDataProtection().SetApplicationName("redis-down-at-start-" + Guid.NewGuid().ToString("N"));
-                s.AddAuthentication().AddIcelandicEidRedis(server.Configuration, r => r.OperationTimeout = TimeSpan.FromSeconds(1));
+                s.AddAuthentication().AddIcelandicEidRedis(server.Configuration, r =>
+                {
+                    r.OperationTimeout = TimeSpan.FromSeconds(1);
+                    r.PersistDataProtectionKeys = true;
+                });
             },
             time: TimeProvider.System);
         using var browser = app.NewBrowser();
@@ -227,7 +233,11 @@ public sealed class RedisFailureTests
     {
         await using var server = await RedisServer.StartAsync();
         await using (var unprotected = await TestApp.StartAsync(
-            services: s => s.AddAuthentication().AddIcelandicEidRedis(ConnectionMultiplexer.Connect(server.Configuration), r => r.KeyPrefix = "plain:"),
+            services: s => s.AddAuthentication().AddIcelandicEidRedis(ConnectionMultiplexer.Connect(server.Configuration), r =>
+            {
+                r.KeyPrefix = "plain:";
+                r.PersistDataProtectionKeys = true;
+            }),
             environment: "Production"))
         {
             Assert.Contains(unprotected.Logs.Entries, e => e.Level == LogLevel.Warning && e.Message.Contains("forge sign-in cookies", StringComparison.Ordinal));
@@ -240,6 +250,7 @@ public sealed class RedisFailureTests
                 s.AddAuthentication().AddIcelandicEidRedis(ConnectionMultiplexer.Connect(server.Configuration), r =>
                 {
                     r.KeyPrefix = "sealed:";
+                    r.PersistDataProtectionKeys = true;
                     r.KeyRingEncryptionSecret = "another secret of at least thirty-two characters";
                 });
             },

@@ -62,7 +62,11 @@ public sealed class ScaleOutTests : IClassFixture<RedisFixture>
                 services: s =>
                 {
                     s.AddDataProtection().SetApplicationName("scale-out-tests");
-                    s.AddAuthentication().AddIcelandicEidRedis(redis, r => r.KeyPrefix = prefix);
+                    s.AddAuthentication().AddIcelandicEidRedis(redis, r =>
+                    {
+                        r.KeyPrefix = prefix;
+                        r.PersistDataProtectionKeys = true;
+                    });
                 },
                 time: time);
         }

@@ -1,0 +1,38 @@
+using IcelandicEid.AspNetCore.Flow;
+using Microsoft.AspNetCore.Authentication;
+
+namespace IcelandicEid.AspNetCore.Endpoints;
+
+/// <summary><c>POST {BasePath}/cancel</c>: the person's own cancel. Back to the form, keeping the return URL.</summary>
+internal static class CancelEndpoint
+{
+    public static async Task<bool> HandleAsync(EidRequest r, LoginServices services)
+    {
+        if (!await r.IsAntiforgeryValidAsync())
+        {
+            return await Pages.ExpiredAsync(r, r.Texts.FormExpired);
+        }
+
+        var state = await CancelAsync(r, services);
+        return r.SeeOther(r.LoginUrl(state) + (state is null ? "?" : "&") + "notice=cancelled");
+    }
+
+    /// <summary>Cancels this browser's login, if any; returns the protected state of where the person was going.</summary>
+    public static async Task<string?> CancelAsync(EidRequest r, LoginServices services)
+    {
+        var (login, _) = await r.LoadLoginAsync(services.Store);
+        AuthenticationProperties? properties = null;
+        if (login is not null)
+        {
+            await new LoginFinisher(services, new LoginPoller(services)).CancelAsync(login);
+            properties = LoginProperties.Read(login, r.Options.DefaultReturnUrl);
+        }
+        else if (r.ReturnUrlFromReference() is { } returnUrl)
+        {
+            properties = new AuthenticationProperties { RedirectUri = returnUrl };
+        }
+
+        r.DeleteLoginCookie();
+        return properties is null ? null : r.ProtectStateOrNull(properties);
+    }
+}

@@ -1,0 +1,211 @@
+using System.Globalization;
+using IcelandicEid.AspNetCore.Flow;
+using IcelandicEid.AspNetCore.State;
+using IcelandicEid.AspNetCore.Ui;
+using Microsoft.AspNetCore.Antiforgery;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.DataProtection;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace IcelandicEid.AspNetCore.Endpoints;
+
+/// <summary>
+/// One request to the handler's endpoints, with what they share: the words, the URLs, the cookies, the antiforgery
+/// check and reading the browser's login. Built by the handler, and by the default failure page from its event.
+/// </summary>
+internal sealed class EidRequest
+{
+    private IDataProtector? _browserProtector;
+    private LoginReference? _reference;
+    private IcelandicEidTexts? _texts;
+
+    public EidRequest(HttpContext context, AuthenticationScheme scheme, IcelandicEidOptions options, ILogger logger)
+    {
+        Context = context;
+        Scheme = scheme;
+        Options = options;
+        Logger = logger;
+        Time = options.TimeProvider ?? TimeProvider.System;
+        PathBase = context.Features.Get<IAuthenticationFeature>()?.OriginalPathBase ?? context.Request.PathBase;
+    }
+
+    public HttpContext Context { get; }
+
+    public HttpRequest Request => Context.Request;
+
+    public HttpResponse Response => Context.Response;
+
+    public AuthenticationScheme Scheme { get; }
+
+    public IcelandicEidOptions Options { get; }
+
+    public ILogger Logger { get; }
+
+    public TimeProvider Time { get; }
+
+    public PathString PathBase { get; }
+
+    public IcelandicEidTexts Texts => _texts ??= IcelandicEidTexts.For(CultureInfo.CurrentUICulture);
+
+    public string LoginCookieName => CookieNames.For(Request, Options.LoginCookie.Name!);
+
+    public string BrowserCookieName => CookieNames.For(Request, IcelandicEidDefaults.BrowserCookieName);
+
+    public LoginReference Reference => _reference ??= new LoginReference(
+        LoginReference.CreateProtector(Options.DataProtectionProvider!, Scheme.Name),
+        Context.RequestServices.GetRequiredService<LoginReferenceCache>(),
+        Scheme.Name,
+        Time);
+
+    public string HandlerUrl(string subPath) => PathBase + Options.BasePath + subPath;
+
+    public string FinishUrl => PathBase + Options.CallbackPath;
+
+    public string LoginUrl(string? protectedState)
+        => protectedState is null
+            ? HandlerUrl(IcelandicEidDefaults.LoginSubPath)
+            : HandlerUrl(IcelandicEidDefaults.LoginSubPath) + "?state=" + Uri.EscapeDataString(protectedState);
+
+    public int SecondsLeft(DateTimeOffset expiresAt)
+        => (int)Math.Max(0, Math.Ceiling((expiresAt - Time.GetUtcNow()).TotalSeconds));
+
+    /// <summary>Reads the login this browser's cookie names: typed problems, never an exception.</summary>
+    public async Task<(EidLoginState? Login, ReferenceProblem Problem)> LoadLoginAsync(IEidLoginStore store, bool quiet = false)
+    {
+        var problem = ReadReference(out var id, quiet);
+        if (problem != ReferenceProblem.None)
+        {
+            return (null, problem);
+        }
+
+        try
+        {
+            if (await store.GetAsync(id!, CancellationToken.None) is { } login)
+            {
+                return (login, ReferenceProblem.None);
+            }
+
+            Log.StateGone(Logger, LoginId.ForLog(id!));
+            return (null, ReferenceProblem.Gone);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            Log.StoreError(Logger, ex);
+            return (null, ReferenceProblem.StoreFailed);
+        }
+    }
+
+    /// <summary>The login id in this browser's cookie, logging what was wrong with it.</summary>
+    public ReferenceProblem ReadReference(out string? id, bool quiet = false)
+    {
+        var problem = Reference.TryReadId(Request.Cookies[LoginCookieName], out id);
+        switch (problem)
+        {
+            case ReferenceProblem.Missing when !quiet:
+                Log.BadReference(Logger, "missing");
+                break;
+            case ReferenceProblem.Forged:
+                Log.BadReference(Logger, "forged");
+                break;
+            case ReferenceProblem.Gone:
+                Log.BadReference(Logger, "expired");
+                break;
+            case ReferenceProblem.StoreFailed:
+                Log.StoreError(Logger, new InvalidOperationException("The data-protection key ring could not be read."));
+                break;
+        }
+
+        return problem;
+    }
+
+    /// <summary>Where the login in this browser's cookie was going, even when the login itself is gone.</summary>
+    public string? ReturnUrlFromReference() => Reference.ReturnUrl(Request.Cookies[LoginCookieName]);
+
+    public void WriteLoginCookie(EidLoginState login, string? returnUrl)
+    {
+        var options = Options.LoginCookie.Build(Context, Time.GetUtcNow());
+        options.Expires = login.ExpiresAt;
+        Response.Cookies.Append(LoginCookieName, Reference.Protect(login.Id, login.ExpiresAt, returnUrl), HostOnly(options));
+    }
+
+    public void DeleteLoginCookie()
+        => Response.Cookies.Delete(LoginCookieName, HostOnly(Options.LoginCookie.Build(Context, Time.GetUtcNow())));
+
+    public BrowserCookie ReadBrowser() => BrowserCookie.Read(Context, BrowserProtector, BrowserCookieName);
+
+    public void WriteBrowser(BrowserCookie browser)
+    {
+        var lifetime = Options.Limits.KnownBrowserLifetime;
+        browser.Write(Context, BrowserProtector, BrowserCookieName, new CookieOptions
+        {
+            HttpOnly = true,
+            SameSite = SameSiteMode.Lax,
+            Secure = Request.IsHttps,
+            IsEssential = true,
+            Path = "/",
+            Expires = lifetime > TimeSpan.Zero ? Time.GetUtcNow() + lifetime : null,
+        });
+    }
+
+    /// <summary>The challenge state protected for a form or link; null when the key ring cannot be read.</summary>
+    public string? ProtectStateOrNull(AuthenticationProperties properties)
+    {
+        try
+        {
+            return Options.StateDataFormat.Protect(properties);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            Log.StoreError(Logger, ex);
+            return null;
+        }
+    }
+
+    public AuthenticationProperties DefaultProperties() => new() { RedirectUri = Options.DefaultReturnUrl };
+
+    public async Task<bool> IsAntiforgeryValidAsync()
+    {
+        try
+        {
+            await Context.RequestServices.GetRequiredService<IAntiforgery>().ValidateRequestAsync(Context);
+            return true;
+        }
+        catch (AntiforgeryValidationException ex)
+        {
+            Log.AntiforgeryFailed(Logger, ex);
+            return false;
+        }
+    }
+
+    public bool SeeOther(string location)
+    {
+        Response.StatusCode = StatusCodes.Status303SeeOther;
+        Response.Headers.Location = location;
+        return true;
+    }
+
+    public bool MethodNotAllowed(string allow)
+    {
+        Response.StatusCode = StatusCodes.Status405MethodNotAllowed;
+        Response.Headers.Allow = allow;
+        return true;
+    }
+
+    private IDataProtector BrowserProtector
+        => _browserProtector ??= Options.DataProtectionProvider!.CreateProtector("IcelandicEid.Browser", Scheme.Name, "v1");
+
+    /// <summary>Over HTTPS the cookies carry the <c>__Host-</c> prefix, which needs Secure, path / and no domain.</summary>
+    private CookieOptions HostOnly(CookieOptions options)
+    {
+        if (Request.IsHttps)
+        {
+            options.Secure = true;
+            options.Path = "/";
+            options.Domain = null;
+        }
+
+        return options;
+    }
+}

@@ -1,0 +1,219 @@
+using System.Text.Json;
+using IcelandicEid.AspNetCore.Flow;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Http;
+
+namespace IcelandicEid.AspNetCore.Endpoints;
+
+/// <summary>
+/// The headless JSON API over the same flow, for single-page apps, Blazor and native apps:
+/// <c>POST {BasePath}/api/start</c>, <c>GET /api/status</c>, <c>POST /api/cancel</c>, <c>POST /api/finish</c>. The
+/// browser holds the same protected login cookie as with the pages. Every call must carry the
+/// <see cref="IcelandicEidDefaults.ApiRequestHeader"/> header and, when the browser sends one, a same-origin
+/// <c>Origin</c>: a cross-site form cannot add the header, and a cross-origin script cannot send it without a CORS
+/// preflight, which is never granted here.
+/// </summary>
+internal static class JsonApiEndpoint
+{
+    private const int MaxBody = 4 * 1024;
+
+    public static async Task<bool> HandleAsync(EidRequest r, LoginServices services, IcelandicEidHandler handler, string operation)
+    {
+        var post = HttpMethods.IsPost(r.Request.Method);
+        var get = HttpMethods.IsGet(r.Request.Method);
+        switch (operation)
+        {
+            case "/start" or "/cancel" or "/finish" when !post:
+                return r.MethodNotAllowed("POST");
+            case "/status" when !get:
+                return r.MethodNotAllowed("GET");
+            case not ("/start" or "/cancel" or "/finish" or "/status"):
+                return false;
+        }
+
+        if (!IsSameOriginApiCall(r))
+        {
+            return await ErrorAsync(r, StatusCodes.Status403Forbidden, "forbidden", "The request must come from this site's own script, with the " + IcelandicEidDefaults.ApiRequestHeader + " header.");
+        }
+
+        switch (operation)
+        {
+            case "/status":
+                await StatusEndpoint.WriteAsync(r, await StatusEndpoint.ReadAsync(r, services), includeNext: false);
+                return true;
+            case "/cancel":
+                await CancelEndpoint.CancelAsync(r, services);
+                return await WriteAsync(r, StatusCodes.Status200OK, w => w.WriteString("status", "cancelled"));
+            case "/finish":
+                return await FinishAsync(r, handler);
+            default:
+                return await StartAsync(r, services);
+        }
+    }
+
+    private static async Task<bool> StartAsync(EidRequest r, LoginServices services)
+    {
+        string? methodName, identifier, returnUrl;
+        try
+        {
+            if (r.Request.ContentLength > MaxBody || !(r.Request.ContentType ?? string.Empty).StartsWith("application/json", StringComparison.OrdinalIgnoreCase))
+            {
+                return await ErrorAsync(r, StatusCodes.Status400BadRequest, "bad-request", "Send a JSON object of at most 4 KB: {\"method\":\"sim\",\"identifier\":\"…\",\"returnUrl\":\"/…\"}.");
+            }
+
+            using var body = await JsonDocument.ParseAsync(r.Request.Body, default, r.Context.RequestAborted);
+            var root = body.RootElement;
+            methodName = Text(root, "method");
+            identifier = Text(root, "identifier");
+            returnUrl = Text(root, "returnUrl");
+        }
+        catch (Exception ex) when (ex is JsonException or IOException or BadHttpRequestException or InvalidOperationException)
+        {
+            Log.ApiRefused(r.Logger, "malformed JSON");
+            return await ErrorAsync(r, StatusCodes.Status400BadRequest, "bad-request", "The body is not a JSON object.");
+        }
+
+        if (!EidNames.TryParseMethod(methodName, out var method)
+            || (method == EidMethod.Sim && !r.Options.EnableSim) || (method == EidMethod.App && !r.Options.EnableApp))
+        {
+            Log.InvalidInput(r.Logger, "method", "not offered");
+            return await ErrorAsync(r, StatusCodes.Status400BadRequest, "invalid-method", r.Texts.MethodNotAvailable);
+        }
+
+        var check = IdentifierInput.Check(method, identifier ?? string.Empty, r.Texts, DateOnly.FromDateTime(r.Time.GetUtcNow().UtcDateTime));
+        if (!check.Valid)
+        {
+            Log.InvalidInput(r.Logger, method == EidMethod.Sim ? "phone" : "kennitala", check.LogReason!);
+            return await ErrorAsync(r, StatusCodes.Status400BadRequest, "invalid-identifier", check.Error!);
+        }
+
+        var safeReturnUrl = ReturnUrls.Normalize(returnUrl);
+        if (!string.IsNullOrEmpty(returnUrl) && safeReturnUrl is null)
+        {
+            Log.ReturnUrlRefused(r.Logger);
+        }
+
+        var properties = new AuthenticationProperties { RedirectUri = safeReturnUrl ?? r.Options.DefaultReturnUrl };
+        var outcome = await StartEndpoint.StartAsync(r, services, method, check, properties);
+        switch (outcome.Kind)
+        {
+            case StartOutcomeKind.Started or StartOutcomeKind.Joined or StartOutcomeKind.Resumed:
+                await StatusEndpoint.WriteAsync(r, new LoginStatus("pending", r.Texts.StatusWaiting, StatusCodes.Status200OK, State.EidLoginSummary.From(outcome.Login!)), includeNext: false);
+                return true;
+            case StartOutcomeKind.Limited:
+                return await WaitAsync(r, StatusCodes.Status429TooManyRequests, "limited", string.Format(System.Globalization.CultureInfo.InvariantCulture, r.Texts.FailureTooManyRequests, r.Texts.FormatWait(outcome.Wait)), outcome.Wait);
+            case StartOutcomeKind.InProgress:
+                return await WaitAsync(r, StatusCodes.Status409Conflict, "already-in-progress", string.Format(System.Globalization.CultureInfo.InvariantCulture, r.Texts.FailureLoginPending, r.Texts.FormatWait(outcome.Wait)), outcome.Wait);
+            case StartOutcomeKind.Failed:
+                return await ErrorAsync(r, outcome.Reason is EidFailureReason.Unavailable ? StatusCodes.Status503ServiceUnavailable : StatusCodes.Status502BadGateway, EidNames.ForBrowser(outcome.Reason), r.Texts.ForFailure(outcome.Reason));
+            case StartOutcomeKind.Unavailable:
+                return await ErrorAsync(r, StatusCodes.Status503ServiceUnavailable, "unavailable", r.Texts.FailureUnavailable);
+            default:
+                return true;
+        }
+    }
+
+    private static async Task<bool> FinishAsync(EidRequest r, IcelandicEidHandler handler)
+    {
+        var (result, waiting) = await handler.FinishAsync(api: true);
+        if (waiting)
+        {
+            return await WriteAsync(r, StatusCodes.Status409Conflict, w =>
+            {
+                w.WriteString("status", "pending");
+                w.WriteString("message", r.Texts.StatusWaiting);
+            });
+        }
+
+        if (result.Succeeded)
+        {
+            var next = await handler.SignInFromApiAsync(result.Ticket!);
+            return next is null || await WriteAsync(r, StatusCodes.Status200OK, w =>
+            {
+                w.WriteString("status", "signed-in");
+                w.WriteString("returnUrl", next);
+            });
+        }
+
+        var failure = result.Failure as IcelandicEidLoginFailedException;
+        var reason = failure?.Reason ?? EidFailureReason.Unavailable;
+        if (failure is { LoginGone: true })
+        {
+            return await ErrorAsync(r, StatusCodes.Status400BadRequest, "expired", r.Texts.FailureExpired);
+        }
+
+        return await WriteAsync(r, reason == EidFailureReason.Unavailable ? StatusCodes.Status503ServiceUnavailable : StatusCodes.Status200OK, w =>
+        {
+            w.WriteString("status", "failed");
+            w.WriteString("reason", EidNames.ForBrowser(reason));
+            w.WriteString("message", r.Texts.ForFailure(reason));
+        });
+    }
+
+    /// <summary>The API's cross-site request forgery check: the custom header, and a same-origin <c>Origin</c> if any.</summary>
+    private static bool IsSameOriginApiCall(EidRequest r)
+    {
+        var request = r.Request;
+        if (!request.Headers.ContainsKey(IcelandicEidDefaults.ApiRequestHeader))
+        {
+            Log.ApiRefused(r.Logger, "no " + IcelandicEidDefaults.ApiRequestHeader + " header");
+            return false;
+        }
+
+        var origin = request.Headers.Origin.ToString();
+        if (origin.Length > 0 && !string.Equals(origin, request.Scheme + "://" + request.Host.Value, StringComparison.OrdinalIgnoreCase))
+        {
+            Log.ApiRefused(r.Logger, "cross-origin");
+            return false;
+        }
+
+        return true;
+    }
+
+    private static string? Text(JsonElement root, string name)
+        => root.ValueKind == JsonValueKind.Object && root.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;
+
+    private static Task<bool> WaitAsync(EidRequest r, int status, string error, string message, TimeSpan wait)
+    {
+        var seconds = (int)Math.Ceiling(Math.Max(1, wait.TotalSeconds));
+        r.Response.Headers.RetryAfter = seconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        return WriteAsync(r, status, w =>
+        {
+            w.WriteString("error", error);
+            w.WriteString("message", message);
+            w.WriteNumber("retryAfterSeconds", seconds);
+        });
+    }
+
+    private static Task<bool> ErrorAsync(EidRequest r, int status, string error, string message)
+    {
+        if (status == StatusCodes.Status503ServiceUnavailable)
+        {
+            r.Response.Headers.RetryAfter = "5";
+        }
+
+        return WriteAsync(r, status, w =>
+        {
+            w.WriteString("error", error);
+            w.WriteString("message", message);
+        });
+    }
+
+    private static async Task<bool> WriteAsync(EidRequest r, int status, Action<Utf8JsonWriter> write)
+    {
+        var response = r.Response;
+        response.StatusCode = status;
+        response.ContentType = "application/json; charset=utf-8";
+        response.Headers.CacheControl = "no-store";
+        response.Headers.XContentTypeOptions = "nosniff";
+        await using (var json = new Utf8JsonWriter(response.BodyWriter, new JsonWriterOptions { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.Create(System.Text.Unicode.UnicodeRanges.All) }))
+        {
+            json.WriteStartObject();
+            write(json);
+            json.WriteEndObject();
+        }
+
+        await response.BodyWriter.FlushAsync(r.Context.RequestAborted);
+        return true;
+    }
+}

@@ -1,0 +1,106 @@
+using System.Globalization;
+using IcelandicEid.AspNetCore.Ui;
+using Microsoft.AspNetCore.Antiforgery;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace IcelandicEid.AspNetCore.Endpoints;
+
+/// <summary>Renders the handler's pages through the app's <see cref="IIcelandicEidPageRenderer"/>, with their headers.</summary>
+internal static class Pages
+{
+    /// <summary>What every page has: the words, the script and the stylesheets.</summary>
+    public static IcelandicEidPageModel Page(EidRequest r, IcelandicEidPageKind kind) => new()
+    {
+        Kind = kind,
+        Texts = r.Texts,
+        DisplayName = r.Scheme.DisplayName,
+        ScriptUrl = r.HandlerUrl(Assets.PathOf(Assets.Script)),
+        StylesheetUrl = r.HandlerUrl(Assets.PathOf(Assets.Stylesheet)),
+        ExtraStylesheetUrl = r.Options.StylesheetPath is null ? null : r.PathBase + r.Options.StylesheetPath,
+    };
+
+    public static IcelandicEidPageModel WithAntiforgery(EidRequest r, IcelandicEidPageKind kind)
+    {
+        var tokens = r.Context.RequestServices.GetRequiredService<IAntiforgery>().GetAndStoreTokens(r.Context);
+        return Page(r, kind) with { AntiforgeryFieldName = tokens.FormFieldName, AntiforgeryToken = tokens.RequestToken };
+    }
+
+    public static Task RenderAsync(EidRequest r, IcelandicEidPageModel page, bool antiforgery = false)
+    {
+        SetHeaders(r, antiforgery);
+        return r.Context.RequestServices.GetRequiredService<IIcelandicEidPageRenderer>().RenderAsync(r.Context, r.Scheme, page);
+    }
+
+    public static async Task<bool> LoginAsync(EidRequest r, int statusCode, string? protectedState, EidMethod? errorMethod = null, string? entered = null, string? error = null, string? notice = null)
+    {
+        await RenderAsync(r, WithAntiforgery(r, IcelandicEidPageKind.Login) with
+        {
+            StatusCode = statusCode,
+            StartUrl = r.HandlerUrl(IcelandicEidDefaults.StartSubPath),
+            State = protectedState ?? r.Options.StateDataFormat.Protect(r.DefaultProperties()),
+            SimEnabled = r.Options.EnableSim,
+            AppEnabled = r.Options.EnableApp,
+            ErrorMethod = errorMethod,
+            EnteredValue = entered,
+            ErrorMessage = error,
+            Notice = notice,
+        }, antiforgery: true);
+        return true;
+    }
+
+    public static async Task<bool> FailureAsync(EidRequest r, int statusCode, string message, EidFailureReason? reason, string? protectedState)
+    {
+        if (statusCode == StatusCodes.Status503ServiceUnavailable)
+        {
+            r.Response.Headers.RetryAfter = "5";
+        }
+
+        await RenderAsync(r, Page(r, IcelandicEidPageKind.Failure) with
+        {
+            StatusCode = statusCode,
+            FailureReason = reason,
+            Message = message,
+            RetryUrl = r.LoginUrl(protectedState),
+        });
+        return true;
+    }
+
+    /// <summary>"Try again shortly": the store, the key ring or the upstream cannot be used now.</summary>
+    public static Task<bool> UnavailableAsync(EidRequest r, string? protectedState = null)
+        => FailureAsync(r, StatusCodes.Status503ServiceUnavailable, r.Texts.FailureUnavailable, EidFailureReason.Unavailable, protectedState);
+
+    /// <summary>A refusal that lasts a known time: the wait in the text and in <c>Retry-After</c>.</summary>
+    public static Task<bool> WaitAsync(EidRequest r, int statusCode, string message, TimeSpan wait, string? protectedState)
+    {
+        r.Response.Headers.RetryAfter = ((int)Math.Ceiling(Math.Max(1, wait.TotalSeconds))).ToString(CultureInfo.InvariantCulture);
+        return FailureAsync(r, statusCode, string.Format(CultureInfo.InvariantCulture, message, r.Texts.FormatWait(wait)), null, protectedState);
+    }
+
+    /// <summary>No login to go on with; the retry keeps where the person was going when the cookie still says it.</summary>
+    public static Task<bool> ExpiredAsync(EidRequest r, string? message = null)
+    {
+        var returnUrl = r.ReturnUrlFromReference();
+        var state = returnUrl is null ? null : r.ProtectStateOrNull(new AuthenticationProperties { RedirectUri = returnUrl });
+        return FailureAsync(r, StatusCodes.Status400BadRequest, message ?? r.Texts.FailureExpired, null, state);
+    }
+
+    public static void SetHeaders(EidRequest r, bool antiforgery = false)
+    {
+        var headers = r.Response.Headers;
+        if (!antiforgery)
+        {
+            // Pages with an anti-forgery token get no-cache, no-store from the antiforgery system itself.
+            headers.CacheControl = "no-store";
+        }
+
+        headers.XContentTypeOptions = "nosniff";
+        headers["Referrer-Policy"] = "same-origin";
+        headers.XFrameOptions = "DENY";
+        if (!string.IsNullOrEmpty(r.Options.ContentSecurityPolicy))
+        {
+            headers.ContentSecurityPolicy = r.Options.ContentSecurityPolicy;
+        }
+    }
+}

@@ -1,0 +1,127 @@
+using IcelandicEid.AspNetCore.Flow;
+using IcelandicEid.AspNetCore.State;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Http;
+
+namespace IcelandicEid.AspNetCore.Endpoints;
+
+/// <summary><c>POST {BasePath}/start</c>: the login form's submit. Reads and checks the form, then lets
+/// <see cref="LoginStarter"/> decide, and turns its outcome into a redirect or a page.</summary>
+internal static class StartEndpoint
+{
+    public static async Task<bool> HandleAsync(EidRequest r, LoginServices services)
+    {
+        IFormCollection form;
+        try
+        {
+            if (!r.Request.HasFormContentType)
+            {
+                return await Pages.LoginAsync(r, StatusCodes.Status400BadRequest, null, error: r.Texts.FormExpired);
+            }
+
+            form = await r.Request.ReadFormAsync(r.Context.RequestAborted);
+        }
+        catch (Exception ex) when (ex is InvalidDataException or IOException or BadHttpRequestException)
+        {
+            Log.BadForm(r.Logger, ex);
+            return await Pages.LoginAsync(r, StatusCodes.Status400BadRequest, null, error: r.Texts.FormExpired);
+        }
+
+        var state = form["state"].ToString();
+        AuthenticationProperties? properties;
+        try
+        {
+            properties = state.Length > 0 ? r.Options.StateDataFormat.Unprotect(state) : null;
+            if (properties is null)
+            {
+                if (state.Length > 0)
+                {
+                    Log.BadChallengeState(r.Logger);
+                }
+
+                properties = r.DefaultProperties();
+                state = r.Options.StateDataFormat.Protect(properties);
+            }
+
+            if (!await r.IsAntiforgeryValidAsync())
+            {
+                return await Pages.LoginAsync(r, StatusCodes.Status400BadRequest, state, error: r.Texts.FormExpired);
+            }
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            // The data-protection key ring could not be read (its store is down): "try again", never a 500.
+            Log.StoreError(r.Logger, ex);
+            return await Pages.UnavailableAsync(r);
+        }
+
+        if (!EidNames.TryParseMethod(form["method"].ToString(), out var method)
+            || (method == EidMethod.Sim && !r.Options.EnableSim) || (method == EidMethod.App && !r.Options.EnableApp))
+        {
+            Log.InvalidInput(r.Logger, "method", "not offered");
+            return await Pages.LoginAsync(r, StatusCodes.Status400BadRequest, state, error: r.Texts.MethodNotAvailable);
+        }
+
+        var entered = form["identifier"].ToString();
+        var check = IdentifierInput.Check(method, entered, r.Texts, DateOnly.FromDateTime(r.Time.GetUtcNow().UtcDateTime));
+        if (!check.Valid)
+        {
+            Log.InvalidInput(r.Logger, method == EidMethod.Sim ? "phone" : "kennitala", check.LogReason!);
+            return await Pages.LoginAsync(r, StatusCodes.Status400BadRequest, state, method, entered.Length > 64 ? null : entered, check.Error);
+        }
+
+        var outcome = await StartAsync(r, services, method, check, properties);
+        return await RespondAsync(r, outcome, properties, state);
+    }
+
+    /// <summary>The start itself, shared with the JSON API.</summary>
+    public static async Task<StartOutcome> StartAsync(EidRequest r, LoginServices services, EidMethod method, IdentifierCheck check, AuthenticationProperties properties)
+    {
+        var ownProblem = r.ReadReference(out var ownId, quiet: true);
+        BrowserCookie browser;
+        try
+        {
+            browser = r.ReadBrowser();
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            Log.StoreError(r.Logger, ex);
+            return new(StartOutcomeKind.Unavailable);
+        }
+
+        var input = new StartInput(method, check.Identifier, check.Masked, properties, browser, r.Context.Connection.RemoteIpAddress, ownId, ownProblem, r.Texts.Language);
+        var outcome = await new LoginStarter(services).StartAsync(input, r.Context.RequestAborted);
+        if (browser.IsNew && outcome.Kind != StartOutcomeKind.Unavailable)
+        {
+            r.WriteBrowser(browser);
+        }
+
+        switch (outcome.Kind)
+        {
+            case StartOutcomeKind.Joined:
+                // A second tab or a re-click: the same login, the same code.
+                r.WriteLoginCookie(outcome.Login!, LoginProperties.Read(outcome.Login!, r.Options.DefaultReturnUrl).RedirectUri);
+                break;
+            case StartOutcomeKind.Started:
+                r.WriteLoginCookie(outcome.Login!, properties.RedirectUri);
+                await ((IcelandicEidEvents)r.Options.Events).LoginStarted(
+                    new IcelandicEidLoginStartedContext(r.Context, r.Scheme, r.Options, properties, method, services.Provider.Name));
+                break;
+        }
+
+        return outcome;
+    }
+
+    private static Task<bool> RespondAsync(EidRequest r, StartOutcome outcome, AuthenticationProperties properties, string state) => outcome.Kind switch
+    {
+        StartOutcomeKind.Started or StartOutcomeKind.Joined or StartOutcomeKind.Resumed => Task.FromResult(r.SeeOther(r.HandlerUrl(IcelandicEidDefaults.VerifySubPath))),
+        StartOutcomeKind.Limited => Pages.WaitAsync(r, StatusCodes.Status429TooManyRequests, r.Texts.FailureTooManyRequests, outcome.Wait, state),
+
+        // The upstream will not send a second request while one is open: say so, say never to approve a request whose
+        // code is not on this screen, and when the open one ends at the latest.
+        StartOutcomeKind.InProgress => Pages.WaitAsync(r, StatusCodes.Status409Conflict, r.Texts.FailureLoginPending, outcome.Wait, state),
+        StartOutcomeKind.Unavailable => Pages.UnavailableAsync(r, state),
+        StartOutcomeKind.Failed => FailurePage.RenderAsync(r, outcome.Reason, properties, state),
+        _ => Task.FromResult(true),
+    };
+}

@@ -1,0 +1,120 @@
+using System.Text.Encodings.Web;
+using System.Text.Json;
+using System.Text.Unicode;
+using IcelandicEid.AspNetCore.Flow;
+using IcelandicEid.AspNetCore.State;
+using Microsoft.AspNetCore.Http;
+
+namespace IcelandicEid.AspNetCore.Endpoints;
+
+/// <summary>The status of this browser's login as the pages and the JSON API see it.</summary>
+internal readonly record struct LoginStatus(string Status, string Message, int StatusCode, EidLoginSummary? Login);
+
+/// <summary><c>GET {BasePath}/status</c>: asked every second or so by every waiting tab. The hot path: one store call that
+/// reads the summary and takes the poll lease when a poll is due; the whole (encrypted) state is read only to poll.</summary>
+internal static class StatusEndpoint
+{
+    private static readonly JavaScriptEncoder s_json = JavaScriptEncoder.Create(UnicodeRanges.All);
+
+    public static async Task<bool> HandleAsync(EidRequest r, LoginServices services)
+    {
+        var status = await ReadAsync(r, services);
+        await WriteAsync(r, status, includeNext: true);
+        return true;
+    }
+
+    public static async Task<LoginStatus> ReadAsync(EidRequest r, LoginServices services)
+    {
+        var problem = r.ReadReference(out var id);
+        EidLoginSummary? login = null;
+        if (problem == ReferenceProblem.None)
+        {
+            try
+            {
+                var now = r.Time.GetUtcNow();
+                var peek = await services.Store.PeekAsync(id!, now, r.Options.BackchannelTimeout, CancellationToken.None);
+                if (peek is null || peek.Summary.ExpiresAt <= now)
+                {
+                    Log.StateGone(r.Logger, LoginId.ForLog(id!));
+                    problem = ReferenceProblem.Gone;
+                }
+                else
+                {
+                    login = peek.Summary;
+                    if (peek.PollLease && (peek.State ?? await services.Store.GetAsync(id!, CancellationToken.None)) is { } state)
+                    {
+                        login = EidLoginSummary.From(await new LoginPoller(services).PollWithLeaseAsync(state));
+                    }
+                }
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                Log.StoreError(r.Logger, ex);
+                problem = ReferenceProblem.StoreFailed;
+            }
+        }
+
+        var texts = r.Texts;
+        if (login is null)
+        {
+            return problem switch
+            {
+                ReferenceProblem.Gone => new("expired", texts.FailureExpired, StatusCodes.Status200OK, null),
+                ReferenceProblem.StoreFailed => new("unavailable", texts.FailureUnavailable, StatusCodes.Status503ServiceUnavailable, null),
+                _ => new("invalid", texts.FailureExpired, StatusCodes.Status400BadRequest, null),
+            };
+        }
+
+        return login.Status switch
+        {
+            EidLoginStatus.Succeeded => new("succeeded", texts.StatusSucceeded, StatusCodes.Status200OK, login),
+            EidLoginStatus.Failed => new("failed", texts.ForFailure(login.FailureReason ?? EidFailureReason.Other), StatusCodes.Status200OK, login),
+            _ => new("pending", texts.StatusWaiting, StatusCodes.Status200OK, login),
+        };
+    }
+
+    /// <summary>Writes the status as JSON straight into the response pipe: no intermediate buffer on the hot path.</summary>
+    public static async Task WriteAsync(EidRequest r, LoginStatus status, bool includeNext)
+    {
+        var response = r.Response;
+        response.StatusCode = status.StatusCode;
+        response.ContentType = "application/json; charset=utf-8";
+        response.Headers.CacheControl = "no-store";
+        response.Headers.XContentTypeOptions = "nosniff";
+        if (status.StatusCode == StatusCodes.Status503ServiceUnavailable)
+        {
+            response.Headers.RetryAfter = "5";
+        }
+
+        await using (var json = new Utf8JsonWriter(response.BodyWriter, new JsonWriterOptions { Encoder = s_json }))
+        {
+            json.WriteStartObject();
+            json.WriteString("status", status.Status);
+            json.WriteString("message", status.Message);
+            if (status.Login is { } login)
+            {
+                json.WriteString("method", EidNames.Of(login.Method));
+                json.WriteString("verificationCode", login.VerificationCode ?? string.Empty);
+                json.WriteNumber("secondsLeft", r.SecondsLeft(login.ExpiresAt));
+                if (login.Status == EidLoginStatus.Pending)
+                {
+                    var wait = Math.Min((login.NextPollAt - r.Time.GetUtcNow()).TotalMilliseconds, login.PollInterval.TotalMilliseconds);
+                    json.WriteNumber("retryAfterMs", (int)Math.Ceiling(Math.Max(wait, r.Options.StatusRefreshInterval.TotalMilliseconds)));
+                }
+                else if (login.Status == EidLoginStatus.Failed)
+                {
+                    json.WriteString("reason", EidNames.ForBrowser(login.FailureReason ?? EidFailureReason.Other));
+                }
+            }
+
+            if (includeNext && status.Status != "pending")
+            {
+                json.WriteString("next", r.FinishUrl);
+            }
+
+            json.WriteEndObject();
+        }
+
+        await response.BodyWriter.FlushAsync(r.Context.RequestAborted);
+    }
+}

@@ -1,0 +1,35 @@
+using IcelandicEid.AspNetCore.Flow;
+using IcelandicEid.AspNetCore.Ui;
+
+namespace IcelandicEid.AspNetCore.Endpoints;
+
+/// <summary><c>GET {BasePath}/verify</c>: the verification code, live status, countdown and cancel button.</summary>
+internal static class VerifyEndpoint
+{
+    public static async Task<bool> HandleAsync(EidRequest r, LoginServices services)
+    {
+        var (login, problem) = await r.LoadLoginAsync(services.Store);
+        if (login is null)
+        {
+            return problem == ReferenceProblem.StoreFailed ? await Pages.UnavailableAsync(r) : await Pages.ExpiredAsync(r);
+        }
+
+        login = await new LoginPoller(services).PollIfDueAsync(login);
+        if (login.IsCompleted)
+        {
+            return r.SeeOther(r.FinishUrl);
+        }
+
+        await Pages.RenderAsync(r, Pages.WithAntiforgery(r, IcelandicEidPageKind.Verify) with
+        {
+            Method = login.Method,
+            VerificationCode = login.VerificationCode,
+            SecondsLeft = r.SecondsLeft(login.ExpiresAt),
+            StatusUrl = r.HandlerUrl(IcelandicEidDefaults.StatusSubPath),
+            FinishUrl = r.FinishUrl,
+            CancelUrl = r.HandlerUrl(IcelandicEidDefaults.CancelSubPath),
+            RefreshMilliseconds = (int)r.Options.StatusRefreshInterval.TotalMilliseconds,
+        }, antiforgery: true);
+        return true;
+    }
+}

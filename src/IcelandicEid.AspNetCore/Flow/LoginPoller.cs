@@ -1,0 +1,161 @@
+using IcelandicEid.AspNetCore.State;
+
+namespace IcelandicEid.AspNetCore.Flow;
+
+/// <summary>
+/// Asks the upstream how a login stands, at most once per interval across all instances (the store's poll lease), and
+/// applies the rules a poll result may not decide alone: the identity rule (<see cref="PollTransitions"/>) and the
+/// contest rule (another browser's later start for the same identifier wins).
+/// </summary>
+internal sealed class LoginPoller(LoginServices services)
+{
+    /// <summary>Polls if the interval allows and this caller wins the lease; otherwise returns the login as it is.</summary>
+    public async Task<EidLoginState> PollIfDueAsync(EidLoginState login)
+    {
+        var now = services.Time.GetUtcNow();
+        if (!PollTransitions.IsDue(login, now))
+        {
+            return login;
+        }
+
+        try
+        {
+            // The lease covers the whole poll, retries included, so no other instance polls meanwhile.
+            if (!await services.Store.TryBeginPollAsync(login.Id, now, PollTransitions.LeaseUntil(login, now, services.Options.BackchannelTimeout), CancellationToken.None))
+            {
+                return login;
+            }
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            services.StoreError(ex);
+            return login;
+        }
+
+        return await PollWithLeaseAsync(login);
+    }
+
+    /// <summary>Polls the upstream once; the caller holds the poll lease.</summary>
+    public async Task<EidLoginState> PollWithLeaseAsync(EidLoginState login)
+    {
+        var (provider, time, metrics) = (services.Provider, services.Time, services.Metrics);
+        var logId = LoginId.ForLog(login.Id);
+        using var activity = IcelandicEidMetrics.ActivitySource.StartActivity("IcelandicEid.Poll");
+        activity?.SetTag("icelandic_eid.provider", login.Provider);
+        activity?.SetTag("icelandic_eid.method", EidNames.Of(login.Method));
+        var started = time.GetTimestamp();
+        EidPollResult? result = null;
+        Exception? error = null;
+        using (var timeout = new CancellationTokenSource(services.Options.BackchannelTimeout, time))
+        {
+            try
+            {
+                result = await provider.PollAsync(new EidPollRequest(login.Method, login.Reference) { PollInterval = login.PollInterval }, timeout.Token);
+            }
+            catch (Exception ex)
+            {
+                error = ex;
+            }
+        }
+
+        var step = PollTransitions.Apply(login, result, error, time.GetUtcNow(), services.Options.MaxConsecutivePollErrors);
+        var outcome = error is null ? result!.Status.ToString().ToLowerInvariant() : "error";
+        metrics.UpstreamCall(login.Provider, "poll", outcome, time.GetElapsedTime(started));
+        activity?.SetTag("icelandic_eid.outcome", outcome);
+        switch (step.Event)
+        {
+            case PollEvent.Error or PollEvent.GaveUp:
+                activity?.SetStatus(System.Diagnostics.ActivityStatusCode.Error, error?.GetType().Name);
+                Log.PollError(services.Logger, logId, login.Provider, step.State.ConsecutivePollErrors, error ?? new InvalidOperationException("no answer"));
+                break;
+            case PollEvent.IdentityMismatch:
+                Log.IdentityMismatch(services.Logger, logId, login.Provider);
+                break;
+            case PollEvent.Failed:
+                Log.LoginFailed(services.Logger, logId, login.Provider, EidNames.Of(step.State.FailureReason!.Value), PersonalData.Redact(result?.Failure?.Detail) ?? "no person");
+                break;
+        }
+
+        var updated = step.State;
+        if (step.Event is PollEvent.Approved or PollEvent.StillPending)
+        {
+            updated = await ApplyContestAsync(login, updated);
+        }
+
+        if (updated.Status == EidLoginStatus.Succeeded)
+        {
+            Log.LoginApproved(services.Logger, logId, login.Provider);
+        }
+        else if (updated.Status == EidLoginStatus.Failed)
+        {
+            metrics.Failed(login.Provider, login.Method, updated.FailureReason!.Value);
+        }
+
+        try
+        {
+            if (PollTransitions.OnlyNextPollMoved(login, updated))
+            {
+                // Still pending and nothing else changed (the common case): only the next poll time moves.
+                await services.Store.SetNextPollAsync(login.Id, updated.NextPollAt, CancellationToken.None);
+            }
+            else
+            {
+                await services.Store.UpdateAsync(updated, CancellationToken.None);
+            }
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            services.StoreError(ex);
+        }
+
+        return updated;
+    }
+
+    /// <summary>Withdraws the request on the phone where the upstream has a way to; best effort, bounded in time.</summary>
+    public async Task CancelUpstreamAsync(EidLoginState login)
+    {
+        if (services.Provider is not IEidProviderCancellation cancellation)
+        {
+            return;
+        }
+
+        using var timeout = new CancellationTokenSource(services.Options.BackchannelTimeout, services.Time);
+        try
+        {
+            await cancellation.CancelAsync(new EidPollRequest(login.Method, login.Reference) { PollInterval = login.PollInterval }, timeout.Token);
+        }
+        catch (Exception ex)
+        {
+            Log.UpstreamCancelFailed(services.Logger, LoginId.ForLog(login.Id), login.Provider, ex);
+        }
+    }
+
+    /// <summary>A login another browser has contested fails, approved or not, and is withdrawn upstream where the API
+    /// allows. When the limiter cannot be asked, the finish checks again, authoritatively.</summary>
+    private async Task<EidLoginState> ApplyContestAsync(EidLoginState login, EidLoginState updated)
+    {
+        bool current;
+        try
+        {
+            current = await services.Rules.IsCurrentAsync(login.Identifier, login.Id, CancellationToken.None);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            services.StoreError(ex);
+            return updated;
+        }
+
+        if (current)
+        {
+            return updated;
+        }
+
+        Log.LoginSuperseded(services.Logger, LoginId.ForLog(login.Id));
+        if (updated.Status == EidLoginStatus.Pending)
+        {
+            await CancelUpstreamAsync(login);
+        }
+
+        return PollTransitions.Contested(updated);
+    }
+}

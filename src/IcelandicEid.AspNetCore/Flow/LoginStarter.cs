@@ -1,0 +1,239 @@
+using System.Net;
+using IcelandicEid.AspNetCore.State;
+using Microsoft.AspNetCore.Authentication;
+
+namespace IcelandicEid.AspNetCore.Flow;
+
+/// <summary>How a start ended.</summary>
+internal enum StartOutcomeKind
+{
+    /// <summary>A new login was started with the upstream.</summary>
+    Started,
+
+    /// <summary>The browser joined its own login started a moment ago (a second tab, a double click).</summary>
+    Joined,
+
+    /// <summary>The browser already waits for this very login: back to it, nothing sent anywhere.</summary>
+    Resumed,
+
+    /// <summary>A budget is spent; try again after <see cref="StartOutcome.Wait"/>.</summary>
+    Limited,
+
+    /// <summary>The upstream has a request open for this person; it ends after <see cref="StartOutcome.Wait"/> at the latest.</summary>
+    InProgress,
+
+    /// <summary>The store, the limiter or the key ring could not be used, or is full: nothing was sent.</summary>
+    Unavailable,
+
+    /// <summary>The upstream refused or could not be asked.</summary>
+    Failed,
+
+    /// <summary>The browser went away.</summary>
+    Aborted,
+}
+
+/// <summary>The typed result of a start.</summary>
+internal sealed record StartOutcome(StartOutcomeKind Kind)
+{
+    public EidLoginState? Login { get; init; }
+
+    public TimeSpan Wait { get; init; }
+
+    public string? Limit { get; init; }
+
+    public EidFailureReason Reason { get; init; }
+}
+
+/// <summary>Everything a start needs from the request, already validated.</summary>
+internal sealed record StartInput(
+    EidMethod Method,
+    string Identifier,
+    string MaskedIdentifier,
+    AuthenticationProperties Properties,
+    BrowserCookie Browser,
+    IPAddress? ClientAddress,
+    string? OwnLoginId,
+    ReferenceProblem OwnProblem,
+    string Language);
+
+/// <summary>
+/// Starting a login: the browser's own pending login, the budgets and the join lock, the contest rule, the upstream
+/// call, and the new state in the store. Every path returns a typed outcome; nothing here touches the HTTP response.
+/// </summary>
+internal sealed class LoginStarter(LoginServices services)
+{
+    public async Task<StartOutcome> StartAsync(StartInput input, CancellationToken cancellationToken)
+    {
+        var (store, rules, provider, options) = (services.Store, services.Rules, services.Provider, services.Options);
+        if (input.OwnLoginId is { } ownId)
+        {
+            try
+            {
+                // This browser already waits for this login (a reload, a re-click): back to it, nothing sent anywhere.
+                if (await store.GetAsync(ownId, CancellationToken.None) is { IsCompleted: false } own
+                    && own.Identifier == input.Identifier && own.Method == input.Method)
+                {
+                    return new(StartOutcomeKind.Resumed) { Login = own };
+                }
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                services.StoreError(ex);
+                return new(StartOutcomeKind.Unavailable);
+            }
+        }
+
+        if (input.OwnProblem == ReferenceProblem.StoreFailed || store is InMemoryEidLoginStore { IsFull: true })
+        {
+            // The store is down or stalled (one timeout is enough to know), or full under a flood: refuse before
+            // anything is counted or sent to anyone's phone.
+            return new(StartOutcomeKind.Unavailable);
+        }
+
+        var loginId = LoginId.New();
+        StartTicket ticket;
+        try
+        {
+            ticket = await rules.BeginAsync(input.Browser, input.Identifier, input.ClientAddress, loginId, LoadPendingAsync, cancellationToken);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            return new(StartOutcomeKind.Aborted);
+        }
+        catch (Exception ex)
+        {
+            services.StoreError(ex);
+            return new(StartOutcomeKind.Unavailable);
+        }
+
+        switch (ticket.Verdict)
+        {
+            case StartVerdict.Join:
+                return new(StartOutcomeKind.Joined) { Login = ticket.JoinLogin };
+            case StartVerdict.Busy:
+                return new(StartOutcomeKind.Unavailable);
+            case StartVerdict.Limited:
+                Log.StartLimited(services.Logger, ticket.Limit!, EidNames.Of(input.Method), input.MaskedIdentifier);
+                services.Metrics.Limited(ticket.Limit!);
+                return new(StartOutcomeKind.Limited) { Limit = ticket.Limit, Wait = ticket.RetryAfter };
+        }
+
+        using var activity = IcelandicEidMetrics.ActivitySource.StartActivity("IcelandicEid.Start");
+        activity?.SetTag("icelandic_eid.provider", provider.Name);
+        activity?.SetTag("icelandic_eid.method", EidNames.Of(input.Method));
+        try
+        {
+            // Before the upstream is asked: from now on no other browser's login for this identifier can sign in.
+            if (await rules.ContestAsync(ticket, loginId, cancellationToken))
+            {
+                Log.LoginContested(services.Logger, EidNames.Of(input.Method), input.MaskedIdentifier);
+                services.Metrics.Limited("contested");
+            }
+        }
+        catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
+        {
+            services.StoreError(ex);
+            AbandonInBackground(ticket, reachedUpstream: false); // the store is in trouble: do not wait
+            return new(StartOutcomeKind.Unavailable);
+        }
+
+        EidStartResult result;
+        var started = services.Time.GetTimestamp();
+        try
+        {
+            result = await provider.StartAsync(new EidStartRequest(input.Method, input.Identifier) { Language = input.Language }, cancellationToken);
+            services.Metrics.UpstreamCall(provider.Name, "start", result.Succeeded ? "started" : "refused", services.Time.GetElapsedTime(started));
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            await AbandonAsync(ticket, reachedUpstream: true);
+            return new(StartOutcomeKind.Aborted);
+        }
+        catch (Exception ex)
+        {
+            var reason = ex is EidProviderException pe ? pe.Reason : EidFailureReason.Unavailable;
+            services.Metrics.UpstreamCall(provider.Name, "start", "error", services.Time.GetElapsedTime(started));
+            services.Metrics.Failed(provider.Name, input.Method, reason);
+            activity?.SetStatus(System.Diagnostics.ActivityStatusCode.Error, EidNames.Of(reason));
+            Log.StartError(services.Logger, provider.Name, EidNames.Of(reason), ex);
+            await AbandonAsync(ticket, reachedUpstream: false);
+            return new(StartOutcomeKind.Failed) { Reason = reason };
+        }
+
+        if (!result.Succeeded)
+        {
+            var failure = result.Failure ?? new EidFailure(EidFailureReason.UpstreamError, "no reference");
+            Log.StartRefused(services.Logger, provider.Name, EidNames.Of(input.Method), input.MaskedIdentifier, EidNames.Of(failure.Reason), PersonalData.Redact(failure.Detail));
+            services.Metrics.Failed(provider.Name, input.Method, failure.Reason);
+            activity?.SetTag("icelandic_eid.outcome", EidNames.Of(failure.Reason));
+            await AbandonAsync(ticket, reachedUpstream: true);
+            return failure.Reason == EidFailureReason.AlreadyInProgress
+                ? new(StartOutcomeKind.InProgress) { Wait = ticket.OpenRequestLeft ?? options.RemoteAuthenticationTimeout }
+                : new(StartOutcomeKind.Failed) { Reason = failure.Reason };
+        }
+
+        var login = NewLogin(loginId, input, result);
+        try
+        {
+            await store.CreateAsync(login, CancellationToken.None);
+            await rules.PublishAsync(ticket, login.Id, CancellationToken.None);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            services.StoreError(ex);
+            AbandonInBackground(ticket, reachedUpstream: true);
+            return new(StartOutcomeKind.Failed) { Reason = EidFailureReason.Unavailable };
+        }
+
+        Log.LoginStarted(services.Logger, LoginId.ForLog(login.Id), provider.Name, EidNames.Of(input.Method), input.MaskedIdentifier);
+        services.Metrics.Started(provider.Name, input.Method);
+        activity?.SetTag("icelandic_eid.outcome", "started");
+        return new(StartOutcomeKind.Started) { Login = login };
+    }
+
+    private EidLoginState NewLogin(string loginId, StartInput input, EidStartResult result)
+    {
+        var options = services.Options;
+        var now = services.Time.GetUtcNow();
+        var interval = result.PollInterval ?? options.DefaultPollInterval;
+        if (interval < options.MinimumPollInterval)
+        {
+            interval = options.MinimumPollInterval;
+        }
+
+        return new EidLoginState
+        {
+            Id = loginId,
+            Provider = services.Provider.Name,
+            Method = input.Method,
+            Identifier = input.Identifier,
+            Reference = result.Reference!,
+            VerificationCode = result.VerificationCode,
+            PollInterval = interval,
+            CreatedAt = now,
+            ExpiresAt = now + options.RemoteAuthenticationTimeout,
+            NextPollAt = now + interval,
+            Properties = LoginProperties.Serialize(input.Properties),
+        };
+    }
+
+    /// <summary>A login this browser can still join (pending), or null: a start after one that ended starts anew.</summary>
+    private async Task<EidLoginState?> LoadPendingAsync(string loginId, CancellationToken cancellationToken)
+        => await services.Store.GetAsync(loginId, cancellationToken) is { IsCompleted: false } login ? login : null;
+
+    private void AbandonInBackground(StartTicket ticket, bool reachedUpstream)
+        => _ = Task.Run(() => AbandonAsync(ticket, reachedUpstream), CancellationToken.None);
+
+    private async Task AbandonAsync(StartTicket ticket, bool reachedUpstream)
+    {
+        try
+        {
+            await services.Rules.AbandonAsync(ticket, reachedUpstream, CancellationToken.None);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            // The browser lock expires by itself; a budget not given back is spent.
+            services.StoreError(ex);
+        }
+    }
+}

@@ -1,0 +1,82 @@
+using IcelandicEid.AspNetCore.State;
+
+namespace IcelandicEid.AspNetCore.Flow;
+
+/// <summary>What one upstream poll did to a login.</summary>
+internal enum PollEvent
+{
+    /// <summary>Still waiting for the person.</summary>
+    StillPending,
+
+    /// <summary>The person approved.</summary>
+    Approved,
+
+    /// <summary>The upstream says the login ended without success.</summary>
+    Failed,
+
+    /// <summary>The person approved with an ID that is not the one the login was started for.</summary>
+    IdentityMismatch,
+
+    /// <summary>The upstream could not be asked; the login goes on.</summary>
+    Error,
+
+    /// <summary>The upstream could not be asked too many times in a row; the login fails as unavailable.</summary>
+    GaveUp,
+}
+
+/// <summary>The login after a poll, and what happened.</summary>
+internal readonly record struct PollStep(EidLoginState State, PollEvent Event);
+
+/// <summary>The rules of polling, as pure functions of the state, the poll's answer and the time: unit-tested with no
+/// store, no upstream and no clock.</summary>
+internal static class PollTransitions
+{
+    /// <summary>Whether the upstream may be asked about this login now.</summary>
+    public static bool IsDue(EidLoginState login, DateTimeOffset now) => !login.IsCompleted && now >= login.NextPollAt;
+
+    /// <summary>Until when a poll lease is held: one interval plus the longest a poll (with its retries) may take, so
+    /// that no other instance polls while this one waits for the upstream.</summary>
+    public static DateTimeOffset LeaseUntil(EidLoginState login, DateTimeOffset now, TimeSpan backchannelTimeout)
+        => now + login.PollInterval + backchannelTimeout;
+
+    /// <summary>
+    /// The login after a poll that answered <paramref name="result"/> or threw <paramref name="error"/>, the call having
+    /// ended at <paramref name="now"/>. The next poll may come one interval after the call ended.
+    /// </summary>
+    public static PollStep Apply(EidLoginState login, EidPollResult? result, Exception? error, DateTimeOffset now, int maxConsecutiveErrors)
+    {
+        ArgumentNullException.ThrowIfNull(login);
+        var next = now + login.PollInterval;
+        if (error is not null || result is null)
+        {
+            var errors = login.ConsecutivePollErrors + 1;
+            return errors >= maxConsecutiveErrors
+                ? new(login with { Status = EidLoginStatus.Failed, FailureReason = EidFailureReason.Unavailable, ConsecutivePollErrors = errors, NextPollAt = next }, PollEvent.GaveUp)
+                : new(login with { ConsecutivePollErrors = errors, NextPollAt = next }, PollEvent.Error);
+        }
+
+        switch (result.Status)
+        {
+            case EidPollStatus.Succeeded when result.Person is not null:
+                if (login.Method == EidMethod.App && !string.Equals(result.Person.NationalId, login.Identifier, StringComparison.Ordinal))
+                {
+                    // An app login is started for one kennitala; an approval by anyone else signs no one in.
+                    return new(login with { Status = EidLoginStatus.Failed, FailureReason = EidFailureReason.IdentityMismatch, ConsecutivePollErrors = 0, NextPollAt = next }, PollEvent.IdentityMismatch);
+                }
+
+                return new(login with { Status = EidLoginStatus.Succeeded, Person = result.Person, CompletedAt = now, ConsecutivePollErrors = 0, NextPollAt = next }, PollEvent.Approved);
+            case EidPollStatus.Failed or EidPollStatus.Succeeded:
+                return new(login with { Status = EidLoginStatus.Failed, FailureReason = result.Failure?.Reason ?? EidFailureReason.UpstreamError, ConsecutivePollErrors = 0, NextPollAt = next }, PollEvent.Failed);
+            default:
+                return new(login with { ConsecutivePollErrors = 0, NextPollAt = next }, PollEvent.StillPending);
+        }
+    }
+
+    /// <summary>A login another browser has contested: it fails, approved or not, and carries no person.</summary>
+    public static EidLoginState Contested(EidLoginState login)
+        => login with { Status = EidLoginStatus.Failed, FailureReason = EidFailureReason.Contested, Person = null, CompletedAt = null };
+
+    /// <summary>Whether only the next poll time changed (the common case), so the store can move just that.</summary>
+    public static bool OnlyNextPollMoved(EidLoginState before, EidLoginState after)
+        => after with { NextPollAt = before.NextPollAt } == before;
+}
