@@ -4,7 +4,7 @@ using System.Security.Claims;
 namespace IcelandicEid.AspNetCore;
 
 /// <summary>Turns an approved person into claims.</summary>
-public static class EidClaimsFactory
+internal static class EidClaimsFactory
 {
     /// <summary>
     /// Builds the identity of an approved login. Throws <see cref="EidProviderException"/> if the upstream's

@@ -8,7 +8,7 @@ namespace IcelandicEid.AspNetCore;
 /// Metrics (meter <c>IcelandicEid</c>) and traces (activity source <c>IcelandicEid</c>) of logins. No tag carries
 /// personal data: only provider, method, reason, operation and outcome.
 /// </summary>
-public sealed class IcelandicEidMetrics : IDisposable
+internal sealed class IcelandicEidMetrics : IDisposable
 {
     /// <summary>The meter's and the activity source's name.</summary>
     public const string Name = "IcelandicEid";

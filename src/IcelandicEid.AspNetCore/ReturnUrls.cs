@@ -1,7 +1,7 @@
 namespace IcelandicEid.AspNetCore;
 
 /// <summary>Decides whether a return URL is safe to redirect to: only paths on this site.</summary>
-public static class ReturnUrls
+internal static class ReturnUrls
 {
     /// <summary>
     /// True for a path on this site such as <c>/profile?tab=1</c>. False for absolute URLs, protocol-relative

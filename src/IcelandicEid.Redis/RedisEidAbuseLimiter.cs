@@ -10,7 +10,7 @@ namespace IcelandicEid.Redis;
 /// re-read every <see cref="IcelandicEidRedisOptions.HashKeyRefreshInterval"/>: after Redis loses its data, the first
 /// instance to need a key writes a new one and the others pick it up within that interval. The hashes keep identifiers
 /// out of key names and dumps, not from someone who can read all of Redis.</remarks>
-public sealed class RedisEidAbuseLimiter : IEidAbuseLimiter
+internal sealed class RedisEidAbuseLimiter : IEidAbuseLimiter
 {
     private readonly Func<IDatabase> _database;
     private readonly IcelandicEidRedisOptions _options;

@@ -16,7 +16,7 @@ namespace IcelandicEid.Redis;
 /// data-protected (encrypted and signed) before it is stored; every key expires with the login, and a completed
 /// login is kept only <see cref="IcelandicEidRedisOptions.CompletedLoginRetention"/>.
 /// </summary>
-public sealed class RedisEidLoginStore : IEidLoginStore, IEidPendingLoginCounter
+internal sealed class RedisEidLoginStore : IEidLoginStore, IEidPendingLoginCounter
 {
     private readonly Func<IDatabase> _database;
     private readonly IDataProtector _protector;

@@ -10,7 +10,7 @@ namespace IcelandicEid.Redis;
 /// connection-string overload of <c>AddIcelandicEidRedis</c>); blocking on an asynchronous call instead could deadlock
 /// on the client's own thread. The data-protection system then keeps the key ring it has, or the handler answers "try
 /// again" until Redis is back.</summary>
-public sealed class RedisXmlRepository : IXmlRepository
+internal sealed class RedisXmlRepository : IXmlRepository
 {
     private readonly Func<IDatabase> _database;
     private readonly RedisKey _key;

@@ -4,7 +4,7 @@ namespace IcelandicEid;
 /// Classifies the error texts Auðkenni's service returns through either upstream API (<c>mssp_105</c> and the like,
 /// or their wording) into a <see cref="EidFailureReason"/>.
 /// </summary>
-public static class AudkenniErrorCodes
+internal static class AudkenniErrorCodes
 {
     /// <summary>User not found: no electronic ID for the identifier.</summary>
     public const string UserNotFound = "mssp_105";

@@ -16,7 +16,7 @@ namespace IcelandicEid.AspNetCore.State;
 /// (one extra upstream poll) or both consume a completed login (the same person signed in twice in two browsers
 /// that already share the login cookie). State is data-protected and expires with the login.
 /// </remarks>
-public sealed class DistributedCacheEidLoginStore : IEidLoginStore
+internal sealed class DistributedCacheEidLoginStore : IEidLoginStore
 {
     private static readonly JsonSerializerOptions s_json = new(JsonSerializerDefaults.General);
 

@@ -8,7 +8,7 @@ namespace IcelandicEid.AspNetCore.State;
 /// <remarks>Holds at most <see cref="MaxEntries"/> keys: when a flood fills it, expired keys are swept at once and, if
 /// it is still full, new keys are refused with <see cref="EidCapacityExceededException"/> (the person sees "try
 /// again"); memory never grows without bound.</remarks>
-public sealed class InMemoryEidAbuseLimiter : IEidAbuseLimiter
+internal sealed class InMemoryEidAbuseLimiter : IEidAbuseLimiter
 {
     /// <summary>The default <see cref="MaxEntries"/>.</summary>
     public const int DefaultMaxEntries = 200_000;

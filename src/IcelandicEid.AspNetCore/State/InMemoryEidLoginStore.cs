@@ -9,7 +9,7 @@ namespace IcelandicEid.AspNetCore.State;
 /// <remarks>Expired entries are invisible at once and are swept out on later writes; no timer runs per login. Holds at
 /// most <see cref="MaxEntries"/> logins: when a flood fills it, expired entries are swept at once and, if it is still
 /// full, new logins are refused with <see cref="EidCapacityExceededException"/> (the person sees "try again").</remarks>
-public sealed class InMemoryEidLoginStore : IEidLoginStore, IEidPendingLoginCounter
+internal sealed class InMemoryEidLoginStore : IEidLoginStore, IEidPendingLoginCounter
 {
     private static readonly TimeSpan s_sweepInterval = TimeSpan.FromSeconds(30);
 

@@ -7,7 +7,7 @@ namespace IcelandicEid.AspNetCore.State;
 /// every tab) decrypts each cookie once per instance instead of on every request. Only values that were successfully
 /// unprotected are kept; the cache forgets everything when it reaches its capacity.
 /// </summary>
-public sealed class LoginReferenceCache
+internal sealed class LoginReferenceCache
 {
     private const int Capacity = 20_000;
     private readonly ConcurrentDictionary<string, (string Scheme, string Id, long ExpiresUnixSeconds)> _entries = new(StringComparer.Ordinal);

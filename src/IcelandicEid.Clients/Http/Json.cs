@@ -5,7 +5,7 @@ namespace IcelandicEid.Http;
 
 /// <summary>Lenient reading of upstream JSON: property names in any case, numbers or strings where either may come,
 /// missing optional fields. What cannot be read at all is an <see cref="UpstreamFormatException"/>.</summary>
-public static class LenientJson
+internal static class LenientJson
 {
     /// <summary>Parses a body that must be a JSON object.</summary>
     public static JsonElement ParseObject(string body, string what)

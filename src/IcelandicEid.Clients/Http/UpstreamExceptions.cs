@@ -3,7 +3,7 @@ using System.Net;
 namespace IcelandicEid.Http;
 
 /// <summary>The upstream answered with a status that is worth retrying (5xx, 429).</summary>
-public sealed class UpstreamTransientException : EidProviderException
+internal sealed class UpstreamTransientException : EidProviderException
 {
     /// <summary>Creates the exception.</summary>
     public UpstreamTransientException(HttpStatusCode statusCode, TimeSpan? retryAfter)
@@ -21,7 +21,7 @@ public sealed class UpstreamTransientException : EidProviderException
 }
 
 /// <summary>The upstream answered something that is not the documented format (malformed JSON, empty body, missing fields).</summary>
-public sealed class UpstreamFormatException : EidProviderException
+internal sealed class UpstreamFormatException : EidProviderException
 {
     /// <summary>Creates the exception.</summary>
     public UpstreamFormatException(string message, Exception? innerException = null)
