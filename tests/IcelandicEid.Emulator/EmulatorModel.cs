@@ -132,6 +132,23 @@ public sealed class EmulatorState
     {
         Settings = settings;
 
+        ScriptDefaults();
+    }
+
+    public EmulatorSettings Settings { get; }
+
+    /// <summary>Back to a fresh emulator (scripts, faults, logins and calls), for an emulator shared by a test class.</summary>
+    public void Reset()
+    {
+        _scripts.Clear();
+        ClearFaults();
+        ClearCalls();
+        Logins.Clear();
+        ScriptDefaults();
+    }
+
+    private void ScriptDefaults()
+    {
         // The same test identities as the built-in simulator, so local development behaves alike.
         Script("6100001", ScriptedOutcome.Cancel);
         Script("6100002", ScriptedOutcome.TimeOut);
@@ -142,8 +159,6 @@ public sealed class EmulatorState
         Script("0101901049", ScriptedOutcome.NotFound);
         Script("0101901059", ScriptedOutcome.Blocked);
     }
-
-    public EmulatorSettings Settings { get; }
 
     internal ConcurrentDictionary<string, EmulatedLogin> Logins { get; } = new(StringComparer.OrdinalIgnoreCase);
 

@@ -61,7 +61,7 @@ public class ShapeTests
         Assert.Equal(HttpStatusCode.OK, finishCode);
         Assert.Equal("signed-in", finished.GetProperty("status").GetString());
         Assert.Equal("/profile", finished.GetProperty("returnUrl").GetString());
-        var claims = await LoginFlowTests.ProfileAsync(browser);
+        var claims = await TestLogins.ProfileAsync(browser);
         Assert.Contains(claims, c => c.Type == IcelandicEidClaimTypes.PhoneNumber && c.Value == "+3548881234");
 
         // Single use: a second finish finds nothing.
@@ -114,7 +114,7 @@ public class ShapeTests
             };
         });
         using var browser = app.NewBrowser();
-        var finish = await LoginFlowTests.LoginAsync(app, browser, "sim", "6100001"); // the simulator's "declined"
+        var finish = await TestLogins.LoginAsync(app, browser, "sim", "6100001"); // the simulator's "declined"
         Assert.Equal(HttpStatusCode.Redirect, finish.StatusCode);
         Assert.Equal("http://localhost/denied?ReturnUrl=%2Fprofile", finish.Headers.Location!.OriginalString);
         Assert.Equal(1, denied);
@@ -139,12 +139,12 @@ public class ShapeTests
             };
         });
         using var failing = app.NewBrowser();
-        var failed = await LoginFlowTests.LoginAsync(app, failing, "sim", "6100002");
+        var failed = await TestLogins.LoginAsync(app, failing, "sim", "6100002");
         Assert.Equal((HttpStatusCode)418, failed.StatusCode);
         Assert.Equal("own page: TimedOut", await failed.Content.ReadAsStringAsync());
 
         using var browser = app.NewBrowser();
-        var finish = await LoginFlowTests.LoginAsync(app, browser, "sim", "8881234", "/profile?tab=1");
+        var finish = await TestLogins.LoginAsync(app, browser, "sim", "8881234", "/profile?tab=1");
         Assert.Equal(HttpStatusCode.Redirect, finish.StatusCode);
         Assert.Equal("/profile?tab=1", finish.Headers.Location!.OriginalString);
         Assert.Equal("/profile?tab=1", receivedReturnUri);

@@ -4,22 +4,14 @@ using IcelandicEid.Vettvangur;
 namespace IcelandicEid.Tests.Providers;
 
 /// <summary>Contract tests of every Vettvangur endpoint against the emulator, in both header styles and both status methods.</summary>
-public sealed class VettvangurClientTests : IAsyncLifetime
+public sealed class VettvangurClientTests : IClassFixture<FastEmulatorFixture>, IDisposable
 {
-    private UpstreamEmulator _emulator = default!;
-    private HttpClient _http = default!;
+    private readonly UpstreamEmulator _emulator;
+    private readonly HttpClient _http = new();
 
-    public async Task InitializeAsync()
-    {
-        _emulator = await UpstreamEmulator.StartAsync(new EmulatorSettings { DefaultApproveAfter = TimeSpan.FromMilliseconds(300) });
-        _http = new HttpClient();
-    }
+    public VettvangurClientTests(FastEmulatorFixture fixture) => _emulator = fixture.Fresh();
 
-    public async Task DisposeAsync()
-    {
-        _http.Dispose();
-        await _emulator.DisposeAsync();
-    }
+    public void Dispose() => _http.Dispose();
 
     private VettvangurClient Client(Action<VettvangurOptions>? configure = null)
     {

@@ -159,7 +159,7 @@ public class StartRulesTests
         await using var app = await TestApp.StartAsync(o => { o.Limits.StartsPerIdentifierAllNetworks = 3; o.Limits.StartsPerClientAddress = 3; });
         using var person = app.NewBrowser();
         person.ClientAddress = "203.0.113.50";
-        await LoginFlowTests.LoginAsync(app, person, "sim", "8881234");
+        await TestLogins.LoginAsync(app, person, "sim", "8881234");
 
         // Six addresses spend the number's shared budget, and the person's shared address is spent too.
         for (var i = 0; i < 6; i++)
@@ -238,7 +238,7 @@ public class StartRulesTests
         await using var app = await TestApp.StartAsync();
         using var first = app.NewBrowser();
         using var second = app.NewBrowser();
-        await LoginFlowTests.LoginAsync(app, first, "sim", "8881234");
+        await TestLogins.LoginAsync(app, first, "sim", "8881234");
         Assert.Equal(HttpStatusCode.SeeOther, (await second.SubmitAsync(await second.OpenLoginAsync(), "sim", "8881234")).StatusCode);
         Assert.Equal(HttpStatusCode.SeeOther, (await first.SubmitAsync(await first.ReadLoginAsync("/icelandic-eid/login"), "sim", "8881234")).StatusCode);
     }

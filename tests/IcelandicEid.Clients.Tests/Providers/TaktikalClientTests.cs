@@ -5,22 +5,14 @@ using IcelandicEid.Taktikal;
 namespace IcelandicEid.Tests.Providers;
 
 /// <summary>Contract tests of every Taktikal endpoint against the emulator over real HTTP.</summary>
-public sealed class TaktikalClientTests : IAsyncLifetime
+public sealed class TaktikalClientTests : IClassFixture<FastEmulatorFixture>, IDisposable
 {
-    private UpstreamEmulator _emulator = default!;
-    private HttpClient _http = default!;
+    private readonly UpstreamEmulator _emulator;
+    private readonly HttpClient _http = new();
 
-    public async Task InitializeAsync()
-    {
-        _emulator = await UpstreamEmulator.StartAsync(new EmulatorSettings { DefaultApproveAfter = TimeSpan.FromMilliseconds(300) });
-        _http = new HttpClient();
-    }
+    public TaktikalClientTests(FastEmulatorFixture fixture) => _emulator = fixture.Fresh();
 
-    public async Task DisposeAsync()
-    {
-        _http.Dispose();
-        await _emulator.DisposeAsync();
-    }
+    public void Dispose() => _http.Dispose();
 
     private TaktikalClient Client(Action<TaktikalOptions>? configure = null)
     {

@@ -1,7 +1,6 @@
 using System.Net;
 using IcelandicEid.Simulation;
 using IcelandicEid.Tests.Infrastructure;
-using IcelandicEid.Tests.Integration;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
@@ -99,7 +98,7 @@ public sealed class ScaleOutTests : IClassFixture<RedisFixture>
             for (var i = 0; i < 3; i++)
             {
                 router.Target = i;
-                var claims = await LoginFlowTests.ProfileAsync(browser);
+                var claims = await TestLogins.ProfileAsync(browser);
                 Assert.Contains(claims, c => c.Type == System.Security.Claims.ClaimTypes.Name && c.Value == "Jón Prófari Jónsson");
             }
 

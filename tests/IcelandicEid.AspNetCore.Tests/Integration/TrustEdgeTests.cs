@@ -89,7 +89,7 @@ public class TrustEdgeTests
     {
         await using var app = await TestApp.StartAsync();
         using var browser = app.NewBrowser();
-        var finish = await LoginFlowTests.LoginAsync(app, browser, "app", "010190-1079");
+        var finish = await TestLogins.LoginAsync(app, browser, "app", "010190-1079");
         var alert = TestBrowser.Parse(await finish.Content.ReadAsStringAsync()).QuerySelector("[role=alert]")!.TextContent;
         Assert.Contains("ekki skilríki kennitölunnar sem slegin var inn", alert, StringComparison.Ordinal);
         Assert.Equal(HttpStatusCode.Redirect, (await browser.GetAsync("/profile")).StatusCode);

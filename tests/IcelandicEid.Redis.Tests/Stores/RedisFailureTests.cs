@@ -2,7 +2,6 @@ using System.Diagnostics;
 using System.Net;
 using IcelandicEid.Simulation;
 using IcelandicEid.Tests.Infrastructure;
-using IcelandicEid.Tests.Integration;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.Extensions.DependencyInjection;
@@ -257,7 +256,7 @@ public sealed class RedisFailureTests
             environment: "Production");
         Assert.DoesNotContain(app.Logs.Entries, e => e.Level == LogLevel.Warning && e.Message.Contains("forge sign-in cookies", StringComparison.Ordinal));
         using var browser = app.NewBrowser();
-        await LoginFlowTests.LoginAsync(app, browser, "sim", "8881234");
+        await TestLogins.LoginAsync(app, browser, "sim", "8881234");
         Assert.Equal(HttpStatusCode.OK, (await browser.GetAsync("/profile")).StatusCode);
         var ring = await server.CommandAsync("LRANGE", "sealed:DataProtection-Keys", "0", "-1");
         Assert.Contains("encryptedSecret", ring, StringComparison.Ordinal);

@@ -52,9 +52,9 @@ public sealed class OperationsTests : IClassFixture<RedisFixture>
         ActivitySource.AddActivityListener(activityListener);
 
         using var ok = app.NewBrowser();
-        await LoginFlowTests.LoginAsync(app, ok, "sim", "8881234");
+        await TestLogins.LoginAsync(app, ok, "sim", "8881234");
         using var cancelled = app.NewBrowser();
-        await LoginFlowTests.LoginAsync(app, cancelled, "sim", "6100001");
+        await TestLogins.LoginAsync(app, cancelled, "sim", "6100001");
         listener.RecordObservableInstruments();
 
         Assert.Equal(2, measurements.Where(m => m.Name == "icelandic_eid.logins.started").Sum(m => m.Value));

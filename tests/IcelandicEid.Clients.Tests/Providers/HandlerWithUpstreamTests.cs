@@ -6,24 +6,22 @@ using IcelandicEid.AspNetCore;
 using IcelandicEid.Emulator;
 using IcelandicEid.Taktikal;
 using IcelandicEid.Tests.Infrastructure;
-using IcelandicEid.Tests.Integration;
 using IcelandicEid.Vettvangur;
 using Xunit.Abstractions;
 
 namespace IcelandicEid.Tests.Providers;
 
 /// <summary>Whole logins through the handler against the emulator over real HTTP, on the real clock.</summary>
-public sealed class HandlerWithUpstreamTests : IAsyncLifetime
+public sealed class HandlerWithUpstreamTests : IClassFixture<EmulatorFixture>
 {
     private readonly ITestOutputHelper _output;
-    private UpstreamEmulator _emulator = default!;
+    private readonly UpstreamEmulator _emulator;
 
-    public HandlerWithUpstreamTests(ITestOutputHelper output) => _output = output;
-
-    public async Task InitializeAsync()
-        => _emulator = await UpstreamEmulator.StartAsync(new EmulatorSettings { DefaultApproveAfter = TimeSpan.FromSeconds(1.5) });
-
-    public async Task DisposeAsync() => await _emulator.DisposeAsync();
+    public HandlerWithUpstreamTests(EmulatorFixture fixture, ITestOutputHelper output)
+    {
+        _emulator = fixture.Fresh();
+        _output = output;
+    }
 
     private Task<TestApp> StartTaktikalAsync(TaktikalLookupType lookup = TaktikalLookupType.NameAddress, Action<UpstreamResilienceOptions>? resilience = null)
         => TestApp.StartAsync(
@@ -86,7 +84,7 @@ public sealed class HandlerWithUpstreamTests : IAsyncLifetime
         Assert.Equal("/profile", finish.Headers.Location!.OriginalString);
         Assert.Matches("^[0-9]{4}$", code);
 
-        var claims = await LoginFlowTests.ProfileAsync(browser);
+        var claims = await TestLogins.ProfileAsync(browser);
         string? Claim(string type) => claims.SingleOrDefault(c => c.Type == type)?.Value;
         Assert.Equal("Guðrún Emúladóttir", Claim(ClaimTypes.Name));
         Assert.Equal("Taktikal", Claim(IcelandicEidClaimTypes.Provider));
@@ -118,7 +116,7 @@ public sealed class HandlerWithUpstreamTests : IAsyncLifetime
         var (finish, code) = await LoginAsync(browser, method, identifier);
         Assert.Equal("/profile", finish.Headers.Location!.OriginalString);
         Assert.Equal(!emoji, System.Text.RegularExpressions.Regex.IsMatch(code, "^[0-9]{4}$"));
-        var claims = await LoginFlowTests.ProfileAsync(browser);
+        var claims = await TestLogins.ProfileAsync(browser);
         Assert.Contains(claims, c => c.Type == ClaimTypes.Name && c.Value == "Guðrún Emúladóttir");
         Assert.Contains(claims, c => c.Type == IcelandicEidClaimTypes.Provider && c.Value == "Vettvangur");
         Assert.DoesNotContain(claims, c => c.Type == ClaimTypes.StreetAddress); // Vettvangur gives name and kennitala only

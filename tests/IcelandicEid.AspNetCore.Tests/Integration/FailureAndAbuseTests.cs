@@ -30,7 +30,7 @@ public class FailureAndAbuseTests
         });
         using var browser = app.NewBrowser();
 
-        var finish = await LoginFlowTests.LoginAsync(app, browser, method, identifier);
+        var finish = await TestLogins.LoginAsync(app, browser, method, identifier);
         Assert.Equal(code, finish.StatusCode);
         var document = TestBrowser.Parse(await finish.Content.ReadAsStringAsync());
         Assert.StartsWith(message, document.QuerySelector("[role=alert]")!.TextContent, StringComparison.Ordinal);
@@ -66,7 +66,7 @@ public class FailureAndAbuseTests
         using var a = app.NewBrowser();
         using var b = app.NewBrowser();
         var notFound = await a.SubmitAsync(await a.OpenLoginAsync(), "sim", "6100004");
-        var blocked = await LoginFlowTests.LoginAsync(app, b, "sim", "6100005");
+        var blocked = await TestLogins.LoginAsync(app, b, "sim", "6100005");
         string Message(string html) => TestBrowser.Parse(html).QuerySelector("[role=alert]")!.TextContent;
         Assert.Equal(Message(await notFound.Content.ReadAsStringAsync()), Message(await blocked.Content.ReadAsStringAsync()));
     }
@@ -103,7 +103,7 @@ public class FailureAndAbuseTests
         var flaky = new FlakyProvider(new IcelandicEid.Simulation.SimulatorProvider(new() { ApprovalDelay = TimeSpan.FromSeconds(3) }, time));
         await using var app = await TestApp.StartAsync(o => o.ProviderInstance = flaky, time: time);
         using var browser = app.NewBrowser();
-        var finish = await LoginFlowTests.LoginAsync(app, browser, "sim", "8881234"); // first poll fails, later ones work
+        var finish = await TestLogins.LoginAsync(app, browser, "sim", "8881234"); // first poll fails, later ones work
         Assert.Equal(HttpStatusCode.SeeOther, finish.StatusCode); // not done yet: the failed poll cost one interval
         time.Advance(TimeSpan.FromSeconds(2));
         Assert.Equal("/profile", (await browser.FinishAsync()).Headers.Location!.OriginalString);
@@ -225,7 +225,7 @@ public class FailureAndAbuseTests
     {
         await using var app = await TestApp.StartAsync();
         using var browser = app.NewBrowser();
-        var finish = await LoginFlowTests.LoginAsync(app, browser, "sim", "8881234", "/login?returnUrl=" + Uri.EscapeDataString(hostile));
+        var finish = await TestLogins.LoginAsync(app, browser, "sim", "8881234", "/login?returnUrl=" + Uri.EscapeDataString(hostile));
         Assert.Equal(HttpStatusCode.Redirect, finish.StatusCode);
         Assert.Equal("/", finish.Headers.Location!.OriginalString);
         Assert.Contains(app.Logs.Entries, e => e.Id.Name == "ReturnUrlRefused");

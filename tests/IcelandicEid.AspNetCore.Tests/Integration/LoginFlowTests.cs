@@ -12,28 +12,6 @@ namespace IcelandicEid.Tests.Integration;
 /// <summary>The whole login through a host app that has no MVC, Razor Pages or controllers.</summary>
 public class LoginFlowTests
 {
-    internal static async Task<HttpResponseMessage> LoginAsync(TestApp app, TestBrowser browser, string method, string identifier, string protectedUrl = "/profile")
-    {
-        var form = await browser.OpenLoginAsync(protectedUrl);
-        var started = await browser.SubmitAsync(form, method, identifier);
-        Assert.Equal(HttpStatusCode.SeeOther, started.StatusCode);
-        Assert.Equal("/icelandic-eid/verify", started.Headers.Location!.OriginalString);
-
-        var (_, pending) = await browser.StatusAsync();
-        Assert.Equal("pending", pending.GetProperty("status").GetString());
-
-        app.Time.Advance(TimeSpan.FromSeconds(4));
-        await browser.StatusAsync();
-        return await browser.FinishAsync();
-    }
-
-    internal static async Task<List<ClaimDto>> ProfileAsync(TestBrowser browser)
-    {
-        var profile = await browser.GetAsync("/profile");
-        Assert.Equal(HttpStatusCode.OK, profile.StatusCode);
-        return JsonSerializer.Deserialize<List<ClaimDto>>(await profile.Content.ReadAsStringAsync(), JsonSerializerOptions.Web)!;
-    }
-
     [Theory]
     [InlineData("sim", "888-1234", "+3548881234")]
     [InlineData("sim", "+354 777 1234", "+3547771234")]
@@ -43,11 +21,11 @@ public class LoginFlowTests
         await using var app = await TestApp.StartAsync();
         using var browser = app.NewBrowser();
 
-        var finish = await LoginAsync(app, browser, method, identifier);
+        var finish = await TestLogins.LoginAsync(app, browser, method, identifier);
         Assert.Equal(HttpStatusCode.Redirect, finish.StatusCode);
         Assert.Equal("/profile", finish.Headers.Location!.OriginalString);
 
-        var claims = await ProfileAsync(browser);
+        var claims = await TestLogins.ProfileAsync(browser);
         string Claim(string type) => Assert.Single(claims, c => c.Type == type).Value;
         Assert.Equal("Jón Prófari Jónsson", Claim(ClaimTypes.Name));
         Assert.Equal("2410803079", Claim(ClaimTypes.NameIdentifier));
@@ -94,9 +72,9 @@ public class LoginFlowTests
     {
         await using var app = await TestApp.StartAsync();
         using var browser = app.NewBrowser();
-        await LoginAsync(app, browser, "sim", "8881234");
+        await TestLogins.LoginAsync(app, browser, "sim", "8881234");
         using var other = app.NewBrowser();
-        await LoginAsync(app, other, "app", "2410803079");
+        await TestLogins.LoginAsync(app, other, "app", "2410803079");
 
         var logs = app.Logs.AllText();
         Assert.Contains("***-**34", logs, StringComparison.Ordinal);
@@ -236,8 +214,8 @@ public class LoginFlowTests
             return Task.CompletedTask;
         });
         using var browser = app.NewBrowser();
-        await LoginAsync(app, browser, "sim", "8881234");
-        Assert.Contains(await ProfileAsync(browser), c => c.Type == "role" && c.Value == "resident");
+        await TestLogins.LoginAsync(app, browser, "sim", "8881234");
+        Assert.Contains(await TestLogins.ProfileAsync(browser), c => c.Type == "role" && c.Value == "resident");
     }
 
     [Fact]
@@ -258,7 +236,7 @@ public class LoginFlowTests
             };
         });
         using var browser = app.NewBrowser();
-        var finish = await LoginAsync(app, browser, "sim", "8881234");
+        var finish = await TestLogins.LoginAsync(app, browser, "sim", "8881234");
         Assert.Equal(HttpStatusCode.OK, finish.StatusCode);
         Assert.Contains("Ekki tókst að ljúka innskráningunni", await finish.Content.ReadAsStringAsync(), StringComparison.Ordinal);
         Assert.Equal(EidFailureReason.Other, seen);
@@ -275,7 +253,7 @@ public class LoginFlowTests
             return Task.CompletedTask;
         });
         using var browser = app.NewBrowser();
-        var finish = await LoginAsync(app, browser, "sim", "6100001");
+        var finish = await TestLogins.LoginAsync(app, browser, "sim", "6100001");
         Assert.Equal(HttpStatusCode.Redirect, finish.StatusCode);
         Assert.Equal("/login-failed", finish.Headers.Location!.OriginalString);
     }
@@ -327,50 +305,5 @@ public class LoginFlowTests
         Assert.Contains("action=\"/eid2/start\"", await page.Content.ReadAsStringAsync(), StringComparison.Ordinal);
         var options = app.Services.GetRequiredService<Microsoft.Extensions.Options.IOptionsMonitor<IcelandicEidOptions>>().Get("Second");
         Assert.Equal("/eid2/finish", options.CallbackPath.Value);
-    }
-}
-
-/// <summary>Counts the calls that reach the provider.</summary>
-internal sealed class CountingProvider(IIcelandicEidProvider inner) : IIcelandicEidProvider
-{
-    private readonly List<DateTimeOffset> _pollTimes = [];
-    private int _starts;
-    private int _polls;
-
-    public int Starts => _starts;
-
-    public int Polls => _polls;
-
-    /// <summary>When each poll arrived, by the clock given (or the real one).</summary>
-    public IReadOnlyList<DateTimeOffset> PollTimes
-    {
-        get
-        {
-            lock (_pollTimes)
-            {
-                return [.. _pollTimes];
-            }
-        }
-    }
-
-    public TimeProvider Clock { get; init; } = TimeProvider.System;
-
-    public string Name => inner.Name;
-
-    public Task<EidStartResult> StartAsync(EidStartRequest request, CancellationToken cancellationToken)
-    {
-        Interlocked.Increment(ref _starts);
-        return inner.StartAsync(request, cancellationToken);
-    }
-
-    public Task<EidPollResult> PollAsync(EidPollRequest request, CancellationToken cancellationToken)
-    {
-        Interlocked.Increment(ref _polls);
-        lock (_pollTimes)
-        {
-            _pollTimes.Add(Clock.GetUtcNow());
-        }
-
-        return inner.PollAsync(request, cancellationToken);
     }
 }
