@@ -55,6 +55,7 @@ public static class IcelandicEidExtensions
 
         builder.Services.AddDataProtection();
         builder.Services.TryAddSingleton<IcelandicEidProviders>();
+        builder.Services.TryAddSingleton(sp => new IcelandicEid.AspNetCore.Flow.CurrentLoginCache(sp.GetRequiredService<TimeProvider>()));
         builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<IcelandicEidOptions>, IcelandicEidProviderValidation>());
 
         builder.Services.AddAntiforgery();

@@ -24,6 +24,7 @@ internal sealed class IcelandicEidHandler : RemoteAuthenticationHandler<Icelandi
     private readonly IEidAbuseLimiter _limiter;
     private readonly IcelandicEidMetrics _metrics;
     private readonly IcelandicEidProviders _providers;
+    private readonly CurrentLoginCache _current;
     private EidRequest? _request;
     private LoginServices? _services;
 
@@ -35,6 +36,7 @@ internal sealed class IcelandicEidHandler : RemoteAuthenticationHandler<Icelandi
     /// <param name="limiter">The abuse limiter behind the start rules.</param>
     /// <param name="metrics">The meter and activity source.</param>
     /// <param name="providers">The registered providers, chosen by <see cref="IcelandicEidOptions.Provider"/>.</param>
+    /// <param name="current">Which pending logins were lately found current (not contested).</param>
     public IcelandicEidHandler(
         IOptionsMonitor<IcelandicEidOptions> options,
         ILoggerFactory logger,
@@ -42,9 +44,11 @@ internal sealed class IcelandicEidHandler : RemoteAuthenticationHandler<Icelandi
         IEidLoginStore store,
         IEidAbuseLimiter limiter,
         IcelandicEidMetrics metrics,
-        IcelandicEidProviders providers)
+        IcelandicEidProviders providers,
+        CurrentLoginCache current)
         : base(options, logger, encoder)
     {
+        _current = current;
         _store = store;
         _limiter = limiter;
         _metrics = metrics;
@@ -61,7 +65,7 @@ internal sealed class IcelandicEidHandler : RemoteAuthenticationHandler<Icelandi
     private EidRequest Request2 => _request ??= new EidRequest(Context, Scheme, Options, Logger);
 
     private LoginServices Services => _services ??= new LoginServices(
-        _store, _limiter, _providers.Get(Scheme.Name, Options), _metrics, Logger, Options, TimeProvider);
+        _store, _limiter, _providers.Get(Scheme.Name, Options), _metrics, Logger, Options, TimeProvider, _current);
 
     /// <inheritdoc />
     protected override Task<object> CreateEventsAsync() => Task.FromResult<object>(new IcelandicEidEvents());

@@ -77,7 +77,7 @@ internal sealed class LoginPoller(LoginServices services)
         }
 
         var updated = step.State;
-        if (step.Event is PollEvent.Approved or PollEvent.StillPending)
+        if (step.Event is PollEvent.Approved || (step.Event is PollEvent.StillPending && !services.Current.IsFresh(login.Id)))
         {
             updated = await ApplyContestAsync(login, updated);
         }
@@ -147,8 +147,11 @@ internal sealed class LoginPoller(LoginServices services)
 
         if (current)
         {
+            services.Current.Remember(login.Id);
             return updated;
         }
+
+        services.Current.Forget(login.Id);
 
         Log.LoginSuperseded(services.Logger, LoginId.ForLog(login.Id));
         if (updated.Status == EidLoginStatus.Pending)

@@ -12,8 +12,11 @@ internal sealed class LoginServices(
     IcelandicEidMetrics metrics,
     ILogger logger,
     IcelandicEidOptions options,
-    TimeProvider time)
+    TimeProvider time,
+    CurrentLoginCache? current = null)
 {
+    public CurrentLoginCache Current { get; } = current ?? new(time);
+
     public IEidLoginStore Store { get; } = store;
 
     public StartRules Rules { get; } = new(limiter, options, time);
