@@ -115,6 +115,18 @@ if (app.Environment.IsDevelopment())
     // Which instance answered: handy behind the compose file's round robin, never shown outside Development.
     app.MapGet("/instance", () => Results.Text(Environment.MachineName));
 }
+if (app.Configuration.GetValue<bool>("Benchmark:BaselineEndpoint") && app.Configuration.GetConnectionString("Redis") is { Length: > 0 })
+{
+    // For bench/wrk only (off unless configured): one Redis GET and nothing else, the yardstick the status endpoint is
+    // measured against in the same process, behind the same middleware.
+    app.MapGet("/bench/baseline", async (HttpContext context, StackExchange.Redis.IConnectionMultiplexer redis) =>
+    {
+        var value = (byte[]?)await redis.GetDatabase().StringGetAsync("bench:baseline");
+        context.Response.ContentType = "application/json; charset=utf-8";
+        await context.Response.Body.WriteAsync(value ?? []);
+    });
+}
+
 app.MapGet("/login", (string? returnUrl) => Results.Challenge(
     new AuthenticationProperties { RedirectUri = returnUrl ?? "/profile" },
     [IcelandicEidDefaults.AuthenticationScheme]));

@@ -230,6 +230,49 @@ if (Section("flood"))
         .AppendLine();
 }
 
+// ---------------------------------------------------------------- 5: out of process, wrk against the published sample
+if (Section("wrk"))
+{
+    var sample = ArgText("--sample");
+    if (sample is null || !File.Exists(sample) || Which("wrk") is not { } wrk)
+    {
+        report.AppendLine("## Out of process (wrk)").AppendLine()
+            .AppendLine("Skipped: needs `wrk` on the PATH and `--sample <published SampleWeb.dll>`; `bench/wrk.sh` does both.").AppendLine();
+    }
+    else
+    {
+        var rows = new List<string>();
+        var ratios = new List<string>();
+        foreach (var (label, interval) in new[] { ("upstream polls due (simulator interval 3 s)", "00:00:03"), ("no poll due (the read path)", "01:00:00") })
+        {
+            await using var process = await SampleProcess.StartAsync(sample, redisServer.Configuration, interval);
+            using var client = NewClient(process.Address, connections: 64);
+            var cookies = await StartLoginsAsync(client, await LoginPage.ReadAsync(client), Math.Min(logins, 5000), interval == "00:00:03" ? 6_200_000 : 6_400_000);
+            var body = await (await client.SendAsync(StatusRequest(cookies[0]))).Content.ReadAsByteArrayAsync();
+            var padding = new string('x', Math.Max(0, body.Length - "{\"status\":\"pending\",\"pad\":\"\"}".Length));
+            await redis.GetDatabase().StringSetAsync("bench:baseline", "{\"status\":\"pending\",\"pad\":\"" + padding + "\"}");
+            var directory = Directory.CreateTempSubdirectory("wrk-");
+            var cookieFile = Path.Combine(directory.FullName, "cookies.txt");
+            await File.WriteAllLinesAsync(cookieFile, cookies);
+            var script = Path.Combine(directory.FullName, "status.lua");
+            await File.WriteAllTextAsync(script, WrkScript(cookieFile));
+            var url = process.Address.ToString().TrimEnd('/');
+            await Wrk.RunAsync(wrk, ["-t2", $"-c{concurrency}", "-d2s", "-s", script, url + "/icelandic-eid/status"]); // warm-up
+            var status = await Wrk.RunAsync(wrk, ["-t2", $"-c{concurrency}", $"-d{seconds}s", "--latency", "-s", script, url + "/icelandic-eid/status"]);
+            var baseline = await Wrk.RunAsync(wrk, ["-t2", $"-c{concurrency}", $"-d{seconds}s", "--latency", url + "/bench/baseline"]);
+            rows.Add($"| `GET /icelandic-eid/status`, {label}, {cookies.Count:N0} logins | {status.PerSecond:F0} | {status.P50} | {status.P99} | {status.Errors} |");
+            rows.Add($"| baseline `GET /bench/baseline` (one Redis GET), same process, same run | {baseline.PerSecond:F0} | {baseline.P50} | {baseline.P99} | {baseline.Errors} |");
+            ratios.Add($"{label}: **{status.PerSecond / baseline.PerSecond:F2}**");
+        }
+
+        report.AppendLine("## Out of process (wrk against the published sample)").AppendLine()
+            .AppendLine(CultureInfo.InvariantCulture, $"`wrk -t2 -c{concurrency} -d{seconds}s --latency` against `dotnet SampleWeb.dll` (Release, Production, Redis, simulator) in its own process, each login's status asked at random through a Lua script; the baseline endpoint in the same app does one Redis GET of a same-size JSON body.").AppendLine()
+            .AppendLine("| endpoint | requests/s | p50 | p99 | non-2xx |").AppendLine("| --- | --- | --- | --- | --- |");
+        rows.ForEach(r => report.AppendLine(r));
+        report.AppendLine().AppendLine("Ratio status / baseline: " + string.Join("; ", ratios) + ".").AppendLine();
+    }
+}
+
 Console.Write(report.ToString());
 return;
 
@@ -263,6 +306,25 @@ static int Arg(string name, int fallback)
     var i = Array.IndexOf(args, name);
     return i >= 0 && i + 1 < args.Length && int.TryParse(args[i + 1], CultureInfo.InvariantCulture, out var value) ? value : fallback;
 }
+
+static string? ArgText(string name)
+{
+    var args = Environment.GetCommandLineArgs();
+    var i = Array.IndexOf(args, name);
+    return i >= 0 && i + 1 < args.Length ? args[i + 1] : null;
+}
+
+static string? Which(string program)
+    => (Environment.GetEnvironmentVariable("PATH") ?? string.Empty).Split(':').Select(d => Path.Combine(d, program)).FirstOrDefault(File.Exists);
+
+static string WrkScript(string cookieFile) => $$"""
+    local cookies = {}
+    for line in io.lines("{{cookieFile}}") do cookies[#cookies + 1] = line end
+    math.randomseed(os.time())
+    request = function()
+      return wrk.format("GET", nil, { ["Cookie"] = "{{IcelandicEidDefaults.LoginCookieName}}=" .. cookies[math.random(#cookies)] })
+    end
+    """;
 
 static string RuntimeInfo() => System.Runtime.InteropServices.RuntimeInformation.OSDescription;
 
@@ -446,4 +508,111 @@ internal sealed class CountingUpstream(IIcelandicEidProvider inner) : IIcelandic
         _polls.GetOrAdd(request.Reference, _ => new()).Enqueue(DateTimeOffset.UtcNow);
         return inner.PollAsync(request, cancellationToken);
     }
+}
+
+/// <summary>The published sample in a process of its own, on Redis and the simulator.</summary>
+internal sealed class SampleProcess : IAsyncDisposable
+{
+    private readonly Process _process;
+
+    private SampleProcess(Process process, Uri address)
+    {
+        _process = process;
+        Address = address;
+    }
+
+    public Uri Address { get; }
+
+    public static async Task<SampleProcess> StartAsync(string dll, string redis, string pollInterval)
+    {
+        var port = FreePort();
+        var info = new ProcessStartInfo("dotnet", [dll, "--urls", $"http://127.0.0.1:{port}"])
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            WorkingDirectory = Path.GetDirectoryName(dll)!,
+        };
+        var environment = new Dictionary<string, string>
+        {
+            ["ASPNETCORE_URLS"] = $"http://127.0.0.1:{port}",
+            ["ASPNETCORE_ENVIRONMENT"] = "Production",
+            ["ConnectionStrings__Redis"] = redis,
+            ["DataProtection__KeyRingSecret"] = "bench key ring secret of at least thirty-two characters",
+            ["IcelandicEid__Provider"] = "Simulator",
+            ["IcelandicEid__Simulator__ApprovalDelay"] = "01:00:00",
+            ["IcelandicEid__Simulator__PollInterval"] = pollInterval,
+            ["IcelandicEid__RemoteAuthenticationTimeout"] = "00:10:00",
+            ["IcelandicEid__Limits__StartsPerClientAddress"] = "0",
+            ["IcelandicEid__Limits__HashKey"] = "bench hash key of at least thirty-two characters",
+            ["Benchmark__BaselineEndpoint"] = "true",
+            ["Serilog__MinimumLevel__Default"] = "Warning",
+        };
+        foreach (var (key, value) in environment)
+        {
+            info.Environment[key] = value;
+        }
+
+        var process = Process.Start(info)!;
+        process.OutputDataReceived += (_, _) => { };
+        process.ErrorDataReceived += (_, e) => { if (e.Data is not null) Console.Error.WriteLine("sample: " + e.Data); };
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        var address = new Uri($"http://127.0.0.1:{port}/");
+        using var probe = new HttpClient { BaseAddress = address };
+        for (var i = 0; i < 300; i++)
+        {
+            try
+            {
+                if ((await probe.GetAsync("/health")).IsSuccessStatusCode)
+                {
+                    return new SampleProcess(process, address);
+                }
+            }
+            catch (HttpRequestException)
+            {
+            }
+
+            await Task.Delay(100);
+        }
+
+        process.Kill(entireProcessTree: true);
+        throw new InvalidOperationException("The published sample did not answer /health within 30 s.");
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        _process.Kill(entireProcessTree: true);
+        await _process.WaitForExitAsync();
+        _process.Dispose();
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new System.Net.Sockets.TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+}
+
+/// <summary>Runs wrk and reads its report.</summary>
+internal static partial class Wrk
+{
+    public static async Task<(double PerSecond, string P50, string P99, int Errors)> RunAsync(string wrk, string[] args)
+    {
+        using var process = Process.Start(new ProcessStartInfo(wrk, args) { RedirectStandardOutput = true, RedirectStandardError = true })!;
+        var output = await process.StandardOutput.ReadToEndAsync();
+        await process.WaitForExitAsync();
+        var perSecond = double.Parse(RequestsPerSecond().Match(output).Groups[1].Value, CultureInfo.InvariantCulture);
+        var errors = NonSuccess().Match(output) is { Success: true } m ? int.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture) : 0;
+        return (perSecond, Percentile(output, "50"), Percentile(output, "99"), errors);
+    }
+
+    private static string Percentile(string output, string percent)
+        => Regex.Match(output, "^\\s+" + percent + "%\\s+(\\S+)", RegexOptions.Multiline) is { Success: true } m ? m.Groups[1].Value : "-";
+
+    [GeneratedRegex(@"Requests/sec:\s+([0-9.]+)")]
+    private static partial Regex RequestsPerSecond();
+
+    [GeneratedRegex(@"Non-2xx or 3xx responses:\s+([0-9]+)")]
+    private static partial Regex NonSuccess();
 }
