@@ -14,14 +14,23 @@ namespace Microsoft.Extensions.DependencyInjection;
 public static class IcelandicEidExtensions
 {
     /// <summary>Adds the handler with the default scheme <c>IcelandicEid</c>, options from configuration section <c>IcelandicEid</c>.</summary>
+    /// <param name="builder">The app's authentication builder.</param>
+    /// <returns>The builder, for chaining.</returns>
     public static AuthenticationBuilder AddIcelandicEid(this AuthenticationBuilder builder)
         => builder.AddIcelandicEid(IcelandicEidDefaults.AuthenticationScheme, _ => { });
 
     /// <summary>Adds the handler with the default scheme and the given options (applied after configuration).</summary>
+    /// <param name="builder">The app's authentication builder.</param>
+    /// <param name="configureOptions">Changes the options after configuration is bound.</param>
+    /// <returns>The builder, for chaining.</returns>
     public static AuthenticationBuilder AddIcelandicEid(this AuthenticationBuilder builder, Action<IcelandicEidOptions> configureOptions)
         => builder.AddIcelandicEid(IcelandicEidDefaults.AuthenticationScheme, configureOptions);
 
     /// <summary>Adds the handler with a scheme name of your choice.</summary>
+    /// <param name="builder">The app's authentication builder.</param>
+    /// <param name="authenticationScheme">The scheme's name; options bind from <c>IcelandicEid:{scheme}</c>.</param>
+    /// <param name="configureOptions">Changes the options after configuration is bound.</param>
+    /// <returns>The builder, for chaining.</returns>
     public static AuthenticationBuilder AddIcelandicEid(this AuthenticationBuilder builder, string authenticationScheme, Action<IcelandicEidOptions> configureOptions)
         => builder.AddIcelandicEid(authenticationScheme, IcelandicEidDefaults.DisplayName, configureOptions);
 
@@ -30,6 +39,11 @@ public static class IcelandicEidExtensions
     /// <c>IcelandicEid:{scheme}</c> (for others), then <paramref name="configureOptions"/> runs, then they are validated
     /// when the app starts.
     /// </summary>
+    /// <param name="builder">The app's authentication builder.</param>
+    /// <param name="authenticationScheme">The scheme's name.</param>
+    /// <param name="displayName">The scheme's display name; default <c>Rafræn skilríki</c>.</param>
+    /// <param name="configureOptions">Changes the options after configuration is bound.</param>
+    /// <returns>The builder, for chaining.</returns>
     public static AuthenticationBuilder AddIcelandicEid(
         this AuthenticationBuilder builder,
         string authenticationScheme,
@@ -86,10 +100,12 @@ public static class IcelandicEidExtensions
     }
 
     /// <summary>
-    /// Keeps pending logins in the app's registered <c>IDistributedCache</c> instead of memory. See
-    /// <see cref="DistributedCacheEidLoginStore"/> for its weaker guarantees; the Redis store is preferred.
-    /// Abuse limits stay per instance.
+    /// Keeps pending logins in the app's registered <c>IDistributedCache</c> instead of memory. Weaker than the Redis
+    /// store: <c>IDistributedCache</c> has no compare-and-set, so two instances racing within milliseconds may both poll
+    /// once or both consume a completed login. Abuse limits stay per instance. The Redis store is preferred.
     /// </summary>
+    /// <param name="builder">The app's authentication builder.</param>
+    /// <returns>The builder, for chaining.</returns>
     public static AuthenticationBuilder AddIcelandicEidDistributedCache(this AuthenticationBuilder builder)
     {
         ArgumentNullException.ThrowIfNull(builder);

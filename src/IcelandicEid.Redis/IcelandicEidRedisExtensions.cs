@@ -15,10 +15,15 @@ namespace Microsoft.Extensions.DependencyInjection;
 public static class IcelandicEidRedisExtensions
 {
     /// <summary>
-    /// Pending logins, abuse limits and (by default) the data-protection key ring in Redis, connecting with a
-    /// StackExchange.Redis configuration string such as <c>localhost:6379</c>. The app starts even when Redis is down;
-    /// logins then get a clear "try again" page until it is back.
+    /// Pending logins, abuse limits and (with <see cref="IcelandicEidRedisOptions.PersistDataProtectionKeys"/>) the
+    /// data-protection key ring in Redis, connecting with a StackExchange.Redis configuration string such as
+    /// <c>localhost:6379</c>. The app starts even when Redis is down; logins then get a clear "try again" page until it
+    /// is back.
     /// </summary>
+    /// <param name="builder">The app's authentication builder.</param>
+    /// <param name="configuration">A StackExchange.Redis configuration string.</param>
+    /// <param name="configure">Changes the Redis options.</param>
+    /// <returns>The builder, for chaining.</returns>
     public static AuthenticationBuilder AddIcelandicEidRedis(this AuthenticationBuilder builder, string configuration, Action<IcelandicEidRedisOptions>? configure = null)
     {
         ArgumentNullException.ThrowIfNull(builder);
@@ -35,6 +40,10 @@ public static class IcelandicEidRedisExtensions
     }
 
     /// <summary>The same with a connection the app already has.</summary>
+    /// <param name="builder">The app's authentication builder.</param>
+    /// <param name="redis">The app's Redis connection.</param>
+    /// <param name="configure">Changes the Redis options.</param>
+    /// <returns>The builder, for chaining.</returns>
     public static AuthenticationBuilder AddIcelandicEidRedis(this AuthenticationBuilder builder, IConnectionMultiplexer redis, Action<IcelandicEidRedisOptions>? configure = null)
     {
         ArgumentNullException.ThrowIfNull(builder);

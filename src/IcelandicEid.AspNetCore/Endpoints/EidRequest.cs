@@ -53,11 +53,7 @@ internal sealed class EidRequest
 
     public string BrowserCookieName => CookieNames.For(Request, IcelandicEidDefaults.BrowserCookieName);
 
-    public LoginReference Reference => _reference ??= new LoginReference(
-        LoginReference.CreateProtector(Options.DataProtectionProvider!, Scheme.Name),
-        Context.RequestServices.GetRequiredService<LoginReferenceCache>(),
-        Scheme.Name,
-        Time);
+    public LoginReference Reference => _reference ??= CreateReference();
 
     public string HandlerUrl(string subPath) => PathBase + Options.BasePath + subPath;
 
@@ -191,6 +187,12 @@ internal sealed class EidRequest
         Response.StatusCode = StatusCodes.Status405MethodNotAllowed;
         Response.Headers.Allow = allow;
         return true;
+    }
+
+    private LoginReference CreateReference()
+    {
+        var cache = Context.RequestServices.GetRequiredService<LoginReferenceCache>();
+        return new LoginReference(cache.Protector(Options.DataProtectionProvider!, Scheme.Name, LoginReference.CreateProtector), cache, Scheme.Name, Time);
     }
 
     private IDataProtector BrowserProtector

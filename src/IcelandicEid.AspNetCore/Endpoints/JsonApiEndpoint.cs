@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Text.Json;
 using IcelandicEid.AspNetCore.Flow;
 using Microsoft.AspNetCore.Authentication;
@@ -199,21 +200,23 @@ internal static class JsonApiEndpoint
         });
     }
 
-    private static async Task<bool> WriteAsync(EidRequest r, int status, Action<Utf8JsonWriter> write)
+    private static Task<bool> WriteAsync(EidRequest r, int status, Action<Utf8JsonWriter> write)
     {
         var response = r.Response;
         response.StatusCode = status;
         response.ContentType = "application/json; charset=utf-8";
         response.Headers.CacheControl = "no-store";
         response.Headers.XContentTypeOptions = "nosniff";
-        await using (var json = new Utf8JsonWriter(response.BodyWriter, new JsonWriterOptions { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.Create(System.Text.Unicode.UnicodeRanges.All) }))
+        var buffer = new ArrayBufferWriter<byte>(256);
+        using (var json = new Utf8JsonWriter(buffer, new JsonWriterOptions { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.Create(System.Text.Unicode.UnicodeRanges.All) }))
         {
             json.WriteStartObject();
             write(json);
             json.WriteEndObject();
         }
 
-        await response.BodyWriter.FlushAsync(r.Context.RequestAborted);
-        return true;
+        response.ContentLength = buffer.WrittenCount;
+        response.BodyWriter.Write(buffer.WrittenSpan);
+        return Task.FromResult(true);
     }
 }

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Unicode;
@@ -73,8 +74,9 @@ internal static class StatusEndpoint
         };
     }
 
-    /// <summary>Writes the status as JSON straight into the response pipe: no intermediate buffer on the hot path.</summary>
-    public static async Task WriteAsync(EidRequest r, LoginStatus status, bool includeNext)
+    /// <summary>Writes the status as JSON with its length, so headers and body leave in one write (no chunked
+    /// encoding, no second send for its end).</summary>
+    public static Task WriteAsync(EidRequest r, LoginStatus status, bool includeNext)
     {
         var response = r.Response;
         response.StatusCode = status.StatusCode;
@@ -86,7 +88,8 @@ internal static class StatusEndpoint
             response.Headers.RetryAfter = "5";
         }
 
-        await using (var json = new Utf8JsonWriter(response.BodyWriter, new JsonWriterOptions { Encoder = s_json }))
+        var buffer = new ArrayBufferWriter<byte>(256);
+        using (var json = new Utf8JsonWriter(buffer, new JsonWriterOptions { Encoder = s_json }))
         {
             json.WriteStartObject();
             json.WriteString("status", status.Status);
@@ -115,6 +118,8 @@ internal static class StatusEndpoint
             json.WriteEndObject();
         }
 
-        await response.BodyWriter.FlushAsync(r.Context.RequestAborted);
+        response.ContentLength = buffer.WrittenCount;
+        response.BodyWriter.Write(buffer.WrittenSpan);
+        return Task.CompletedTask;
     }
 }

@@ -1,4 +1,5 @@
 using System.Buffers.Text;
+using System.Runtime.CompilerServices;
 using System.Security.Cryptography;
 using System.Text;
 
@@ -14,10 +15,18 @@ internal static class LoginId
     public static string New() => Base64Url.EncodeToString(RandomNumberGenerator.GetBytes(32));
 
     /// <summary>The storage and limiter name of a login: the first 144 bits of SHA-256 of its id, base64url (24
-    /// characters). On the status hot path: no allocation but the result.</summary>
+    /// characters). The status endpoint asks for the same id (the same string, from the reference cache) every second:
+    /// its key is computed once and kept for as long as that string lives.</summary>
     public static string Key(string id)
     {
         ArgumentNullException.ThrowIfNull(id);
+        return s_keys.TryGetValue(id, out var key) ? key : s_keys.GetValue(id, Compute);
+    }
+
+    private static readonly ConditionalWeakTable<string, string> s_keys = [];
+
+    private static string Compute(string id)
+    {
         Span<byte> utf8 = id.Length <= 128 ? stackalloc byte[Encoding.UTF8.GetMaxByteCount(id.Length)] : new byte[Encoding.UTF8.GetMaxByteCount(id.Length)];
         var length = Encoding.UTF8.GetBytes(id, utf8);
         Span<byte> hash = stackalloc byte[32];

@@ -11,6 +11,15 @@ internal sealed class LoginReferenceCache
 {
     private const int Capacity = 20_000;
     private readonly ConcurrentDictionary<string, (string Scheme, string Id, long ExpiresUnixSeconds)> _entries = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<(Microsoft.AspNetCore.DataProtection.IDataProtectionProvider Provider, string Scheme), Microsoft.AspNetCore.DataProtection.IDataProtector> _protectors = new();
+
+    /// <summary>The scheme's reference protector, made once: creating one computes its purposes' authenticated data,
+    /// which the status endpoint should not pay on every request.</summary>
+    internal Microsoft.AspNetCore.DataProtection.IDataProtector Protector(
+        Microsoft.AspNetCore.DataProtection.IDataProtectionProvider provider,
+        string scheme,
+        Func<Microsoft.AspNetCore.DataProtection.IDataProtectionProvider, string, Microsoft.AspNetCore.DataProtection.IDataProtector> create)
+        => _protectors.GetOrAdd((provider, scheme), key => create(key.Provider, key.Scheme));
 
     internal bool TryGet(string scheme, string cookie, out string id, out long expiresUnixSeconds)
     {
