@@ -24,6 +24,11 @@ internal sealed class RedisEidLoginStore : IEidLoginStore, IEidPendingLoginCount
     private readonly TimeProvider _time;
     private readonly RedisKey _pendingSet;
 
+    // This instance's last word on each pending login's next poll time, so a read that finds a poll due can take the
+    // lease in the same round trip. Only a hint: the scripts decide. Bounded; forgotten when a login ends.
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, long> _nextPolls = new(StringComparer.Ordinal);
+    private const int NextPollsCapacity = 100_000;
+
     /// <summary>Creates the store.</summary>
     public RedisEidLoginStore(IConnectionMultiplexer redis, IDataProtectionProvider dataProtection, IcelandicEidRedisOptions options, TimeProvider timeProvider)
     {
@@ -59,36 +64,76 @@ internal sealed class RedisEidLoginStore : IEidLoginStore, IEidPendingLoginCount
         => (int)await Bound(RedisScripts.BeginPollRunner.EvaluateAsync(_database(), [Key(id).Key], [Ms(now), MsCeiling(nextPollAt)]), cancellationToken) == 1;
 
     /// <inheritdoc />
-    /// <remarks>The common case is one plain GET and no decryption: the header holds the summary. Only when a poll is
-    /// due does it run the lease script, and then it decrypts the state it already read.</remarks>
+    /// <remarks>The common case is one plain GET and no decryption: the header holds the summary. When this instance's
+    /// last read of the login said a poll would be due by now, it runs the lease script instead, which reads and takes
+    /// the lease in the same round trip; only then is the state decrypted.</remarks>
     public async Task<EidLoginPeek?> PeekAsync(string id, DateTimeOffset now, TimeSpan leaseExtra, CancellationToken cancellationToken)
     {
         var key = Key(id).Key;
-        var value = (byte[]?)await Bound(_database().StringGetAsync(key), cancellationToken);
+        byte[]? value;
+        var leased = false;
+        if (_nextPolls.TryGetValue(key, out var expectedNext) && expectedNext <= Ms(now))
+        {
+            var result = (RedisResult[]?)await Bound(RedisScripts.PeekLeaseRunner.EvaluateAsync(_database(), [key], [Ms(now), (long)leaseExtra.TotalMilliseconds]), cancellationToken);
+            leased = result is { Length: 2 } && (int)result[0] == 1;
+            value = result is { Length: 2 } ? (byte[]?)result[1] : null;
+        }
+        else
+        {
+            value = (byte[]?)await Bound(_database().StringGetAsync(key), cancellationToken);
+        }
+
         if (value is null || ParseHeader(value) is not { } header)
         {
+            _nextPolls.TryRemove(key, out _);
             return null;
         }
 
         var summary = header.Summary;
-        if (summary.Status != EidLoginStatus.Pending || summary.NextPollAt > now)
+        if (summary.Status != EidLoginStatus.Pending)
         {
+            _nextPolls.TryRemove(key, out _);
             return new EidLoginPeek(summary, false, null);
+        }
+
+        if (!leased)
+        {
+            Remember(key, summary.NextPollAt);
+            if (summary.NextPollAt > now)
+            {
+                return new EidLoginPeek(summary, false, null);
+            }
+
+            // Due, but this instance did not expect it: take the lease now (a second round trip, once per login).
+            if (!await TryBeginPollAsync(id, now, now + summary.PollInterval + leaseExtra, cancellationToken))
+            {
+                return new EidLoginPeek(summary, false, null);
+            }
         }
 
         var next = now + summary.PollInterval + leaseExtra;
-        if (!await TryBeginPollAsync(id, now, next, cancellationToken))
-        {
-            return new EidLoginPeek(summary, false, null);
-        }
-
+        Remember(key, next);
         var state = Deserialize(id, value);
         return new EidLoginPeek(summary with { NextPollAt = next }, state is not null, state is null ? null : state with { NextPollAt = next });
     }
 
     /// <inheritdoc />
     public Task SetNextPollAsync(string id, DateTimeOffset nextPollAt, CancellationToken cancellationToken)
-        => Bound(RedisScripts.SetNextRunner.EvaluateAsync(_database(), [Key(id).Key], [MsCeiling(nextPollAt)]), cancellationToken);
+    {
+        var key = Key(id).Key;
+        Remember(key, nextPollAt);
+        return Bound(RedisScripts.SetNextRunner.EvaluateAsync(_database(), [key], [MsCeiling(nextPollAt)]), cancellationToken);
+    }
+
+    private void Remember(string key, DateTimeOffset nextPollAt)
+    {
+        if (_nextPolls.Count >= NextPollsCapacity)
+        {
+            _nextPolls.Clear();
+        }
+
+        _nextPolls[key] = MsCeiling(nextPollAt);
+    }
 
     /// <inheritdoc />
     public Task UpdateAsync(EidLoginState state, CancellationToken cancellationToken)

@@ -21,6 +21,7 @@ internal static class RedisScripts
     public static readonly LuaScriptRunner ReplaceRunner = new(Replace);
     public static readonly LuaScriptRunner SwapRunner = new(Swap);
     public static readonly LuaScriptRunner ReadRunner = new(Read);
+    public static readonly LuaScriptRunner PeekLeaseRunner = new(PeekLease);
 
     private const string Parse = """
         local v = redis.call('get', KEYS[1])
@@ -57,6 +58,16 @@ internal static class RedisScripts
         if s ~= '0' or tonumber(n) > tonumber(ARGV[1]) then return 0 end
         rewrite(ARGV[2])
         return 1
+        """;
+
+    // KEYS: login. ARGV: now-ms, lease-extra-ms. The status read of a login whose poll is (probably) due, in one round
+    // trip: returns {1, value} after taking the poll lease (next = now + interval + extra), or {0, value} without it.
+    public const string PeekLease = Parse + "\n" + Rewrite + "\n" + """
+        if s == '0' and tonumber(n) <= tonumber(ARGV[1]) then
+          rewrite(tostring(tonumber(ARGV[1]) + tonumber(i) + tonumber(ARGV[2])))
+          return {1, v}
+        end
+        return {0, v}
         """;
 
     // KEYS: login, pending-set. ARGV: new value, new status, retention-ms, pending-member
