@@ -28,6 +28,7 @@ internal sealed class RedisEidLoginStore : IEidLoginStore, IEidPendingLoginCount
     // lease in the same round trip. Only a hint: the scripts decide. Bounded; forgotten when a login ends.
     private readonly System.Collections.Concurrent.ConcurrentDictionary<string, long> _nextPolls = new(StringComparer.Ordinal);
     private const int NextPollsCapacity = 100_000;
+    private int _nextPollsCount;
 
     /// <summary>Creates the store.</summary>
     public RedisEidLoginStore(IConnectionMultiplexer redis, IDataProtectionProvider dataProtection, IcelandicEidRedisOptions options, TimeProvider timeProvider)
@@ -85,14 +86,14 @@ internal sealed class RedisEidLoginStore : IEidLoginStore, IEidPendingLoginCount
 
         if (value is null || ParseHeader(value) is not { } header)
         {
-            _nextPolls.TryRemove(key, out _);
+            Forget(key);
             return null;
         }
 
         var summary = header.Summary;
         if (summary.Status != EidLoginStatus.Pending)
         {
-            _nextPolls.TryRemove(key, out _);
+            Forget(key);
             return new EidLoginPeek(summary, false, null);
         }
 
@@ -127,12 +128,33 @@ internal sealed class RedisEidLoginStore : IEidLoginStore, IEidPendingLoginCount
 
     private void Remember(string key, DateTimeOffset nextPollAt)
     {
-        if (_nextPolls.Count >= NextPollsCapacity)
+        // On every read: no ConcurrentDictionary.Count (it takes every lock), no write when nothing changed.
+        var ms = MsCeiling(nextPollAt);
+        if (_nextPolls.TryGetValue(key, out var known))
         {
-            _nextPolls.Clear();
+            if (known != ms)
+            {
+                _nextPolls[key] = ms;
+            }
+
+            return;
         }
 
-        _nextPolls[key] = MsCeiling(nextPollAt);
+        if (Interlocked.Increment(ref _nextPollsCount) > NextPollsCapacity)
+        {
+            _nextPolls.Clear();
+            Interlocked.Exchange(ref _nextPollsCount, 1);
+        }
+
+        _nextPolls[key] = ms;
+    }
+
+    private void Forget(string key)
+    {
+        if (_nextPolls.TryRemove(key, out _))
+        {
+            Interlocked.Decrement(ref _nextPollsCount);
+        }
     }
 
     /// <inheritdoc />
@@ -174,7 +196,7 @@ internal sealed class RedisEidLoginStore : IEidLoginStore, IEidPendingLoginCount
     /// <summary>The login's key and its member in the pending index: a hash of the id, never the id itself.</summary>
     private (RedisKey Key, string Member) Key(string id)
     {
-        var hash = LoginId.Key(id);
+        var hash = LoginId.CachedKey(id);
         return (_options.KeyPrefix + "l:" + hash, hash);
     }
 

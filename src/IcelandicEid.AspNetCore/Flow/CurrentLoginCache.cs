@@ -19,13 +19,24 @@ internal sealed class CurrentLoginCache(TimeProvider time)
 
     public void Remember(string loginId)
     {
-        if (_until.Count >= Capacity)
+        var until = (time.GetUtcNow() + Freshness).UtcTicks;
+        if (!_until.ContainsKey(loginId) && Interlocked.Increment(ref _count) > Capacity)
         {
+            // No ConcurrentDictionary.Count here: it takes every lock.
             _until.Clear();
+            Interlocked.Exchange(ref _count, 1);
         }
 
-        _until[loginId] = (time.GetUtcNow() + Freshness).UtcTicks;
+        _until[loginId] = until;
     }
 
-    public void Forget(string loginId) => _until.TryRemove(loginId, out _);
+    public void Forget(string loginId)
+    {
+        if (_until.TryRemove(loginId, out _))
+        {
+            Interlocked.Decrement(ref _count);
+        }
+    }
+
+    private int _count;
 }

@@ -15,24 +15,26 @@ internal static class LoginId
     public static string New() => Base64Url.EncodeToString(RandomNumberGenerator.GetBytes(32));
 
     /// <summary>The storage and limiter name of a login: the first 144 bits of SHA-256 of its id, base64url (24
-    /// characters). The status endpoint asks for the same id (the same string, from the reference cache) every second:
-    /// its key is computed once and kept for as long as that string lives.</summary>
+    /// characters).</summary>
     public static string Key(string id)
     {
         ArgumentNullException.ThrowIfNull(id);
-        return s_keys.TryGetValue(id, out var key) ? key : s_keys.GetValue(id, Compute);
-    }
-
-    private static readonly ConditionalWeakTable<string, string> s_keys = [];
-
-    private static string Compute(string id)
-    {
         Span<byte> utf8 = id.Length <= 128 ? stackalloc byte[Encoding.UTF8.GetMaxByteCount(id.Length)] : new byte[Encoding.UTF8.GetMaxByteCount(id.Length)];
         var length = Encoding.UTF8.GetBytes(id, utf8);
         Span<byte> hash = stackalloc byte[32];
         SHA256.HashData(utf8[..length], hash);
         return Base64Url.EncodeToString(hash[..18]);
     }
+
+    /// <summary><see cref="Key"/> for the status hot path, which asks for the same id (the same string, from the
+    /// reference cache) every second: computed once and kept for as long as that string lives.</summary>
+    public static string CachedKey(string id)
+    {
+        ArgumentNullException.ThrowIfNull(id);
+        return s_keys.TryGetValue(id, out var key) ? key : s_keys.GetValue(id, Key);
+    }
+
+    private static readonly ConditionalWeakTable<string, string> s_keys = [];
 
     /// <summary>The name a login has in log lines: the first 8 characters of <see cref="Key"/>.</summary>
     public static string ForLog(string id) => Key(id)[..8];

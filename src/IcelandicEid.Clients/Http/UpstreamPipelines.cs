@@ -46,7 +46,7 @@ internal sealed class UpstreamPipelines
                 BreakDuration = options.BreakerBreakDuration,
                 OnOpened = args =>
                 {
-                    ClientLog.BreakerOpened(_logger, _upstream, args.BreakDuration, args.Outcome.Exception?.GetType().Name ?? "failure");
+                    ClientLog.BreakerOpened(_logger, _upstream, args.BreakDuration.TotalSeconds, args.Outcome.Exception?.GetType().Name ?? "failure");
                     return default;
                 },
                 OnClosed = _ =>
@@ -182,7 +182,7 @@ internal sealed class UpstreamPipelines
 
     private ValueTask LogRetry(string operation, int attempt, TimeSpan delay, Exception? exception)
     {
-        ClientLog.Retrying(_logger, _upstream, operation, attempt + 1, delay, exception?.GetType().Name ?? "failure");
+        ClientLog.Retrying(_logger, _upstream, operation, attempt + 1, (long)delay.TotalMilliseconds, exception?.GetType().Name ?? "failure");
         return default;
     }
 

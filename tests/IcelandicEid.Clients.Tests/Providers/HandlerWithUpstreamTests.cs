@@ -172,6 +172,7 @@ public sealed class HandlerWithUpstreamTests : IClassFixture<EmulatorFixture>
         }
 
         Assert.Contains(app.Logs.Entries, e => e.Message.Contains("circuit breaker", StringComparison.Ordinal));
+        Assert.Contains(app.Logs.Entries, e => e.Category == "IcelandicEid.Clients.Taktikal" && e.Id.Id == 102 && e.Level == Microsoft.Extensions.Logging.LogLevel.Error);
     }
 
     [Fact]
@@ -238,5 +239,58 @@ public sealed class HandlerWithUpstreamTests : IClassFixture<EmulatorFixture>
         Assert.Equal(0, _emulator.State.DuplicateStarts);
         Assert.Equal(0, _emulator.State.TooEarlyPolls);
         Assert.True(faults > 0, "no fault was injected");
+
+        // The client says what it did about the faults, under its own category, with no identifier in clear.
+        var client = app.Logs.Entries.Where(e => e.Category == "IcelandicEid.Clients." + provider).ToList();
+        Assert.Contains(client, e => e.Id.Id == 101 && e.Message.Contains("retry", StringComparison.Ordinal));
+        if (_emulator.State.Calls.Any(c => c.Status >= 400))
+        {
+            Assert.Contains(client, e => e.Id.Id == 104);
+        }
+
+        Assert.DoesNotContain(client, e => System.Text.RegularExpressions.Regex.IsMatch(e.Message, "(?<![0-9])[0-9]{7}(?![0-9])|[0-9]{6}-?[0-9]{4}"));
+    }
+
+    [Fact]
+    public async Task Each_upstream_call_takes_its_HttpClient_from_the_factory()
+    {
+        var factory = new CountingHttpClientFactory();
+        await using var app = await TestApp.StartAsync(
+            o => o.Provider = "Taktikal",
+            services: s =>
+            {
+                s.AddIcelandicEidTaktikal(t =>
+                {
+                    t.BaseUrl = _emulator.TaktikalBaseUrl;
+                    t.FlowKey = "emulator-flow";
+                });
+                var real = s.Last(d => d.ServiceType == typeof(IHttpClientFactory));
+                s.AddSingleton<IHttpClientFactory>(sp => factory.Wrap((IHttpClientFactory)real.ImplementationFactory!(sp)));
+            },
+            time: TimeProvider.System);
+        using var browser = app.NewBrowser();
+        var (finish, _) = await LoginAsync(browser, "sim", "7600042");
+        Assert.Equal("/profile", finish.Headers.Location!.OriginalString);
+        var calls = _emulator.State.Calls.Count(c => c.Identifier is null || c.Identifier == "7600042");
+        Assert.True(factory.Created >= calls, $"{factory.Created} clients for {calls} upstream calls: a client is kept instead of taken per call");
+    }
+
+    /// <summary>Counts <see cref="IHttpClientFactory.CreateClient"/> calls of the app's real factory.</summary>
+    private sealed class CountingHttpClientFactory
+    {
+        private int _created;
+
+        public int Created => Volatile.Read(ref _created);
+
+        public IHttpClientFactory Wrap(IHttpClientFactory real) => new Counting(real, this);
+
+        private sealed class Counting(IHttpClientFactory inner, CountingHttpClientFactory owner) : IHttpClientFactory
+        {
+            public HttpClient CreateClient(string name)
+            {
+                Interlocked.Increment(ref owner._created);
+                return inner.CreateClient(name);
+            }
+        }
     }
 }
