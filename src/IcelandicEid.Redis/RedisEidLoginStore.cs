@@ -26,9 +26,7 @@ internal sealed class RedisEidLoginStore : IEidLoginStore, IEidPendingLoginCount
 
     // This instance's last word on each pending login's next poll time, so a read that finds a poll due can take the
     // lease in the same round trip. Only a hint: the scripts decide. Bounded; forgotten when a login ends.
-    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, long> _nextPolls = new(StringComparer.Ordinal);
-    private const int NextPollsCapacity = 100_000;
-    private int _nextPollsCount;
+    private readonly BoundedMap<long> _nextPolls = new(100_000);
 
     /// <summary>Creates the store.</summary>
     public RedisEidLoginStore(IConnectionMultiplexer redis, IDataProtectionProvider dataProtection, IcelandicEidRedisOptions options, TimeProvider timeProvider)
@@ -73,7 +71,7 @@ internal sealed class RedisEidLoginStore : IEidLoginStore, IEidPendingLoginCount
         var key = Key(id).Key;
         byte[]? value;
         var leased = false;
-        if (_nextPolls.TryGetValue(key, out var expectedNext) && expectedNext <= Ms(now))
+        if (_nextPolls.TryGet(key, out var expectedNext) && expectedNext <= Ms(now))
         {
             var result = (RedisResult[]?)await Bound(RedisScripts.PeekLeaseRunner.EvaluateAsync(_database(), [key], [Ms(now), (long)leaseExtra.TotalMilliseconds]), cancellationToken);
             leased = result is { Length: 2 } && (int)result[0] == 1;
@@ -126,36 +124,9 @@ internal sealed class RedisEidLoginStore : IEidLoginStore, IEidPendingLoginCount
         return Bound(RedisScripts.SetNextRunner.EvaluateAsync(_database(), [key], [MsCeiling(nextPollAt)]), cancellationToken);
     }
 
-    private void Remember(string key, DateTimeOffset nextPollAt)
-    {
-        // On every read: no ConcurrentDictionary.Count (it takes every lock), no write when nothing changed.
-        var ms = MsCeiling(nextPollAt);
-        if (_nextPolls.TryGetValue(key, out var known))
-        {
-            if (known != ms)
-            {
-                _nextPolls[key] = ms;
-            }
+    private void Remember(string key, DateTimeOffset nextPollAt) => _nextPolls.Set(key, MsCeiling(nextPollAt));
 
-            return;
-        }
-
-        if (Interlocked.Increment(ref _nextPollsCount) > NextPollsCapacity)
-        {
-            _nextPolls.Clear();
-            Interlocked.Exchange(ref _nextPollsCount, 1);
-        }
-
-        _nextPolls[key] = ms;
-    }
-
-    private void Forget(string key)
-    {
-        if (_nextPolls.TryRemove(key, out _))
-        {
-            Interlocked.Decrement(ref _nextPollsCount);
-        }
-    }
+    private void Forget(string key) => _nextPolls.Remove(key);
 
     /// <inheritdoc />
     public Task UpdateAsync(EidLoginState state, CancellationToken cancellationToken)

@@ -1,5 +1,3 @@
-using System.Collections.Concurrent;
-
 namespace IcelandicEid.AspNetCore.Flow;
 
 /// <summary>
@@ -11,32 +9,12 @@ namespace IcelandicEid.AspNetCore.Flow;
 internal sealed class CurrentLoginCache(TimeProvider time)
 {
     public static readonly TimeSpan Freshness = TimeSpan.FromSeconds(5);
-    private const int Capacity = 50_000;
-    private readonly ConcurrentDictionary<string, long> _until = new(StringComparer.Ordinal);
+    private readonly BoundedMap<long> _until = new(50_000);
 
     public bool IsFresh(string loginId)
-        => _until.TryGetValue(loginId, out var until) && time.GetUtcNow().UtcTicks < until;
+        => _until.TryGet(loginId, out var until) && time.GetUtcNow().UtcTicks < until;
 
-    public void Remember(string loginId)
-    {
-        var until = (time.GetUtcNow() + Freshness).UtcTicks;
-        if (!_until.ContainsKey(loginId) && Interlocked.Increment(ref _count) > Capacity)
-        {
-            // No ConcurrentDictionary.Count here: it takes every lock.
-            _until.Clear();
-            Interlocked.Exchange(ref _count, 1);
-        }
+    public void Remember(string loginId) => _until.Set(loginId, (time.GetUtcNow() + Freshness).UtcTicks);
 
-        _until[loginId] = until;
-    }
-
-    public void Forget(string loginId)
-    {
-        if (_until.TryRemove(loginId, out _))
-        {
-            Interlocked.Decrement(ref _count);
-        }
-    }
-
-    private int _count;
+    public void Forget(string loginId) => _until.Remove(loginId);
 }

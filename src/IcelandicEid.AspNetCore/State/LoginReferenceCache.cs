@@ -10,7 +10,7 @@ namespace IcelandicEid.AspNetCore.State;
 internal sealed class LoginReferenceCache
 {
     private const int Capacity = 20_000;
-    private readonly ConcurrentDictionary<string, (string Scheme, string Id, long ExpiresUnixSeconds)> _entries = new(StringComparer.Ordinal);
+    private readonly Flow.BoundedMap<(string Scheme, string Id, long ExpiresUnixSeconds)> _entries = new(Capacity);
     private readonly ConcurrentDictionary<(Microsoft.AspNetCore.DataProtection.IDataProtectionProvider Provider, string Scheme), Microsoft.AspNetCore.DataProtection.IDataProtector> _protectors = new();
 
     /// <summary>The scheme's reference protector, made once: creating one computes its purposes' authenticated data,
@@ -23,7 +23,7 @@ internal sealed class LoginReferenceCache
 
     internal bool TryGet(string scheme, string cookie, out string id, out long expiresUnixSeconds)
     {
-        if (_entries.TryGetValue(cookie, out var entry) && entry.Scheme == scheme)
+        if (_entries.TryGet(cookie, out var entry) && entry.Scheme == scheme)
         {
             (_, id, expiresUnixSeconds) = entry;
             return true;
@@ -35,12 +35,5 @@ internal sealed class LoginReferenceCache
     }
 
     internal void Add(string scheme, string cookie, string id, long expiresUnixSeconds)
-    {
-        if (_entries.Count >= Capacity)
-        {
-            _entries.Clear();
-        }
-
-        _entries[cookie] = (scheme, id, expiresUnixSeconds);
-    }
+        => _entries.Set(cookie, (scheme, id, expiresUnixSeconds));
 }

@@ -201,3 +201,25 @@ public class FlowNamingTests
         }
     }
 }
+
+public class BoundedMapTests
+{
+    [Fact]
+    public void A_full_map_forgets_everything_and_updates_and_removals_do_not_count_against_it()
+    {
+        var map = new BoundedMap<long>(3);
+        map.Set("a", 1);
+        map.Set("a", 2); // an update, not a new entry
+        map.Set("b", 1);
+        map.Remove("b");
+        map.Set("c", 1);
+        map.Set("d", 1);
+        Assert.True(map.TryGet("a", out var a) && a == 2);
+        Assert.False(map.TryGet("b", out _));
+
+        map.Set("e", 1); // the fourth live entry: everything else is forgotten
+        Assert.True(map.TryGet("e", out _));
+        Assert.False(map.TryGet("a", out _));
+        Assert.False(map.TryGet("d", out _));
+    }
+}
