@@ -33,7 +33,7 @@ internal static class StatusEndpoint
             try
             {
                 var now = r.Time.GetUtcNow();
-                var peek = await services.Store.PeekAsync(id!, now, r.Options.BackchannelTimeout, CancellationToken.None);
+                var peek = await services.Store.PeekAsync(id!, now, PollTransitions.LeaseGuard, CancellationToken.None);
                 if (peek is null || peek.Summary.ExpiresAt <= now)
                 {
                     Log.StateGone(r.Logger, LoginId.ForLog(id!));

@@ -21,10 +21,13 @@ internal sealed class LoginPoller(LoginServices services)
         try
         {
             // The lease covers the whole poll, retries included, so no other instance polls meanwhile.
-            if (!await services.Store.TryBeginPollAsync(login.Id, now, PollTransitions.LeaseUntil(login, now, services.Options.BackchannelTimeout), CancellationToken.None))
+            var lease = PollTransitions.LeaseUntil(login, now);
+            if (!await services.Store.TryBeginPollAsync(login.Id, now, lease, CancellationToken.None))
             {
                 return login;
             }
+
+            login = login with { NextPollAt = lease };
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
@@ -35,9 +38,12 @@ internal sealed class LoginPoller(LoginServices services)
         return await PollWithLeaseAsync(login);
     }
 
-    /// <summary>Polls the upstream once; the caller holds the poll lease.</summary>
+    /// <summary>Polls the upstream once; the caller holds the poll lease, until <paramref name="login"/>'s
+    /// <see cref="EidLoginState.NextPollAt"/>.</summary>
     public async Task<EidLoginState> PollWithLeaseAsync(EidLoginState login)
     {
+        var lease = login.NextPollAt;
+        var extended = false;
         var (provider, time, metrics) = (services.Provider, services.Time, services.Metrics);
         var logId = LoginId.ForLog(login.Id);
         using var activity = IcelandicEidMetrics.ActivitySource.StartActivity("IcelandicEid.Poll");
@@ -50,7 +56,13 @@ internal sealed class LoginPoller(LoginServices services)
         {
             try
             {
-                result = await provider.PollAsync(new EidPollRequest(login.Method, login.Reference) { PollInterval = login.PollInterval }, timeout.Token);
+                var poll = provider.PollAsync(new EidPollRequest(login.Method, login.Reference) { PollInterval = login.PollInterval }, timeout.Token);
+                if (!poll.IsCompleted)
+                {
+                    extended = await HoldLeaseIfSlowAsync(login, poll);
+                }
+
+                result = await poll;
             }
             catch (Exception ex)
             {
@@ -93,7 +105,12 @@ internal sealed class LoginPoller(LoginServices services)
 
         try
         {
-            if (PollTransitions.OnlyNextPollMoved(login, updated))
+            if (PollTransitions.LeaseSuffices(login, updated, lease, extended))
+            {
+                // A quick poll and nothing new (the common case): the lease already is a valid next poll time.
+                updated = updated with { NextPollAt = lease };
+            }
+            else if (PollTransitions.OnlyNextPollMoved(login, updated))
             {
                 // Still pending and nothing else changed (the common case): only the next poll time moves.
                 await services.Store.SetNextPollAsync(login.Id, updated.NextPollAt, CancellationToken.None);
@@ -109,6 +126,37 @@ internal sealed class LoginPoller(LoginServices services)
         }
 
         return updated;
+    }
+
+    /// <summary>Waits <see cref="PollTransitions.LeaseGuard"/> for the poll; if it is still running, extends the lease
+    /// so that it covers the rest of the poll (retries included), before the short lease runs out.</summary>
+    /// <returns>Whether the lease was extended.</returns>
+    private async Task<bool> HoldLeaseIfSlowAsync(EidLoginState login, Task poll)
+    {
+        try
+        {
+            await poll.WaitAsync(PollTransitions.LeaseGuard, services.Time);
+            return false;
+        }
+        catch (TimeoutException)
+        {
+            try
+            {
+                var extended = PollTransitions.ExtendedLease(login, services.Time.GetUtcNow(), services.Options.BackchannelTimeout);
+                await services.Store.SetNextPollAsync(login.Id, extended, CancellationToken.None);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                services.StoreError(ex);
+            }
+
+            return true;
+        }
+        catch (Exception)
+        {
+            // The poll's own failure: its caller awaits it and handles it.
+            return false;
+        }
     }
 
     /// <summary>Withdraws the request on the phone where the upstream has a way to; best effort, bounded in time.</summary>

@@ -34,10 +34,23 @@ internal static class PollTransitions
     /// <summary>Whether the upstream may be asked about this login now.</summary>
     public static bool IsDue(EidLoginState login, DateTimeOffset now) => !login.IsCompleted && now >= login.NextPollAt;
 
-    /// <summary>Until when a poll lease is held: one interval plus the longest a poll (with its retries) may take, so
-    /// that no other instance polls while this one waits for the upstream.</summary>
-    public static DateTimeOffset LeaseUntil(EidLoginState login, DateTimeOffset now, TimeSpan backchannelTimeout)
+    /// <summary>How long a poll may take and still need no write afterwards: a poll that answers within it leaves the
+    /// lease (one interval and this guard after its start) as the next poll time, which is then at least one interval
+    /// after the poll ended. A slower poll extends the lease to cover the longest a poll may take, before it runs out.</summary>
+    public static readonly TimeSpan LeaseGuard = TimeSpan.FromMilliseconds(500);
+
+    /// <summary>Until when a poll lease taken at <paramref name="now"/> is held: one interval and <see cref="LeaseGuard"/>.</summary>
+    public static DateTimeOffset LeaseUntil(EidLoginState login, DateTimeOffset now) => now + login.PollInterval + LeaseGuard;
+
+    /// <summary>The lease of a poll that is taking longer than <see cref="LeaseGuard"/>: one interval after the longest
+    /// it may still take, so no other instance polls meanwhile.</summary>
+    public static DateTimeOffset ExtendedLease(EidLoginState login, DateTimeOffset now, TimeSpan backchannelTimeout)
         => now + login.PollInterval + backchannelTimeout;
+
+    /// <summary>Whether a poll that ended with <paramref name="after"/> needs no store write: nothing but the next poll
+    /// time changed, and the lease still held (<paramref name="lease"/>) is no sooner than the next poll may be.</summary>
+    public static bool LeaseSuffices(EidLoginState before, EidLoginState after, DateTimeOffset lease, bool extended)
+        => !extended && OnlyNextPollMoved(before, after) && after.NextPollAt <= lease;
 
     /// <summary>
     /// The login after a poll that answered <paramref name="result"/> or threw <paramref name="error"/>, the call having

@@ -33,7 +33,24 @@ public class PollTransitionTests
         Assert.False(PollTransitions.IsDue(login, s_now.AddMilliseconds(-1)));
         Assert.True(PollTransitions.IsDue(login, s_now));
         Assert.False(PollTransitions.IsDue(login with { Status = EidLoginStatus.Failed }, s_now.AddHours(1)));
-        Assert.Equal(s_now + TimeSpan.FromSeconds(2) + TimeSpan.FromSeconds(30), PollTransitions.LeaseUntil(login, s_now, TimeSpan.FromSeconds(30)));
+        Assert.Equal(s_now + TimeSpan.FromSeconds(2) + PollTransitions.LeaseGuard, PollTransitions.LeaseUntil(login, s_now));
+        Assert.Equal(s_now + TimeSpan.FromSeconds(2) + TimeSpan.FromSeconds(30), PollTransitions.ExtendedLease(login, s_now, TimeSpan.FromSeconds(30)));
+    }
+
+    [Fact]
+    public void A_quick_quiet_poll_needs_no_write_and_a_slow_or_eventful_one_does()
+    {
+        var lease = PollTransitions.LeaseUntil(Login(), s_now);
+        var leased = Login() with { NextPollAt = lease };
+        var quick = PollTransitions.Apply(leased, EidPollResult.Pending, null, s_now + TimeSpan.FromMilliseconds(200), 5).State;
+        Assert.True(PollTransitions.LeaseSuffices(leased, quick, lease, extended: false));
+        Assert.True(quick.NextPollAt <= lease); // the next poll comes at the lease: at least one interval after this one ended
+
+        var slow = PollTransitions.Apply(leased, EidPollResult.Pending, null, s_now + TimeSpan.FromSeconds(1), 5).State;
+        Assert.False(PollTransitions.LeaseSuffices(leased, slow, lease, extended: false));
+        Assert.False(PollTransitions.LeaseSuffices(leased, quick, lease, extended: true));
+        var approved = PollTransitions.Apply(leased, EidPollResult.Success(s_person), null, s_now, 5).State;
+        Assert.False(PollTransitions.LeaseSuffices(leased, approved, lease, extended: false));
     }
 
     [Fact]

@@ -152,3 +152,144 @@ public class LoginStarterTests
         public Task<EidPollResult> PollAsync(EidPollRequest request, CancellationToken cancellationToken) => Task.FromResult(EidPollResult.Pending);
     }
 }
+
+/// <summary>The poll lease on the real clock: quick polls write nothing after themselves, slow ones extend the lease
+/// before it runs out, and polls never overlap or come sooner than the interval.</summary>
+public class PollLeaseTests
+{
+    [Fact]
+    public async Task A_slow_poll_extends_its_lease_so_no_other_request_polls_while_it_runs()
+    {
+        var time = TimeProvider.System;
+        var store = new InMemoryEidLoginStore(time);
+        var upstream = new SlowProvider(TimeSpan.FromSeconds(2)); // longer than interval + guard: the short lease alone would run out
+        var options = new IcelandicEidOptions { Provider = "Slow" };
+        options.Limits.OnePendingLoginPerIdentifier = false; // no start made the login current: the contest rule is not the subject
+        var services = new LoginServices(store, new InMemoryEidAbuseLimiter(time), upstream, new IcelandicEidMetrics(new TestMeterFactory(), store, time), NullLogger.Instance, options, time);
+        var now = time.GetUtcNow();
+        var login = new EidLoginState
+        {
+            Id = LoginId.New(), Provider = "Slow", Method = EidMethod.Sim, Identifier = "+3548881234", Reference = "r",
+            PollInterval = TimeSpan.FromSeconds(1), CreatedAt = now, ExpiresAt = now.AddMinutes(3), NextPollAt = now,
+        };
+        await store.CreateAsync(login, CancellationToken.None);
+
+        // Eight "tabs" ask as fast as they can for 5 s, each through the lease.
+        var until = DateTime.UtcNow.AddSeconds(5);
+        await Task.WhenAll(Enumerable.Range(0, 8).Select(async _ =>
+        {
+            while (DateTime.UtcNow < until)
+            {
+                var current = await store.GetAsync(login.Id, CancellationToken.None);
+                await new LoginPoller(services).PollIfDueAsync(current!);
+                await Task.Delay(20);
+            }
+        }));
+
+        Assert.Equal(0, upstream.Overlaps);
+        Assert.Equal(2, upstream.Polls); // 0–2 s, then one interval after its end: 3–5 s
+        var ends = upstream.Ends;
+        var starts = upstream.Starts;
+        for (var i = 1; i < starts.Count; i++)
+        {
+            Assert.True(starts[i] - ends[i - 1] >= TimeSpan.FromSeconds(1), $"poll {i} came {(starts[i] - ends[i - 1]).TotalMilliseconds:F0} ms after the previous one ended");
+        }
+    }
+
+    [Fact]
+    public async Task A_quick_quiet_poll_writes_nothing_and_the_next_comes_one_interval_and_the_guard_later()
+    {
+        var time = new FakeTimeProvider();
+        var store = new CountingStore(new InMemoryEidLoginStore(time));
+        var upstream = new SlowProvider(TimeSpan.Zero);
+        var options = new IcelandicEidOptions { Provider = "Slow" };
+        options.Limits.OnePendingLoginPerIdentifier = false;
+        var services = new LoginServices(store, new InMemoryEidAbuseLimiter(time), upstream, new IcelandicEidMetrics(new TestMeterFactory(), store, time), NullLogger.Instance, options, time);
+        var now = time.GetUtcNow();
+        var login = new EidLoginState
+        {
+            Id = LoginId.New(), Provider = "Slow", Method = EidMethod.Sim, Identifier = "+3548881234", Reference = "r",
+            PollInterval = TimeSpan.FromSeconds(2), CreatedAt = now, ExpiresAt = now.AddMinutes(3), NextPollAt = now,
+        };
+        await store.CreateAsync(login, CancellationToken.None);
+        var after = await new LoginPoller(services).PollIfDueAsync(login);
+        Assert.Equal(1, upstream.Polls);
+        Assert.Equal(0, store.Writes);
+        Assert.Equal(now + TimeSpan.FromSeconds(2) + PollTransitions.LeaseGuard, after.NextPollAt);
+        Assert.Equal(after.NextPollAt, (await store.GetAsync(login.Id, CancellationToken.None))!.NextPollAt);
+    }
+
+    private sealed class SlowProvider(TimeSpan duration) : IIcelandicEidProvider
+    {
+        private readonly List<DateTimeOffset> _starts = [];
+        private readonly List<DateTimeOffset> _ends = [];
+        private int _running;
+
+        public int Polls { get; private set; }
+
+        public int Overlaps { get; private set; }
+
+        public IReadOnlyList<DateTimeOffset> Starts { get { lock (_starts) { return [.. _starts]; } } }
+
+        public IReadOnlyList<DateTimeOffset> Ends { get { lock (_starts) { return [.. _ends]; } } }
+
+        public string Name => "Slow";
+
+        public Task<EidStartResult> StartAsync(EidStartRequest request, CancellationToken cancellationToken) => throw new NotSupportedException();
+
+        public async Task<EidPollResult> PollAsync(EidPollRequest request, CancellationToken cancellationToken)
+        {
+            lock (_starts)
+            {
+                Polls++;
+                _starts.Add(DateTimeOffset.UtcNow);
+            }
+
+            if (Interlocked.Increment(ref _running) > 1)
+            {
+                Overlaps++;
+            }
+
+            if (duration > TimeSpan.Zero)
+            {
+                await Task.Delay(duration, cancellationToken);
+            }
+
+            Interlocked.Decrement(ref _running);
+            lock (_starts)
+            {
+                _ends.Add(DateTimeOffset.UtcNow);
+            }
+
+            return EidPollResult.Pending;
+        }
+    }
+
+    /// <summary>Counts the writes that follow a poll (next-poll moves and updates).</summary>
+    private sealed class CountingStore(IEidLoginStore inner) : IEidLoginStore
+    {
+        public int Writes { get; private set; }
+
+        public Task CreateAsync(EidLoginState state, CancellationToken cancellationToken) => inner.CreateAsync(state, cancellationToken);
+
+        public Task<EidLoginState?> GetAsync(string id, CancellationToken cancellationToken) => inner.GetAsync(id, cancellationToken);
+
+        public Task<bool> TryBeginPollAsync(string id, DateTimeOffset now, DateTimeOffset nextPollAt, CancellationToken cancellationToken) => inner.TryBeginPollAsync(id, now, nextPollAt, cancellationToken);
+
+        public Task SetNextPollAsync(string id, DateTimeOffset nextPollAt, CancellationToken cancellationToken)
+        {
+            Writes++;
+            return inner.SetNextPollAsync(id, nextPollAt, cancellationToken);
+        }
+
+        public Task UpdateAsync(EidLoginState state, CancellationToken cancellationToken)
+        {
+            Writes++;
+            return inner.UpdateAsync(state, cancellationToken);
+        }
+
+        public Task<EidLoginState?> TryConsumeAsync(string id, CancellationToken cancellationToken) => inner.TryConsumeAsync(id, cancellationToken);
+
+        public Task RemoveAsync(string id, CancellationToken cancellationToken) => inner.RemoveAsync(id, cancellationToken);
+    }
+}
