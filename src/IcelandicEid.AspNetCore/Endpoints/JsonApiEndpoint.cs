@@ -1,4 +1,3 @@
-using System.Buffers;
 using System.Text.Json;
 using IcelandicEid.AspNetCore.Flow;
 using Microsoft.AspNetCore.Authentication;
@@ -62,7 +61,22 @@ internal static class JsonApiEndpoint
                 return await ErrorAsync(r, StatusCodes.Status400BadRequest, "bad-request", "Send a JSON object of at most 4 KB: {\"method\":\"sim\",\"identifier\":\"…\",\"returnUrl\":\"/…\"}.");
             }
 
-            using var body = await JsonDocument.ParseAsync(r.Request.Body, default, r.Context.RequestAborted);
+            // At most 4 KB is read, also from a chunked body that gave no Content-Length.
+            var bytes = new byte[MaxBody + 1];
+            var read = 0;
+            int n;
+            while (read < bytes.Length && (n = await r.Request.Body.ReadAsync(bytes.AsMemory(read), r.Context.RequestAborted)) > 0)
+            {
+                read += n;
+            }
+
+            if (read > MaxBody)
+            {
+                Log.ApiRefused(r.Logger, "body over 4 KB");
+                return await ErrorAsync(r, StatusCodes.Status400BadRequest, "bad-request", "The body is over 4 KB.");
+            }
+
+            using var body = JsonDocument.Parse(bytes.AsMemory(0, read));
             var root = body.RootElement;
             methodName = Text(root, "method");
             identifier = Text(root, "identifier");
@@ -202,21 +216,7 @@ internal static class JsonApiEndpoint
 
     private static Task<bool> WriteAsync(EidRequest r, int status, Action<Utf8JsonWriter> write)
     {
-        var response = r.Response;
-        response.StatusCode = status;
-        response.ContentType = "application/json; charset=utf-8";
-        response.Headers.CacheControl = "no-store";
-        response.Headers.XContentTypeOptions = "nosniff";
-        var buffer = new ArrayBufferWriter<byte>(256);
-        using (var json = new Utf8JsonWriter(buffer, new JsonWriterOptions { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.Create(System.Text.Unicode.UnicodeRanges.All) }))
-        {
-            json.WriteStartObject();
-            write(json);
-            json.WriteEndObject();
-        }
-
-        response.ContentLength = buffer.WrittenCount;
-        response.BodyWriter.Write(buffer.WrittenSpan);
+        JsonAnswer.Write(r, status, write, static (json, write) => write(json));
         return Task.FromResult(true);
     }
 }

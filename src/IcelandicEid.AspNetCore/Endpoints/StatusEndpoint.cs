@@ -1,7 +1,3 @@
-using System.Buffers;
-using System.Text.Encodings.Web;
-using System.Text.Json;
-using System.Text.Unicode;
 using IcelandicEid.AspNetCore.Flow;
 using IcelandicEid.AspNetCore.State;
 using Microsoft.AspNetCore.Http;
@@ -15,8 +11,6 @@ internal readonly record struct LoginStatus(string Status, string Message, int S
 /// reads the summary and takes the poll lease when a poll is due; the whole (encrypted) state is read only to poll.</summary>
 internal static class StatusEndpoint
 {
-    private static readonly JavaScriptEncoder s_json = JavaScriptEncoder.Create(UnicodeRanges.All);
-
     public static async Task<bool> HandleAsync(EidRequest r, LoginServices services)
     {
         var status = await ReadAsync(r, services);
@@ -74,24 +68,17 @@ internal static class StatusEndpoint
         };
     }
 
-    /// <summary>Writes the status as JSON with its length, so headers and body leave in one write (no chunked
-    /// encoding, no second send for its end).</summary>
+    /// <summary>Writes the status as JSON.</summary>
     public static Task WriteAsync(EidRequest r, LoginStatus status, bool includeNext)
     {
-        var response = r.Response;
-        response.StatusCode = status.StatusCode;
-        response.ContentType = "application/json; charset=utf-8";
-        response.Headers.CacheControl = "no-store";
-        response.Headers.XContentTypeOptions = "nosniff";
         if (status.StatusCode == StatusCodes.Status503ServiceUnavailable)
         {
-            response.Headers.RetryAfter = "5";
+            r.Response.Headers.RetryAfter = "5";
         }
 
-        var buffer = new ArrayBufferWriter<byte>(256);
-        using (var json = new Utf8JsonWriter(buffer, new JsonWriterOptions { Encoder = s_json }))
+        JsonAnswer.Write(r, status.StatusCode, (r, status, includeNext), static (json, s) =>
         {
-            json.WriteStartObject();
+            var (r, status, includeNext) = s;
             json.WriteString("status", status.Status);
             json.WriteString("message", status.Message);
             if (status.Login is { } login)
@@ -114,12 +101,7 @@ internal static class StatusEndpoint
             {
                 json.WriteString("next", r.FinishUrl);
             }
-
-            json.WriteEndObject();
-        }
-
-        response.ContentLength = buffer.WrittenCount;
-        response.BodyWriter.Write(buffer.WrittenSpan);
+        });
         return Task.CompletedTask;
     }
 }

@@ -90,6 +90,10 @@ public class ShapeTests
         using var garbage = Api(HttpMethod.Post, "start");
         garbage.Content = new StringContent("{\"method\":", System.Text.Encoding.UTF8, "application/json");
         Assert.Equal(HttpStatusCode.BadRequest, (await SendAsync(browser, garbage)).Code);
+        using var huge = Api(HttpMethod.Post, "start");
+        var padded = "{\"method\":\"sim\",\"identifier\":\"8881234\",\"pad\":\"" + new string('x', 10_000) + "\"}";
+        huge.Content = new UnknownLengthContent(System.Text.Encoding.UTF8.GetBytes(padded)); // no Content-Length: chunked
+        Assert.Equal(HttpStatusCode.BadRequest, (await SendAsync(browser, huge)).Code);
         using var form = Api(HttpMethod.Post, "start");
         form.Content = new FormUrlEncodedContent([new("method", "sim"), new("identifier", "8881234")]);
         Assert.Equal(HttpStatusCode.BadRequest, (await SendAsync(browser, form)).Code);
@@ -177,5 +181,25 @@ public class ShapeTests
         Assert.Equal(HttpStatusCode.NotFound, (await browser.GetAsync("/icelandic-eid/assets/other.js")).StatusCode);
         using var post = await browser.Client.PostAsync(script, null);
         Assert.Equal(HttpStatusCode.MethodNotAllowed, post.StatusCode);
+    }
+
+    /// <summary>A JSON body sent without a Content-Length.</summary>
+    private sealed class UnknownLengthContent : HttpContent
+    {
+        private readonly byte[] _bytes;
+
+        public UnknownLengthContent(byte[] bytes)
+        {
+            _bytes = bytes;
+            Headers.ContentType = new("application/json");
+        }
+
+        protected override Task SerializeToStreamAsync(Stream stream, System.Net.TransportContext? context) => stream.WriteAsync(_bytes).AsTask();
+
+        protected override bool TryComputeLength(out long length)
+        {
+            length = 0;
+            return false;
+        }
     }
 }
