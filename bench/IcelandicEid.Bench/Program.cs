@@ -25,6 +25,7 @@ var concurrency = Arg("--concurrency", 32);
 var amplificationLogins = Arg("--amplification-logins", 20);
 var floodSeconds = Arg("--flood-seconds", 10);
 var floodCap = Arg("--flood-cap", 20_000);
+var rounds = Arg("--rounds", 5);
 
 await using var redisServer = await RedisServer.StartAsync();
 using var redis = await ConnectionMultiplexer.ConnectAsync(redisServer.Configuration + ",allowAdmin=true");
@@ -82,8 +83,7 @@ if (Section("status"))
     // Warm-up of both (tiered JIT, pools) so that neither is measured on colder code than the other.
     await RunLoadAsync(client, () => StatusRequest(cookies[Random.Shared.Next(cookies.Count)]), concurrency, TimeSpan.FromSeconds(5));
     await RunLoadAsync(client, () => BaselineRequest(cookies[Random.Shared.Next(cookies.Count)]), concurrency, TimeSpan.FromSeconds(5));
-    var status = await RunLoadAsync(client, () => StatusRequest(cookies[Random.Shared.Next(cookies.Count)]), concurrency, TimeSpan.FromSeconds(seconds));
-    var baseline = await RunLoadAsync(client, () => BaselineRequest(cookies[Random.Shared.Next(cookies.Count)]), concurrency, TimeSpan.FromSeconds(seconds));
+    var (status, baseline, paired) = await CompareAsync(client, () => StatusRequest(cookies[Random.Shared.Next(cookies.Count)]), () => BaselineRequest(cookies[Random.Shared.Next(cookies.Count)]), concurrency, seconds, rounds);
     var pendingNow = await new IcelandicEid.Redis.RedisEidLoginStore(redis, new EphemeralDataProtectionProvider(), new() { KeyPrefix = "bench-a:" }, TimeProvider.System).CountPendingAsync(default);
 
     // The same read path when no poll falls due (an upstream interval longer than the run): the handler's own cost.
@@ -93,8 +93,7 @@ if (Section("status"))
     var quietCookies = await StartLoginsAsync(quietClient, await LoginPage.ReadAsync(quietClient), Math.Min(logins, 2000), 8_000_000);
     await RunLoadAsync(quietClient, () => StatusRequest(quietCookies[Random.Shared.Next(quietCookies.Count)]), concurrency, TimeSpan.FromSeconds(5));
     await RunLoadAsync(quietClient, () => BaselineRequest(quietCookies[Random.Shared.Next(quietCookies.Count)]), concurrency, TimeSpan.FromSeconds(5));
-    var quietStatus = await RunLoadAsync(quietClient, () => StatusRequest(quietCookies[Random.Shared.Next(quietCookies.Count)]), concurrency, TimeSpan.FromSeconds(seconds));
-    var quietBaseline = await RunLoadAsync(quietClient, () => BaselineRequest(quietCookies[Random.Shared.Next(quietCookies.Count)]), concurrency, TimeSpan.FromSeconds(seconds));
+    var (quietStatus, quietBaseline, quietPaired) = await CompareAsync(quietClient, () => StatusRequest(quietCookies[Random.Shared.Next(quietCookies.Count)]), () => BaselineRequest(quietCookies[Random.Shared.Next(quietCookies.Count)]), concurrency, seconds, rounds);
 
     report.AppendLine(CultureInfo.InvariantCulture, $"## {logins:N0} concurrent pending logins on one instance").AppendLine()
         .AppendLine("| measure | value | target |").AppendLine("| --- | --- | --- |")
@@ -116,7 +115,7 @@ if (Section("status"))
         .AppendLine(CultureInfo.InvariantCulture, $"| baseline: one Redis GET, same-size JSON | {baseline.PerSecond:F0} | {baseline.P50:F2} ms | {baseline.P99:F2} ms | {baseline.Errors} |")
         .AppendLine(CultureInfo.InvariantCulture, $"| `GET /icelandic-eid/status`, no poll due ({quietCookies.Count:N0} logins) | {quietStatus.PerSecond:F0} | {quietStatus.P50:F2} ms | {quietStatus.P99:F2} ms | {quietStatus.Errors} |")
         .AppendLine(CultureInfo.InvariantCulture, $"| baseline, measured again beside it | {quietBaseline.PerSecond:F0} | {quietBaseline.P50:F2} ms | {quietBaseline.P99:F2} ms | {quietBaseline.Errors} |")
-        .AppendLine().AppendLine(CultureInfo.InvariantCulture, $"Ratio status / baseline: **{status.PerSecond / baseline.PerSecond:F2}** with the upstream polls that fall due (target at least 0.8); **{quietStatus.PerSecond / quietBaseline.PerSecond:F2}** for the read path alone. ")
+        .AppendLine().AppendLine(CultureInfo.InvariantCulture, $"Ratio status / baseline: **{status.PerSecond / baseline.PerSecond:F2}** with the upstream polls that fall due (target at least 0.8; per round {Rounds(paired)}); **{quietStatus.PerSecond / quietBaseline.PerSecond:F2}** for the read path alone (target at least 0.9; per round {Rounds(quietPaired)}). Status and baseline alternate in {rounds} rounds of {Math.Max(1, seconds / rounds)} s each (`--rounds`), after 5 s of warm-up each; requests/s and latencies are over all rounds.")
         .AppendLine(CultureInfo.InvariantCulture, $"In the first row every login is asked {status.Requests / (double)cookies.Count / seconds:F1} times a second at random and the simulator's interval is 3 s, so about one status request in {Math.Max(1, status.Requests / (double)cookies.Count / seconds * 3):F0} polls the upstream (a lease script, a decrypt, the poll, an encrypt and an update script); real browsers ask once a second per tab.")
         .AppendLine();
 }
@@ -262,16 +261,28 @@ if (Section("wrk"))
             // Warm-up of both (tiered JIT, connection pools), so neither is measured on colder code than the other.
             await Wrk.RunAsync(wrk, ["-t2", $"-c{concurrency}", "-d5s", "-s", script, url + "/icelandic-eid/status"]);
             await Wrk.RunAsync(wrk, ["-t2", $"-c{concurrency}", "-d5s", "-s", script, url + "/bench/baseline"]);
-            var status = await Wrk.RunAsync(wrk, ["-t2", $"-c{concurrency}", $"-d{seconds}s", "--latency", "-s", script, url + "/icelandic-eid/status"]);
-            // The same script (and so the same cookie bytes and the same load-generator work) for the baseline.
-            var baseline = await Wrk.RunAsync(wrk, ["-t2", $"-c{concurrency}", $"-d{seconds}s", "--latency", "-s", script, url + "/bench/baseline"]);
+            // Alternating rounds, so that drift in what else the shared machine does falls on both alike; the ratio
+            // of each round is a paired comparison and the median of those is reported beside the totals.
+            var statusRounds = new List<(double PerSecond, string P50, string P99, int Errors)>();
+            var baselineRounds = new List<(double PerSecond, string P50, string P99, int Errors)>();
+            var roundSeconds = Math.Max(1, seconds / rounds);
+            for (var round = 0; round < rounds; round++)
+            {
+                statusRounds.Add(await Wrk.RunAsync(wrk, ["-t2", $"-c{concurrency}", $"-d{roundSeconds}s", "--latency", "-s", script, url + "/icelandic-eid/status"]));
+                // The same script (and so the same cookie bytes and the same load-generator work) for the baseline.
+                baselineRounds.Add(await Wrk.RunAsync(wrk, ["-t2", $"-c{concurrency}", $"-d{roundSeconds}s", "--latency", "-s", script, url + "/bench/baseline"]));
+            }
+
+            var status = Wrk.Combine(statusRounds);
+            var baseline = Wrk.Combine(baselineRounds);
+            var paired = statusRounds.Zip(baselineRounds, (s, b) => s.PerSecond / b.PerSecond).Order().ToList();
             rows.Add($"| `GET /icelandic-eid/status`, {label}, {cookies.Count:N0} logins | {status.PerSecond:F0} | {status.P50} | {status.P99} | {status.Errors} |");
             rows.Add($"| baseline `GET /bench/baseline` (one Redis GET), same process, same run | {baseline.PerSecond:F0} | {baseline.P50} | {baseline.P99} | {baseline.Errors} |");
-            ratios.Add($"{label}: **{status.PerSecond / baseline.PerSecond:F2}**");
+            ratios.Add(string.Create(CultureInfo.InvariantCulture, $"{label}: **{status.PerSecond / baseline.PerSecond:F2}** overall, per round {string.Join(", ", paired.Select(r => r.ToString("F2", CultureInfo.InvariantCulture)))} (median {paired[paired.Count / 2]:F2})"));
         }
 
         report.AppendLine("## Out of process (wrk against the published sample)").AppendLine()
-            .AppendLine(CultureInfo.InvariantCulture, $"`wrk -t2 -c{concurrency} -d{seconds}s --latency` against `dotnet SampleWeb.dll` (Release, Production, Redis, simulator) in its own process, each login's status asked at random through a Lua script; the baseline endpoint in the same app does one Redis GET of a same-size JSON body and gets the same requests (the same script, so the same cookies).").AppendLine()
+            .AppendLine(CultureInfo.InvariantCulture, $"`wrk -t2 -c{concurrency} -d{Math.Max(1, seconds / rounds)}s --latency` against `dotnet SampleWeb.dll` (Release, Production, Redis, simulator) in its own process, each login's status asked at random through a Lua script; the baseline endpoint in the same app does one Redis GET of a same-size JSON body and gets the same requests (the same script, so the same cookies). The two alternate in {rounds} rounds (`--rounds`) after 5 s of warm-up each; requests/s is the mean over the rounds, p50 and p99 the median of the rounds'.").AppendLine()
             .AppendLine("| endpoint | requests/s | p50 | p99 | non-2xx |").AppendLine("| --- | --- | --- | --- | --- |");
         rows.ForEach(r => report.AppendLine(r));
         report.AppendLine().AppendLine("Ratio status / baseline: " + string.Join("; ", ratios) + ".").AppendLine();
@@ -389,6 +400,25 @@ static async Task<List<string>> StartLoginsAsync(HttpClient client, LoginPage un
     return [.. cookies];
 }
 
+// Status and baseline in alternating rounds: drift in what else the shared machine does falls on both alike, and each
+// round's ratio is a paired comparison.
+static async Task<(LoadResult Status, LoadResult Baseline, List<double> Paired)> CompareAsync(HttpClient client, Func<HttpRequestMessage> status, Func<HttpRequestMessage> baseline, int concurrency, int seconds, int rounds)
+{
+    var duration = TimeSpan.FromSeconds(Math.Max(1, seconds / rounds));
+    var statusRounds = new List<LoadResult>();
+    var baselineRounds = new List<LoadResult>();
+    for (var round = 0; round < rounds; round++)
+    {
+        statusRounds.Add(await RunLoadAsync(client, status, concurrency, duration));
+        baselineRounds.Add(await RunLoadAsync(client, baseline, concurrency, duration));
+    }
+
+    return (LoadResult.Merge(statusRounds), LoadResult.Merge(baselineRounds), [.. statusRounds.Zip(baselineRounds, (s, b) => s.PerSecond / b.PerSecond).Order()]);
+}
+
+static string Rounds(List<double> paired)
+    => string.Create(CultureInfo.InvariantCulture, $"{string.Join(", ", paired.Select(r => r.ToString("F2", CultureInfo.InvariantCulture)))}, median {paired[paired.Count / 2]:F2}");
+
 static async Task<LoadResult> RunLoadAsync(HttpClient client, Func<HttpRequestMessage> request, int concurrency, TimeSpan duration)
 {
     var latencies = new ConcurrentBag<double[]>();
@@ -413,7 +443,7 @@ static async Task<LoadResult> RunLoadAsync(HttpClient client, Func<HttpRequestMe
         latencies.Add([.. mine]);
     }));
     var all = latencies.SelectMany(l => l).Order().ToArray();
-    return new LoadResult(all.Length, all.Length / watch.Elapsed.TotalSeconds, all[all.Length / 2], all[(int)(all.Length * 0.99)], errors);
+    return new LoadResult(all.Length, all.Length / watch.Elapsed.TotalSeconds, all[all.Length / 2], all[(int)(all.Length * 0.99)], errors, all, watch.Elapsed);
 }
 
 static async Task<BenchApp> StartAppAsync(IConnectionMultiplexer? redis, string prefix, IIcelandicEidProvider provider, int memoryCap = 0)
@@ -464,7 +494,16 @@ static async Task<BenchApp> StartAppAsync(IConnectionMultiplexer? redis, string 
     return new BenchApp(app, new Uri(address));
 }
 
-internal sealed record LoadResult(int Requests, double PerSecond, double P50, double P99, int Errors);
+internal sealed record LoadResult(int Requests, double PerSecond, double P50, double P99, int Errors, double[] Latencies, TimeSpan Elapsed)
+{
+    /// <summary>Rounds of the same load as one: all their requests over all their time.</summary>
+    public static LoadResult Merge(List<LoadResult> rounds)
+    {
+        var all = rounds.SelectMany(r => r.Latencies).Order().ToArray();
+        var elapsed = TimeSpan.FromTicks(rounds.Sum(r => r.Elapsed.Ticks));
+        return new LoadResult(all.Length, all.Length / elapsed.TotalSeconds, all[all.Length / 2], all[(int)(all.Length * 0.99)], rounds.Sum(r => r.Errors), all, elapsed);
+    }
+}
 
 internal sealed record BenchApp(WebApplication App, Uri Address) : IAsyncDisposable
 {
@@ -618,6 +657,31 @@ internal static partial class Wrk
         var perSecond = double.Parse(RequestsPerSecond().Match(output).Groups[1].Value, CultureInfo.InvariantCulture);
         var errors = NonSuccess().Match(output) is { Success: true } m ? int.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture) : 0;
         return (perSecond, Percentile(output, "50"), Percentile(output, "99"), errors);
+    }
+
+    /// <summary>The mean rate of equally long rounds, the median of their percentiles and the sum of their errors.</summary>
+    public static (double PerSecond, string P50, string P99, int Errors) Combine(List<(double PerSecond, string P50, string P99, int Errors)> rounds)
+    {
+        static string Median(IEnumerable<string> values)
+        {
+            var sorted = values.OrderBy(Milliseconds).ToList();
+            return sorted[sorted.Count / 2];
+        }
+
+        return (rounds.Average(r => r.PerSecond), Median(rounds.Select(r => r.P50)), Median(rounds.Select(r => r.P99)), rounds.Sum(r => r.Errors));
+    }
+
+    /// <summary>wrk's latency ("745.00us", "1.24ms", "1.02s") in milliseconds.</summary>
+    private static double Milliseconds(string value)
+    {
+        var match = Regex.Match(value, "^([0-9.]+)(us|ms|s)$");
+        if (!match.Success)
+        {
+            return double.MaxValue;
+        }
+
+        var number = double.Parse(match.Groups[1].Value, CultureInfo.InvariantCulture);
+        return match.Groups[2].Value switch { "us" => number / 1000, "ms" => number, _ => number * 1000 };
     }
 
     private static string Percentile(string output, string percent)

@@ -102,8 +102,11 @@ internal sealed class RedisEidAbuseLimiter : IEidAbuseLimiter
         => RedisTimeouts.Bound(script.EvaluateAsync(_database(), keys, values), _options, cancellationToken);
 }
 
-/// <summary>The project's own time limit on Redis calls: StackExchange.Redis 1.x has none for asynchronous calls.</summary>
-/// <remarks>A network deadline on the wall clock; a call that has already completed costs nothing extra.</remarks>
+/// <summary>The project's own time limit on Redis calls: StackExchange.Redis has none that fires promptly for
+/// asynchronous calls to a server that stalls without closing the connection.</summary>
+/// <remarks>A network deadline on the wall clock. A call that has already completed costs nothing extra. Calls share one
+/// deadline per tenth of a second (a token cancelled <see cref="IcelandicEidRedisOptions.OperationTimeout"/> after the
+/// slot ends), so a call waits at most the timeout and one slot, and the hot path starts no timer of its own.</remarks>
 internal static class RedisTimeouts
 {
     public static async Task<T> Bound<T>(Task<T> call, IcelandicEidRedisOptions options, CancellationToken cancellationToken)
@@ -128,11 +131,12 @@ internal static class RedisTimeouts
 
     private static async Task WaitAsync(Task call, IcelandicEidRedisOptions options, CancellationToken cancellationToken)
     {
+        var deadline = SharedDeadlines.Current(options.OperationTimeout);
         try
         {
-            await call.WaitAsync(options.OperationTimeout, cancellationToken);
+            await (cancellationToken.CanBeCanceled ? call.WaitAsync(options.OperationTimeout, cancellationToken) : call.WaitAsync(deadline));
         }
-        catch (TimeoutException ex)
+        catch (Exception ex) when (ex is TimeoutException || (ex is OperationCanceledException && deadline.IsCancellationRequested && !cancellationToken.IsCancellationRequested))
         {
             // The call still completes (or faults) in the background; observe it so it is not an unobserved exception.
             _ = call.ContinueWith(static t => _ = t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
@@ -144,4 +148,28 @@ internal static class RedisTimeouts
             cancellationToken.ThrowIfCancellationRequested();
         }
     }
+}
+
+/// <summary>Deadline tokens shared by the Redis calls that start in the same tenth of a second.</summary>
+internal static class SharedDeadlines
+{
+    private const long SlotMilliseconds = 100;
+    private static Slot? s_current;
+
+    /// <summary>A token cancelled no sooner than <paramref name="timeout"/> from now and at most one slot later.</summary>
+    public static CancellationToken Current(TimeSpan timeout)
+    {
+        var number = Environment.TickCount64 / SlotMilliseconds;
+        var current = Volatile.Read(ref s_current);
+        if (current is not null && current.Number == number && current.Timeout == timeout)
+        {
+            return current.Source.Token;
+        }
+
+        var slot = new Slot(number, timeout, new CancellationTokenSource(timeout + TimeSpan.FromMilliseconds(SlotMilliseconds)));
+        Volatile.Write(ref s_current, slot);
+        return slot.Source.Token;
+    }
+
+    private sealed record Slot(long Number, TimeSpan Timeout, CancellationTokenSource Source);
 }
