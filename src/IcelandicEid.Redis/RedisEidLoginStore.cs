@@ -28,6 +28,12 @@ internal sealed class RedisEidLoginStore : IEidLoginStore, IEidPendingLoginCount
     // lease in the same round trip. Only a hint: the scripts decide. Bounded; forgotten when a login ends.
     private readonly BoundedMap<long> _nextPolls = new(100_000);
 
+    // The last protected body this instance wrote or read for each pending login, with what it decrypts to: a poll
+    // reads the whole state, and decrypting it (a key derivation and an HMAC per call) costs more than the rest of a
+    // status request; the body changes only when the login does. A hit needs the exact bytes Redis holds now.
+    // Personal data held in memory as long as the in-memory store would hold it; forgotten when a login ends.
+    private readonly BoundedMap<DecryptedBody> _bodies = new(20_000);
+
     /// <summary>Creates the store.</summary>
     public RedisEidLoginStore(IConnectionMultiplexer redis, IDataProtectionProvider dataProtection, IcelandicEidRedisOptions options, TimeProvider timeProvider)
     {
@@ -47,7 +53,7 @@ internal sealed class RedisEidLoginStore : IEidLoginStore, IEidPendingLoginCount
     {
         ArgumentNullException.ThrowIfNull(state);
         var (key, member) = Key(state.Id);
-        var created = (int)await Bound(RedisScripts.CreateRunner.EvaluateAsync(_database(), [key, _pendingSet], [Serialize(state), Ms(state.ExpiresAt), member]), cancellationToken);
+        var created = (int)await Bound(RedisScripts.CreateRunner.EvaluateAsync(_database(), [key, _pendingSet], [Serialize(state, key.ToString()), Ms(state.ExpiresAt), member]), cancellationToken);
         if (created != 1)
         {
             throw new InvalidOperationException("A login with this id already exists.");
@@ -126,7 +132,11 @@ internal sealed class RedisEidLoginStore : IEidLoginStore, IEidPendingLoginCount
 
     private void Remember(string key, DateTimeOffset nextPollAt) => _nextPolls.Set(key, MsCeiling(nextPollAt));
 
-    private void Forget(string key) => _nextPolls.Remove(key);
+    private void Forget(string key)
+    {
+        _nextPolls.Remove(key);
+        _bodies.Remove(key);
+    }
 
     /// <inheritdoc />
     public Task UpdateAsync(EidLoginState state, CancellationToken cancellationToken)
@@ -134,7 +144,7 @@ internal sealed class RedisEidLoginStore : IEidLoginStore, IEidPendingLoginCount
         ArgumentNullException.ThrowIfNull(state);
         var retention = (long)Math.Max(1000, _options.CompletedLoginRetention.TotalMilliseconds);
         var (key, member) = Key(state.Id);
-        return Bound(RedisScripts.UpdateRunner.EvaluateAsync(_database(), [key, _pendingSet], [Serialize(state), (int)state.Status, retention, member]), cancellationToken);
+        return Bound(RedisScripts.UpdateRunner.EvaluateAsync(_database(), [key, _pendingSet], [Serialize(state, key.ToString()), (int)state.Status, retention, member]), cancellationToken);
     }
 
     /// <inheritdoc />
@@ -142,7 +152,9 @@ internal sealed class RedisEidLoginStore : IEidLoginStore, IEidPendingLoginCount
     {
         var (key, member) = Key(id);
         var result = await Bound(RedisScripts.ConsumeRunner.EvaluateAsync(_database(), [key, _pendingSet], [member]), cancellationToken);
-        return result.IsNull ? null : Deserialize(id, (byte[]?)result);
+        var state = result.IsNull ? null : Deserialize(id, (byte[]?)result);
+        Forget(key.ToString());
+        return state;
     }
 
     /// <inheritdoc />
@@ -150,6 +162,7 @@ internal sealed class RedisEidLoginStore : IEidLoginStore, IEidPendingLoginCount
     {
         var db = _database();
         var (key, member) = Key(id);
+        Forget(key.ToString());
         await Bound(Task.WhenAll(db.KeyDeleteAsync(key), db.SortedSetRemoveAsync(_pendingSet, member)), cancellationToken);
     }
 
@@ -181,16 +194,26 @@ internal sealed class RedisEidLoginStore : IEidLoginStore, IEidPendingLoginCount
     private static long MsCeiling(DateTimeOffset time) => (time.UtcTicks - DateTimeOffset.UnixEpoch.UtcTicks + TimeSpan.TicksPerMillisecond - 1) / TimeSpan.TicksPerMillisecond;
 
     /// <summary>The header (see <see cref="RedisScripts"/>) and the protected state.</summary>
-    private byte[] Serialize(EidLoginState state)
+    private byte[] Serialize(EidLoginState state, string key)
     {
         var code = (state.VerificationCode ?? string.Empty).Replace("\n", string.Empty, StringComparison.Ordinal).Replace(":", string.Empty, StringComparison.Ordinal);
         var header = Encoding.UTF8.GetBytes(string.Create(
             CultureInfo.InvariantCulture,
             $"{(int)state.Status}:{MsCeiling(state.NextPollAt)}:{(int)state.Method}:{(long)state.PollInterval.TotalMilliseconds}:{Ms(state.ExpiresAt)}:{(state.FailureReason is { } r ? ((int)r).ToString(CultureInfo.InvariantCulture) : string.Empty)}:{code}\n"));
-        var body = _protector.Protect(JsonSerializer.SerializeToUtf8Bytes(StoredLogin.From(state), StoredLoginJson.Default.StoredLogin));
+        var stored = StoredLogin.From(state);
+        var body = _protector.Protect(JsonSerializer.SerializeToUtf8Bytes(stored, StoredLoginJson.Default.StoredLogin));
         var value = new byte[header.Length + body.Length];
         header.CopyTo(value, 0);
         body.CopyTo(value, header.Length);
+        if (state.Status == EidLoginStatus.Pending)
+        {
+            _bodies.Set(key, new DecryptedBody(body, stored));
+        }
+        else
+        {
+            _bodies.Remove(key);
+        }
+
         return value;
     }
 
@@ -239,7 +262,23 @@ internal sealed class RedisEidLoginStore : IEidLoginStore, IEidPendingLoginCount
         var next = header.Summary.NextPollAt;
         try
         {
-            var stored = JsonSerializer.Deserialize(_protector.Unprotect(value.AsSpan(header.BodyStart).ToArray()), StoredLoginJson.Default.StoredLogin);
+            var body = value.AsSpan(header.BodyStart);
+            var key = Key(id).Key.ToString();
+            StoredLogin? stored;
+            if (_bodies.TryGet(key, out var known) && body.SequenceEqual(known.Body))
+            {
+                stored = known.Login;
+            }
+            else
+            {
+                var bytes = body.ToArray();
+                stored = JsonSerializer.Deserialize(_protector.Unprotect(bytes), StoredLoginJson.Default.StoredLogin);
+                if (stored is not null && header.Summary.Status == EidLoginStatus.Pending)
+                {
+                    _bodies.Set(key, new DecryptedBody(bytes, stored));
+                }
+            }
+
             if (stored is null || stored.ExpiresAt <= _time.GetUtcNow().ToUnixTimeMilliseconds())
             {
                 return null;
@@ -254,4 +293,18 @@ internal sealed class RedisEidLoginStore : IEidLoginStore, IEidPendingLoginCount
             return null;
         }
     }
+}
+
+/// <summary>A protected body and what it decrypts to. Equality is by reference: a new body is a new entry.</summary>
+internal sealed class DecryptedBody(byte[] body, StoredLogin login) : IEquatable<DecryptedBody>
+{
+    public byte[] Body { get; } = body;
+
+    public StoredLogin Login { get; } = login;
+
+    public bool Equals(DecryptedBody? other) => ReferenceEquals(this, other);
+
+    public override bool Equals(object? obj) => ReferenceEquals(this, obj);
+
+    public override int GetHashCode() => System.Runtime.CompilerServices.RuntimeHelpers.GetHashCode(this);
 }
