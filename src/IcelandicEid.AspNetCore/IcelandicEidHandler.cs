@@ -268,6 +268,7 @@ internal sealed class IcelandicEidHandler : RemoteAuthenticationHandler<Icelandi
         var ticketProperties = creating.Properties ?? properties;
         ticketProperties.RedirectUri = SafeReturnUrl(ticketProperties.RedirectUri);
         Log.LoginSignedIn(Logger, logId);
+        Endpoints.Preferences.ForgetEntered(Context);
         _metrics.Succeeded(consumed.Provider, consumed.Method);
         return HandleRequestResult.Success(new AuthenticationTicket(creating.Principal, ticketProperties, Scheme.Name));
     }

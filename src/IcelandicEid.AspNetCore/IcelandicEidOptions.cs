@@ -71,6 +71,21 @@ public class IcelandicEidOptions : RemoteAuthenticationOptions
     /// <summary>Where the browser goes after login when the challenge named no local return URL. Default <c>/</c>.</summary>
     public string DefaultReturnUrl { get; set; } = "/";
 
+    /// <summary>Who is asking: the service name shown at the top of every page and, where the provider can show a
+    /// message, on the phone. Default: the app's name (<c>IHostEnvironment.ApplicationName</c>).</summary>
+    public string? ServiceName { get; set; }
+
+    /// <summary>A logo shown beside the service name (a local path or an https URL; the default
+    /// <see cref="ContentSecurityPolicy"/> allows only same-origin images). Default none.</summary>
+    public string? LogoUrl { get; set; }
+
+    /// <summary>The way back to the site from every page (a local path). Default <c>/</c>.</summary>
+    public string HomeUrl { get; set; } = "/";
+
+    /// <summary>Where the help link on every page leads. Default Auðkenni's help pages,
+    /// <c>https://www.audkenni.is/adstod/</c>.</summary>
+    public string HelpUrl { get; set; } = "https://www.audkenni.is/adstod/";
+
     /// <summary>An extra stylesheet of the host app, linked after the built-in one (a local path). Default none.</summary>
     public string? StylesheetPath { get; set; }
 
@@ -148,6 +163,21 @@ public class IcelandicEidOptions : RemoteAuthenticationOptions
         if (!ReturnUrls.IsLocal(DefaultReturnUrl))
         {
             throw new ArgumentException("The option 'DefaultReturnUrl' must be a local path such as /.", nameof(DefaultReturnUrl));
+        }
+
+        if (!ReturnUrls.IsLocal(HomeUrl))
+        {
+            throw new ArgumentException("The option 'HomeUrl' must be a local path such as /.", nameof(HomeUrl));
+        }
+
+        if (LogoUrl is not null && !ReturnUrls.IsLocal(LogoUrl) && !LogoUrl.StartsWith("https://", StringComparison.Ordinal))
+        {
+            throw new ArgumentException("The option 'LogoUrl' must be a local path or an https URL.", nameof(LogoUrl));
+        }
+
+        if (!HelpUrl.StartsWith("https://", StringComparison.Ordinal) && !ReturnUrls.IsLocal(HelpUrl))
+        {
+            throw new ArgumentException("The option 'HelpUrl' must be an https URL or a local path.", nameof(HelpUrl));
         }
 
         if (StylesheetPath is not null && !ReturnUrls.IsLocal(StylesheetPath))

@@ -70,6 +70,7 @@ public readonly struct IcelandicMobileNumber : IEquatable<IcelandicMobileNumber>
             return false;
         }
 
+        input = TypedInput.Fold(input);
         if (input.Length > 32)
         {
             error = MobileNumberError.Format;

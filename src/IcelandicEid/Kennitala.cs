@@ -8,11 +8,14 @@ public enum KennitalaError
     /// <summary>Nothing was given.</summary>
     Empty,
 
-    /// <summary>Not ten digits (an optional dash or space after the sixth digit is allowed).</summary>
+    /// <summary>Not ten digits (spaces and dashes between them are allowed).</summary>
     Format,
 
-    /// <summary>The first six digits and the century digit do not make a real date.</summary>
+    /// <summary>The first six digits do not make a real date.</summary>
     Date,
+
+    /// <summary>The last digit, the century, is not 9 (1900s), 0 (2000s) or 8 (1800s).</summary>
+    Century,
 }
 
 /// <summary>
@@ -78,6 +81,7 @@ public readonly struct Kennitala : IEquatable<Kennitala>
         {
             KennitalaError.Empty => "No kennitala was given.",
             KennitalaError.Date => "The kennitala does not encode a real date.",
+            KennitalaError.Century => "The last digit of a kennitala (the century) is 9, 0 or 8.",
             _ => "A kennitala is ten digits, optionally written DDMMYY-NNNN.",
         });
     }
@@ -87,13 +91,20 @@ public readonly struct Kennitala : IEquatable<Kennitala>
         => TryParse(input, out kennitala, out _);
 
     /// <summary>Parses a kennitala and says why it failed.</summary>
-    /// <param name="input">Ten digits with an optional dash or space after the sixth; surrounding whitespace is ignored.</param>
+    /// <param name="input">Ten digits, with spaces or dashes between them and an optional <c>kt.</c> before them, as
+    /// people type and paste them: non-breaking spaces, invisible direction marks and full-width digits are folded.</param>
     /// <param name="kennitala">The parsed number.</param>
     /// <param name="error">Why parsing failed, when it did.</param>
     public static bool TryParse([NotNullWhen(true)] string? input, out Kennitala kennitala, out KennitalaError error)
     {
         kennitala = default;
-        var span = input.AsSpan().Trim();
+        var span = TypedInput.Fold(input ?? string.Empty).AsSpan().Trim();
+        if (span.StartsWith("kt", StringComparison.OrdinalIgnoreCase))
+        {
+            // "kt. 241080-3079", as it is written in letters and signatures.
+            span = span[2..].TrimStart('.').TrimStart(':').Trim();
+        }
+
         if (span.IsEmpty)
         {
             error = KennitalaError.Empty;
@@ -101,28 +112,36 @@ public readonly struct Kennitala : IEquatable<Kennitala>
         }
 
         Span<char> digits = stackalloc char[10];
-        if (span.Length == 10)
+        var count = 0;
+        foreach (var c in span)
         {
-            span.CopyTo(digits);
+            if (c is >= '0' and <= '9')
+            {
+                if (count == 10)
+                {
+                    error = KennitalaError.Format;
+                    return false;
+                }
+
+                digits[count++] = c;
+            }
+            else if (c is not (' ' or '-') || count == 0)
+            {
+                error = KennitalaError.Format;
+                return false;
+            }
         }
-        else if (span.Length == 11 && (span[6] == '-' || span[6] == ' ' || span[6] == '\u2013'))
-        {
-            span[..6].CopyTo(digits);
-            span[7..].CopyTo(digits[6..]);
-        }
-        else
+
+        if (count != 10)
         {
             error = KennitalaError.Format;
             return false;
         }
 
-        foreach (var c in digits)
+        if (digits[9] is not ('8' or '9' or '0'))
         {
-            if (c is < '0' or > '9')
-            {
-                error = KennitalaError.Format;
-                return false;
-            }
+            error = KennitalaError.Century;
+            return false;
         }
 
         var value = new string(digits);

@@ -61,7 +61,7 @@ public sealed class TestBrowser : IDisposable
     public static LoginForm ParseLogin(string html)
     {
         var document = s_parser.ParseDocument(html);
-        var form = document.QuerySelector("form.eid-method") as IHtmlFormElement ?? throw new InvalidOperationException("No login form:\n" + html);
+        var form = document.QuerySelector("form[data-eid-login]") as IHtmlFormElement ?? throw new InvalidOperationException("No login form:\n" + html);
         string Field(string name) => (form.QuerySelector($"input[name='{name}']") as IHtmlInputElement)?.Value ?? string.Empty;
         return new LoginForm(form.Action, Field("state"), Field("__RequestVerificationToken"));
     }
@@ -71,7 +71,7 @@ public sealed class TestBrowser : IDisposable
         => PostFormAsync("/icelandic-eid/start", new Dictionary<string, string>
         {
             ["method"] = method,
-            ["identifier"] = identifier,
+            [method == "sim" ? "phone" : "kennitala"] = identifier,
             ["state"] = form.State,
             ["__RequestVerificationToken"] = form.Token,
         });

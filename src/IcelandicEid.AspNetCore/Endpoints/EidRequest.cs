@@ -18,6 +18,7 @@ namespace IcelandicEid.AspNetCore.Endpoints;
 internal sealed class EidRequest
 {
     private IDataProtector? _browserProtector;
+    private IDataProtector? _enteredProtector;
     private LoginReference? _reference;
     private IcelandicEidTexts? _texts;
 
@@ -47,7 +48,46 @@ internal sealed class EidRequest
 
     public PathString PathBase { get; }
 
-    public IcelandicEidTexts Texts => _texts ??= IcelandicEidTexts.For(CultureInfo.CurrentUICulture);
+    public IcelandicEidTexts Texts => _texts ??= Preferences.Language(Request) == "en" ? IcelandicEidTexts.English : IcelandicEidTexts.Icelandic;
+
+    /// <summary>Protects what was entered, for the form to come back filled in after a cancel or failure.</summary>
+    public IDataProtector EnteredProtector
+        => _enteredProtector ??= Options.DataProtectionProvider!.CreateProtector("IcelandicEid.Entered", Scheme.Name, "v1");
+
+    /// <summary>This handler page in the other language: the same GET address with <c>lang</c> replaced.</summary>
+    public string LanguageSwitch(string url)
+    {
+        var query = url.IndexOf('?', StringComparison.Ordinal);
+        var path = query < 0 ? url : url[..query];
+        var pairs = query < 0 ? [] : url[(query + 1)..].Split('&', StringSplitOptions.RemoveEmptyEntries)
+            .Where(p => !p.StartsWith("lang=", StringComparison.Ordinal) && !p.StartsWith("ui-culture=", StringComparison.Ordinal) && !p.StartsWith("culture=", StringComparison.Ordinal) && !p.StartsWith("notice=", StringComparison.Ordinal));
+        return path + "?" + string.Join('&', pairs.Append("lang=" + Texts.OtherLanguage));
+    }
+
+    /// <summary>Whether this browser's login cookie names a login whose time ran out (the cookie outlives the login a
+    /// little, so that the page at 0:00 can say "timed out" and keep where the person was going).</summary>
+    public bool ReferenceTimedOut()
+    {
+        var cookie = Request.Cookies[LoginCookieName];
+        return !string.IsNullOrEmpty(cookie)
+            && Reference.TryUnprotect(cookie, out var value) == ReferenceProblem.None
+            && Time.GetUtcNow().ToUnixTimeSeconds() >= value.ExpiresUnixSeconds;
+    }
+
+    /// <summary>Whether the person is already signed in to the app (the scheme this handler signs in with).</summary>
+    public async Task<bool> IsSignedInAsync()
+    {
+        try
+        {
+            var result = await Context.AuthenticateAsync(Options.SignInScheme);
+            return result.Succeeded;
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            Log.StoreError(Logger, ex);
+            return false;
+        }
+    }
 
     public string LoginCookieName => CookieNames.For(Request, Options.LoginCookie.Name!);
 
@@ -122,7 +162,8 @@ internal sealed class EidRequest
     public void WriteLoginCookie(EidLoginState login, string? returnUrl)
     {
         var options = Options.LoginCookie.Build(Context, Time.GetUtcNow());
-        options.Expires = login.ExpiresAt;
+        // A little longer than the login: at 0:00 the page still knows where the person was going and that time ran out.
+        options.Expires = login.ExpiresAt + TimeSpan.FromMinutes(10);
         Response.Cookies.Append(LoginCookieName, Reference.Protect(login.Id, login.ExpiresAt, returnUrl), HostOnly(options));
     }
 

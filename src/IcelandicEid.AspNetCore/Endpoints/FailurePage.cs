@@ -36,8 +36,7 @@ internal static class FailurePage
         switch (context.Failure)
         {
             case IcelandicEidLoginFailedException { LoginGone: true }:
-                var state = context.Properties is null ? null : r.ProtectStateOrNull(properties);
-                await Pages.FailureAsync(r, StatusCodes.Status400BadRequest, r.Texts.FailureExpired, null, state);
+                await Pages.NoLoginAsync(r);
                 break;
             case IcelandicEidLoginFailedException failed:
                 await ShowAsync(r, failed.Reason, r.ProtectStateOrNull(properties));

@@ -19,6 +19,13 @@ internal static class Pages
         ScriptUrl = r.HandlerUrl(Assets.PathOf(Assets.Script)),
         StylesheetUrl = r.HandlerUrl(Assets.PathOf(Assets.Stylesheet)),
         ExtraStylesheetUrl = r.Options.StylesheetPath is null ? null : r.PathBase + r.Options.StylesheetPath,
+        ServiceName = r.Options.ServiceName,
+        LogoUrl = r.Options.LogoUrl is { } logo && logo.StartsWith('/') ? r.PathBase + logo : r.Options.LogoUrl,
+        HomeUrl = r.PathBase + r.Options.HomeUrl,
+        HelpUrl = r.Options.HelpUrl,
+        LanguageSwitchUrl = HttpMethods.IsGet(r.Request.Method) && kind != IcelandicEidPageKind.Failure
+            ? r.LanguageSwitch(r.PathBase + r.Request.Path + r.Request.QueryString)
+            : r.LanguageSwitch(r.HandlerUrl(IcelandicEidDefaults.LoginSubPath)),
     };
 
     public static IcelandicEidPageModel WithAntiforgery(EidRequest r, IcelandicEidPageKind kind)
@@ -30,11 +37,18 @@ internal static class Pages
     public static Task RenderAsync(EidRequest r, IcelandicEidPageModel page, bool antiforgery = false)
     {
         SetHeaders(r, antiforgery);
+        if (Preferences.FromQuery(r.Request) is { } language)
+        {
+            // Chosen on the page: kept for the form posts and pages that follow.
+            Preferences.RememberLanguage(r.Context, language);
+        }
+
         return r.Context.RequestServices.GetRequiredService<IIcelandicEidPageRenderer>().RenderAsync(r.Context, r.Scheme, page);
     }
 
     public static async Task<bool> LoginAsync(EidRequest r, int statusCode, string? protectedState, EidMethod? errorMethod = null, string? entered = null, string? error = null, string? notice = null)
     {
+        var remembered = errorMethod is null ? Preferences.Entered(r.Request, r.EnteredProtector) : null;
         await RenderAsync(r, WithAntiforgery(r, IcelandicEidPageKind.Login) with
         {
             StatusCode = statusCode,
@@ -43,7 +57,8 @@ internal static class Pages
             SimEnabled = r.Options.EnableSim,
             AppEnabled = r.Options.EnableApp,
             ErrorMethod = errorMethod,
-            EnteredValue = entered,
+            EnteredValue = entered ?? remembered?.Shown,
+            PreferredMethod = remembered?.Method ?? Preferences.LastMethod(r.Request),
             ErrorMessage = error,
             Notice = notice,
         }, antiforgery: true);
@@ -63,6 +78,7 @@ internal static class Pages
             FailureReason = reason,
             Message = message,
             RetryUrl = r.LoginUrl(protectedState),
+            LanguageSwitchUrl = r.LanguageSwitch(r.LoginUrl(protectedState)),
         });
         return true;
     }
@@ -76,6 +92,28 @@ internal static class Pages
     {
         r.Response.Headers.RetryAfter = ((int)Math.Ceiling(Math.Max(1, wait.TotalSeconds))).ToString(CultureInfo.InvariantCulture);
         return FailureAsync(r, statusCode, string.Format(CultureInfo.InvariantCulture, message, r.Texts.FormatWait(wait)), null, protectedState);
+    }
+
+    /// <summary>
+    /// A page of a login that is no longer there: a history entry (Back after signing in, after cancelling, a second
+    /// tab) or the finish at 0:00. Never a false failure: a signed-in person goes on to where they were going, a login
+    /// whose time ran out says so with a retry that keeps the return URL, anything else is the form again.
+    /// </summary>
+    public static async Task<bool> NoLoginAsync(EidRequest r)
+    {
+        var returnUrl = r.ReturnUrlFromReference();
+        if (await r.IsSignedInAsync())
+        {
+            return r.SeeOther(returnUrl ?? r.PathBase + r.Options.DefaultReturnUrl);
+        }
+
+        var state = r.ProtectStateOrNull(new AuthenticationProperties { RedirectUri = returnUrl ?? r.Options.DefaultReturnUrl });
+        if (r.ReferenceTimedOut())
+        {
+            return await FailureAsync(r, StatusCodes.Status200OK, r.Texts.FailureTimedOut, EidFailureReason.TimedOut, state);
+        }
+
+        return r.SeeOther(r.LoginUrl(state));
     }
 
     /// <summary>No login to go on with; the retry keeps where the person was going when the cookie still says it.</summary>

@@ -62,7 +62,14 @@ internal static class StartEndpoint
             return await Pages.LoginAsync(r, StatusCodes.Status400BadRequest, state, error: r.Texts.MethodNotAvailable);
         }
 
-        var entered = form["identifier"].ToString();
+        // The page's form has a field per method; a programmatic post may send "identifier".
+        var entered = form[method == EidMethod.Sim ? "phone" : "kennitala"].ToString();
+        if (entered.Length == 0)
+        {
+            entered = form["identifier"].ToString();
+        }
+
+        Preferences.RememberMethod(r.Context, method);
         var check = IdentifierInput.Check(method, entered, r.Texts, DateOnly.FromDateTime(r.Time.GetUtcNow().UtcDateTime));
         if (!check.Valid)
         {
@@ -71,6 +78,12 @@ internal static class StartEndpoint
         }
 
         var outcome = await StartAsync(r, services, method, check, properties);
+        if (outcome.Kind is not StartOutcomeKind.Unavailable)
+        {
+            // For the form to come back filled in after a cancel or a failure; encrypted, and gone with the login.
+            Preferences.RememberEntered(r.Context, r.EnteredProtector, method, check.Identifier, r.Options.RemoteAuthenticationTimeout);
+        }
+
         return await RespondAsync(r, outcome, properties, state);
     }
 

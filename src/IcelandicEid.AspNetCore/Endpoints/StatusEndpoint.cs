@@ -54,7 +54,7 @@ internal static class StatusEndpoint
         {
             return problem switch
             {
-                ReferenceProblem.Gone => new("expired", texts.FailureExpired, StatusCodes.Status200OK, null),
+                ReferenceProblem.Gone => new("expired", r.ReferenceTimedOut() ? texts.FailureTimedOut : texts.FailureExpired, StatusCodes.Status200OK, null),
                 ReferenceProblem.StoreFailed => new("unavailable", texts.FailureUnavailable, StatusCodes.Status503ServiceUnavailable, null),
                 _ => new("invalid", texts.FailureExpired, StatusCodes.Status400BadRequest, null),
             };

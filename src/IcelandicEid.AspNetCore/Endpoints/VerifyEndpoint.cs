@@ -11,7 +11,7 @@ internal static class VerifyEndpoint
         var (login, problem) = await r.LoadLoginAsync(services.Store);
         if (login is null)
         {
-            return problem == ReferenceProblem.StoreFailed ? await Pages.UnavailableAsync(r) : await Pages.ExpiredAsync(r);
+            return problem == ReferenceProblem.StoreFailed ? await Pages.UnavailableAsync(r) : await Pages.NoLoginAsync(r);
         }
 
         login = await new LoginPoller(services).PollIfDueAsync(login);
@@ -23,7 +23,9 @@ internal static class VerifyEndpoint
         await Pages.RenderAsync(r, Pages.WithAntiforgery(r, IcelandicEidPageKind.Verify) with
         {
             Method = login.Method,
+            SentTo = Preferences.Masked(login.Method, login.Identifier),
             VerificationCode = login.VerificationCode,
+            VerifyUrl = r.HandlerUrl(IcelandicEidDefaults.VerifySubPath),
             SecondsLeft = r.SecondsLeft(login.ExpiresAt),
             StatusUrl = r.HandlerUrl(IcelandicEidDefaults.StatusSubPath),
             FinishUrl = r.FinishUrl,

@@ -34,6 +34,7 @@ internal static class IdentifierInput
             {
                 KennitalaError.Empty => texts.KennitalaEmpty,
                 KennitalaError.Date => texts.KennitalaDate,
+                KennitalaError.Century => texts.KennitalaCentury,
                 _ => texts.KennitalaInvalid,
             };
             return new(false, string.Empty, string.Empty, error, ktError.ToString());

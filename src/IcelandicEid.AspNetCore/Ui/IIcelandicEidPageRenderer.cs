@@ -31,6 +31,21 @@ public sealed record IcelandicEidPageModel
     /// <summary>The scheme's display name.</summary>
     public string? DisplayName { get; init; }
 
+    /// <summary>Who is asking (<c>IcelandicEidOptions.ServiceName</c>).</summary>
+    public string? ServiceName { get; init; }
+
+    /// <summary>The service's logo, if any.</summary>
+    public string? LogoUrl { get; init; }
+
+    /// <summary>The way back to the site.</summary>
+    public string? HomeUrl { get; init; }
+
+    /// <summary>The help link.</summary>
+    public string? HelpUrl { get; init; }
+
+    /// <summary>This page (or, for a failure, the form) in the other language (<see cref="IcelandicEidTexts.OtherLanguage"/>).</summary>
+    public string? LanguageSwitchUrl { get; init; }
+
     /// <summary>The script that drives the verification page (no inline script is used).</summary>
     public required string ScriptUrl { get; init; }
 
@@ -61,8 +76,11 @@ public sealed record IcelandicEidPageModel
     /// <summary>Login: the method of the form that had an error.</summary>
     public EidMethod? ErrorMethod { get; init; }
 
-    /// <summary>Login: what the person had entered in the form with the error.</summary>
+    /// <summary>Login: what the person had entered (after an error, or after cancelling).</summary>
     public string? EnteredValue { get; init; }
+
+    /// <summary>Login: the method chosen first: the one with an error, the one last used in this browser, or SIM.</summary>
+    public EidMethod? PreferredMethod { get; init; }
 
     /// <summary>Login: the error message for the form, or a general message.</summary>
     public string? ErrorMessage { get; init; }
@@ -72,6 +90,9 @@ public sealed record IcelandicEidPageModel
 
     /// <summary>Verify: SIM or app.</summary>
     public EidMethod Method { get; init; }
+
+    /// <summary>Verify: where the request went, masked ("888 ••34", "2410••-••79").</summary>
+    public string? SentTo { get; init; }
 
     /// <summary>Verify: the code, digits or emojis; may be empty.</summary>
     public string? VerificationCode { get; init; }
@@ -84,6 +105,9 @@ public sealed record IcelandicEidPageModel
 
     /// <summary>Verify: where the browser goes once the login has ended.</summary>
     public string? FinishUrl { get; init; }
+
+    /// <summary>Verify: the page itself, for the "check now" button shown without JavaScript.</summary>
+    public string? VerifyUrl { get; init; }
 
     /// <summary>Verify: where the cancel button posts.</summary>
     public string? CancelUrl { get; init; }

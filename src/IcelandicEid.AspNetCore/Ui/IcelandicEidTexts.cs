@@ -9,8 +9,97 @@ namespace IcelandicEid.AspNetCore.Ui;
 /// </summary>
 public sealed record IcelandicEidTexts
 {
+    private static readonly Dictionary<string, string> IcelandicEmojiNames = new(StringComparer.Ordinal)
+    {
+        ["🐑"] = "kind", ["🐴"] = "hestur", ["🐟"] = "fiskur", ["🐳"] = "hvalur", ["🦊"] = "refur", ["🐦"] = "fugl",
+        ["🌋"] = "eldfjall", ["🌊"] = "alda", ["❄️"] = "snjókorn", ["❄"] = "snjókorn", ["🌈"] = "regnbogi", ["⭐"] = "stjarna",
+        ["🍀"] = "smári", ["🚗"] = "bíll", ["⛵"] = "seglbátur", ["🎈"] = "blaðra", ["🔔"] = "bjalla",
+    };
+
+    private static readonly Dictionary<string, string> EnglishEmojiNames = new(StringComparer.Ordinal)
+    {
+        ["🐑"] = "sheep", ["🐴"] = "horse", ["🐟"] = "fish", ["🐳"] = "whale", ["🦊"] = "fox", ["🐦"] = "bird",
+        ["🌋"] = "volcano", ["🌊"] = "wave", ["❄️"] = "snowflake", ["❄"] = "snowflake", ["🌈"] = "rainbow", ["⭐"] = "star",
+        ["🍀"] = "clover", ["🚗"] = "car", ["⛵"] = "sailboat", ["🎈"] = "balloon", ["🔔"] = "bell",
+    };
+
     /// <summary>The language code for the <c>lang</c> attribute.</summary>
     public required string Language { get; init; }
+
+    /// <summary>The language the switch on every page leads to (<c>en</c> on Icelandic pages, <c>is</c> on English).</summary>
+    public required string OtherLanguage { get; init; }
+
+    /// <summary>The switch's words: the other language's name in that language ("English", "Íslenska").</summary>
+    public required string OtherLanguageName { get; init; }
+
+    /// <summary>Heading of the method choice.</summary>
+    public required string MethodLegend { get; init; }
+
+    /// <summary>One line under the SIM choice.</summary>
+    public required string SimExplained { get; init; }
+
+    /// <summary>One line under the app choice.</summary>
+    public required string AppExplained { get; init; }
+
+    /// <summary>The submit button while the request is being sent.</summary>
+    public required string Sending { get; init; }
+
+    /// <summary>Where the request went; <c>{0}</c> is the masked phone number or kennitala.</summary>
+    public required string SentTo { get; init; }
+
+    /// <summary>The line under the code: never approve a request whose code is not on this screen.</summary>
+    public required string NeverApprove { get; init; }
+
+    /// <summary>After about 20 seconds without an answer, for SIM.</summary>
+    public required string HintSim { get; init; }
+
+    /// <summary>After about 20 seconds without an answer, for the app.</summary>
+    public required string HintApp { get; init; }
+
+    /// <summary>The status cannot be asked (offline, or the site does not answer).</summary>
+    public required string ConnectionLost { get; init; }
+
+    /// <summary>Without JavaScript: the button that asks again.</summary>
+    public required string CheckNow { get; init; }
+
+    /// <summary>Words for each emoji a code can contain, for screen readers and fonts without colour emojis.</summary>
+    public required IReadOnlyDictionary<string, string> EmojiNames { get; init; }
+
+    /// <summary>Title when the person cancelled (not an error).</summary>
+    public required string TitleCancelled { get; init; }
+
+    /// <summary>Title when the login was not confirmed in time.</summary>
+    public required string TitleTimedOut { get; init; }
+
+    /// <summary>Title when the ID cannot be used (PIN blocked).</summary>
+    public required string TitleBlocked { get; init; }
+
+    /// <summary>Title when no request could be sent to the ID.</summary>
+    public required string TitleNotFound { get; init; }
+
+    /// <summary>Title when the service is unavailable.</summary>
+    public required string TitleUnavailable { get; init; }
+
+    /// <summary>Title when the person must wait (limits, or a request already open on the phone).</summary>
+    public required string TitleWait { get; init; }
+
+    /// <summary>No electronic ID answered for what was entered.</summary>
+    public required string FailureNotFound { get; init; }
+
+    /// <summary>The ID cannot be used: PIN blocked.</summary>
+    public required string FailureBlocked { get; init; }
+
+    /// <summary>Kennitala whose last digit is not a century.</summary>
+    public required string KennitalaCentury { get; init; }
+
+    /// <summary>The link back to the site; <c>{0}</c> is the service name.</summary>
+    public required string BackToSite { get; init; }
+
+    /// <summary>The help line's lead, before the help link and phone.</summary>
+    public required string HelpLead { get; init; }
+
+    /// <summary>The help link's words.</summary>
+    public required string HelpLink { get; init; }
 
     /// <summary>Login page title.</summary>
     public required string LoginTitle { get; init; }
@@ -93,7 +182,7 @@ public sealed record IcelandicEidTexts
     /// <summary>Live status once ended without success.</summary>
     public required string StatusFailed { get; init; }
 
-    /// <summary>Caption of the countdown.</summary>
+    /// <summary>The countdown; <c>{0}</c> is the time left, for example 2:45.</summary>
     public required string TimeLeft { get; init; }
 
     /// <summary>Cancel button.</summary>
@@ -108,7 +197,7 @@ public sealed record IcelandicEidTexts
     /// <summary>No answer in time.</summary>
     public required string FailureTimedOut { get; init; }
 
-    /// <summary>Not found, blocked or other: one wording, so that it reveals nothing about the person.</summary>
+    /// <summary>Any other failure.</summary>
     public required string FailureGeneric { get; init; }
 
     /// <summary>The upstream answered with an error.</summary>
@@ -149,8 +238,33 @@ public sealed record IcelandicEidTexts
     public static IcelandicEidTexts Icelandic { get; } = new()
     {
         Language = "is",
+        OtherLanguage = "en",
+        OtherLanguageName = "English",
         LoginTitle = "Innskráning með rafrænum skilríkjum",
-        LoginIntro = "Veldu hvort þú skráir þig inn með skilríkjum í síma eða með Auðkennisappinu.",
+        LoginIntro = "Veldu leið og sláðu inn farsímanúmer eða kennitölu.",
+        MethodLegend = "Hvernig viltu skrá þig inn?",
+        SimExplained = "Þú staðfestir með PIN-númeri í símanum. Virkar ekki með eSIM.",
+        AppExplained = "Þú slærð inn kennitölu og staðfestir í Auðkennisappinu.",
+        Sending = "Sendi beiðni…",
+        SentTo = "Beiðnin var send á {0}.",
+        NeverApprove = "Samþykktu aldrei beiðni sem sýnir ekki þessa öryggistölu.",
+        HintSim = "Birtist engin beiðni? Athugaðu hvort kveikt sé á símanum og hann í sambandi. Skilríki á SIM-korti virka ekki með eSIM.",
+        HintApp = "Birtist engin beiðni? Opnaðu Auðkennisappið; beiðnin birtist þar.",
+        ConnectionLost = "Samband við vefinn rofnaði. Reyni aftur…",
+        CheckNow = "Athuga núna",
+        EmojiNames = IcelandicEmojiNames,
+        TitleCancelled = "Hætt við innskráningu",
+        TitleTimedOut = "Tíminn rann út",
+        TitleBlocked = "Ekki er hægt að nota skilríkin",
+        TitleNotFound = "Ekki tókst að senda beiðni",
+        TitleUnavailable = "Þjónustan er ekki tiltæk",
+        TitleWait = "Reyndu aftur síðar",
+        FailureNotFound = "Ekki tókst að senda beiðni á þessi skilríki. Athugaðu hvort rétt var slegið inn. Ef skilríkin eru útrunnin eða þú ert ekki með rafræn skilríki getur Auðkenni aðstoðað.",
+        FailureBlocked = "Skilríkin læsast ef PIN-númer er slegið of oft rangt inn. Auðkenni getur aðstoðað við að fá ný.",
+        KennitalaCentury = "Síðasti tölustafur kennitölu er 9 eða 0. Athugaðu hvort rétt var slegið inn.",
+        BackToSite = "Aftur á {0}",
+        HelpLead = "Aðstoð við rafræn skilríki:",
+        HelpLink = "Auðkenni, sími 530 0000",
         SimLegend = "Skilríki í síma",
         SimLabel = "Farsímanúmer",
         SimHint = "Til dæmis 888 1234",
@@ -160,27 +274,27 @@ public sealed record IcelandicEidTexts
         Submit = "Áfram",
         PhoneEmpty = "Sláðu inn farsímanúmer.",
         PhoneInvalid = "Farsímanúmer er sjö tölustafir, til dæmis 888 1234.",
-        PhoneNotMobile = "Sláðu inn íslenskt farsímanúmer; þau byrja á 6, 7 eða 8.",
-        PhoneForeign = "Aðeins íslensk farsímanúmer (+354) eru studd.",
+        PhoneNotMobile = "Sláðu inn íslenskt farsímanúmer. Farsímanúmer byrja á 6, 7 eða 8.",
+        PhoneForeign = "Aðeins er hægt að nota íslensk farsímanúmer (+354).",
         KennitalaEmpty = "Sláðu inn kennitölu.",
         KennitalaInvalid = "Kennitala er tíu tölustafir, til dæmis 120174-3399.",
         KennitalaDate = "Fyrstu sex tölustafir kennitölu eru fæðingardagur; athugaðu hvort rétt var slegið inn.",
         KennitalaLegalEntity = "Sláðu inn kennitölu einstaklings, ekki fyrirtækis.",
         MethodNotAvailable = "Þessi innskráningarleið er ekki í boði.",
-        FormExpired = "Eyðublaðið var útrunnið. Reyndu aftur.",
-        VerifyTitle = "Staðfestu innskráninguna í símanum",
-        VerifyIntroSim = "Beiðni hefur verið send í símann þinn. Athugaðu að sami öryggiskóði birtist í símanum og sláðu svo inn PIN-númerið.",
-        VerifyIntroApp = "Opnaðu Auðkennisappið. Athugaðu að sami öryggiskóði birtist í appinu og staðfestu svo.",
-        CodeLabel = "Öryggiskóði",
+        FormExpired = "Síðan rann út. Reyndu aftur.",
+        VerifyTitle = "Staðfestu í símanum",
+        VerifyIntroSim = "Beiðni hefur verið send í símann þinn. Gættu þess að sama öryggistala birtist í símanum og sláðu svo inn PIN-númerið.",
+        VerifyIntroApp = "Opnaðu Auðkennisappið. Gættu þess að sama öryggistala birtist í appinu og staðfestu svo.",
+        CodeLabel = "Öryggistala",
         NoCode = "Staðfestu beiðnina sem birtist í símanum.",
-        StatusWaiting = "Bíð eftir staðfestingu úr símanum…",
+        StatusWaiting = "Bíð eftir staðfestingu…",
         StatusSucceeded = "Innskráning staðfest. Augnablik…",
         StatusFailed = "Innskráningin tókst ekki.",
-        TimeLeft = "Tími eftir",
+        TimeLeft = "Beiðnin rennur út eftir {0}",
         Cancel = "Hætta við",
         FailureTitle = "Innskráning tókst ekki",
         FailureCancelled = "Hætt var við innskráninguna.",
-        FailureTimedOut = "Innskráningin var ekki staðfest í tæka tíð.",
+        FailureTimedOut = "Innskráningin var ekki staðfest í tæka tíð. Þú getur reynt aftur.",
         FailureGeneric = "Ekki tókst að ljúka innskráningunni. Athugaðu að rétt hafi verið slegið inn og að síminn geti tekið við beiðnum um rafræn skilríki, og reyndu svo aftur.",
         FailureUpstream = "Villa kom upp hjá þjónustu rafrænna skilríkja. Reyndu aftur.",
         FailureUnavailable = "Þjónusta rafrænna skilríkja er ekki tiltæk í augnablikinu. Reyndu aftur eftir smástund.",
@@ -199,9 +313,34 @@ public sealed record IcelandicEidTexts
     public static IcelandicEidTexts English { get; } = new()
     {
         Language = "en",
+        OtherLanguage = "is",
+        OtherLanguageName = "Íslenska",
         LoginTitle = "Log in with electronic ID",
-        LoginIntro = "Choose whether to log in with the electronic ID on your phone's SIM or with the Auðkenni app.",
-        SimLegend = "Electronic ID on phone",
+        LoginIntro = "Choose how, then enter your mobile number or kennitala.",
+        MethodLegend = "How do you want to log in?",
+        SimExplained = "You confirm with your PIN on the phone. Does not work with eSIM.",
+        AppExplained = "You enter your kennitala and confirm in the Auðkenni app.",
+        Sending = "Sending request…",
+        SentTo = "The request was sent to {0}.",
+        NeverApprove = "Never approve a request that does not show this code.",
+        HintSim = "No request? Check that your phone is on and has signal. Electronic ID on SIM card does not work with eSIM.",
+        HintApp = "No request? Open the Auðkenni app; the request appears there.",
+        ConnectionLost = "The connection to the site was lost. Retrying…",
+        CheckNow = "Check now",
+        EmojiNames = EnglishEmojiNames,
+        TitleCancelled = "Login cancelled",
+        TitleTimedOut = "Time ran out",
+        TitleBlocked = "The electronic ID cannot be used",
+        TitleNotFound = "The request could not be sent",
+        TitleUnavailable = "The service is unavailable",
+        TitleWait = "Please try again later",
+        FailureNotFound = "The request could not be sent to this electronic ID. Check what you entered. If your ID has expired or you do not have one, Auðkenni can help.",
+        FailureBlocked = "An electronic ID locks when a wrong PIN is entered too many times. Auðkenni can help you get a new one.",
+        KennitalaCentury = "The last digit of a kennitala is 9 or 0. Check what you entered.",
+        BackToSite = "Back to {0}",
+        HelpLead = "Help with electronic ID:",
+        HelpLink = "Auðkenni, phone +354 530 0000",
+        SimLegend = "Electronic ID on SIM card",
         SimLabel = "Mobile number",
         SimHint = "For example 888 1234",
         AppLegend = "Auðkenni app",
@@ -217,20 +356,20 @@ public sealed record IcelandicEidTexts
         KennitalaDate = "The first six digits of a kennitala are a date of birth; check what you entered.",
         KennitalaLegalEntity = "Enter the kennitala of a person, not of a company.",
         MethodNotAvailable = "This way of logging in is not available.",
-        FormExpired = "The form had expired. Please try again.",
+        FormExpired = "The page expired. Please try again.",
         VerifyTitle = "Confirm the login on your phone",
         VerifyIntroSim = "A request has been sent to your phone. Check that it shows the same verification code, then enter your PIN.",
         VerifyIntroApp = "Open the Auðkenni app. Check that it shows the same verification code, then confirm.",
         CodeLabel = "Verification code",
         NoCode = "Confirm the request that appears on your phone.",
-        StatusWaiting = "Waiting for confirmation from your phone…",
+        StatusWaiting = "Waiting for confirmation…",
         StatusSucceeded = "Login confirmed. One moment…",
         StatusFailed = "The login did not succeed.",
-        TimeLeft = "Time left",
+        TimeLeft = "The request expires in {0}",
         Cancel = "Cancel",
         FailureTitle = "Login did not succeed",
         FailureCancelled = "The login was cancelled.",
-        FailureTimedOut = "The login was not confirmed in time.",
+        FailureTimedOut = "The login was not confirmed in time. You can try again.",
         FailureGeneric = "The login could not be completed. Check what you entered and that your phone can receive electronic ID requests, then try again.",
         FailureUpstream = "The electronic ID service reported an error. Please try again.",
         FailureUnavailable = "The electronic ID service is unavailable right now. Please try again in a moment.",
@@ -257,11 +396,26 @@ public sealed record IcelandicEidTexts
     {
         EidFailureReason.Cancelled => FailureCancelled,
         EidFailureReason.TimedOut => FailureTimedOut,
+        EidFailureReason.NotFound => FailureNotFound,
+        EidFailureReason.Blocked => FailureBlocked,
         EidFailureReason.UpstreamError => FailureUpstream,
         EidFailureReason.Unavailable => FailureUnavailable,
         EidFailureReason.Contested => FailureContested,
         EidFailureReason.IdentityMismatch => FailureIdentityMismatch,
         _ => FailureGeneric,
+    };
+
+    /// <summary>The page title for a failure: its own for each case a person can act on.</summary>
+    /// <param name="reason">Why the login ended; <see langword="null"/> for a refused or expired request.</param>
+    /// <returns>The title.</returns>
+    public string TitleFor(EidFailureReason? reason) => reason switch
+    {
+        EidFailureReason.Cancelled => TitleCancelled,
+        EidFailureReason.TimedOut => TitleTimedOut,
+        EidFailureReason.Blocked => TitleBlocked,
+        EidFailureReason.NotFound => TitleNotFound,
+        EidFailureReason.Unavailable => TitleUnavailable,
+        _ => FailureTitle,
     };
 
     /// <summary>A wait as the person reads it: seconds under two minutes, whole minutes (rounded up) above.</summary>

@@ -13,14 +13,14 @@ namespace IcelandicEid.Tests.Integration;
 public class FailureAndAbuseTests
 {
     [Theory]
-    [InlineData("sim", "6100001", HttpStatusCode.OK, "Hætt var við innskráninguna.", EidFailureReason.Cancelled)]
-    [InlineData("sim", "6100002", HttpStatusCode.OK, "Innskráningin var ekki staðfest í tæka tíð.", EidFailureReason.TimedOut)]
-    [InlineData("sim", "6100003", HttpStatusCode.BadGateway, "Villa kom upp hjá þjónustu rafrænna skilríkja.", EidFailureReason.UpstreamError)]
-    [InlineData("sim", "6100005", HttpStatusCode.OK, "Ekki tókst að ljúka innskráningunni.", EidFailureReason.Blocked)]
-    [InlineData("app", "010190-1019", HttpStatusCode.OK, "Hætt var við innskráninguna.", EidFailureReason.Cancelled)]
-    [InlineData("app", "010190-1029", HttpStatusCode.OK, "Innskráningin var ekki staðfest í tæka tíð.", EidFailureReason.TimedOut)]
-    public async Task Each_failed_outcome_shows_a_clear_message_and_reaches_OnRemoteFailure(
-        string method, string identifier, HttpStatusCode code, string message, EidFailureReason reason)
+    [InlineData("sim", "6100001", HttpStatusCode.OK, "Hætt við innskráningu", "Hætt var við innskráninguna.", EidFailureReason.Cancelled)]
+    [InlineData("sim", "6100002", HttpStatusCode.OK, "Tíminn rann út", "Innskráningin var ekki staðfest í tæka tíð.", EidFailureReason.TimedOut)]
+    [InlineData("sim", "6100003", HttpStatusCode.BadGateway, "Innskráning tókst ekki", "Villa kom upp hjá þjónustu rafrænna skilríkja.", EidFailureReason.UpstreamError)]
+    [InlineData("sim", "6100005", HttpStatusCode.OK, "Ekki er hægt að nota skilríkin", "Skilríkin læsast ef PIN-númer", EidFailureReason.Blocked)]
+    [InlineData("app", "010190-1019", HttpStatusCode.OK, "Hætt við innskráningu", "Hætt var við innskráninguna.", EidFailureReason.Cancelled)]
+    [InlineData("app", "010190-1029", HttpStatusCode.OK, "Tíminn rann út", "Innskráningin var ekki staðfest í tæka tíð.", EidFailureReason.TimedOut)]
+    public async Task Each_failed_outcome_shows_its_own_title_and_words_and_reaches_OnRemoteFailure(
+        string method, string identifier, HttpStatusCode code, string title, string message, EidFailureReason reason)
     {
         EidFailureReason? seen = null;
         await using var app = await TestApp.StartAsync(o => o.Events.OnRemoteFailure = ctx =>
@@ -33,7 +33,12 @@ public class FailureAndAbuseTests
         var finish = await TestLogins.LoginAsync(app, browser, method, identifier);
         Assert.Equal(code, finish.StatusCode);
         var document = TestBrowser.Parse(await finish.Content.ReadAsStringAsync());
-        Assert.StartsWith(message, document.QuerySelector("[role=alert]")!.TextContent, StringComparison.Ordinal);
+        Assert.Equal(title, document.QuerySelector("h1")!.TextContent);
+        Assert.StartsWith(message, document.QuerySelector(".eid-message")!.TextContent, StringComparison.Ordinal);
+        // A person's own cancel and a timeout are not errors: a status, not an alert.
+        Assert.Equal(reason is EidFailureReason.Cancelled or EidFailureReason.TimedOut ? "status" : "alert", document.QuerySelector(".eid-message")!.GetAttribute("role"));
+        Assert.NotNull(document.QuerySelector("footer a[href='/']"));
+        Assert.NotNull(document.QuerySelector("footer a[href^='https://www.audkenni.is/']"));
         var retry = document.QuerySelector("a.eid-retry")!.GetAttribute("href")!;
         Assert.StartsWith("/icelandic-eid/login?state=", retry, StringComparison.Ordinal);
         Assert.Equal(reason, seen);
@@ -46,7 +51,7 @@ public class FailureAndAbuseTests
     }
 
     [Theory]
-    [InlineData("6100004", HttpStatusCode.OK, "Ekki tókst að ljúka innskráningunni.")] // not found: same words as blocked
+    [InlineData("6100004", HttpStatusCode.OK, "Ekki tókst að senda beiðni á þessi skilríki.")]
     [InlineData("6100009", HttpStatusCode.ServiceUnavailable, "Þjónusta rafrænna skilríkja er ekki tiltæk")]
     public async Task A_refused_or_failed_start_shows_a_clear_message(string phone, HttpStatusCode code, string message)
     {
@@ -60,7 +65,7 @@ public class FailureAndAbuseTests
     }
 
     [Fact]
-    public async Task Not_found_and_blocked_read_the_same_so_nobody_learns_who_has_an_eid()
+    public async Task Not_found_and_blocked_each_get_their_own_words_and_name_nobody()
     {
         await using var app = await TestApp.StartAsync();
         using var a = app.NewBrowser();
@@ -68,7 +73,10 @@ public class FailureAndAbuseTests
         var notFound = await a.SubmitAsync(await a.OpenLoginAsync(), "sim", "6100004");
         var blocked = await TestLogins.LoginAsync(app, b, "sim", "6100005");
         string Message(string html) => TestBrowser.Parse(html).QuerySelector("[role=alert]")!.TextContent;
-        Assert.Equal(Message(await notFound.Content.ReadAsStringAsync()), Message(await blocked.Content.ReadAsStringAsync()));
+        var (one, other) = (await notFound.Content.ReadAsStringAsync(), await blocked.Content.ReadAsStringAsync());
+        Assert.NotEqual(Message(one), Message(other));
+        Assert.DoesNotContain("610", Message(one), StringComparison.Ordinal);
+        Assert.DoesNotContain("610", Message(other), StringComparison.Ordinal);
     }
 
     [Fact]
@@ -118,8 +126,8 @@ public class FailureAndAbuseTests
         var (code, json) = await browser.StatusAsync();
         Assert.Equal(HttpStatusCode.BadRequest, code);
         Assert.Equal("invalid", json.GetProperty("status").GetString());
-        Assert.Equal(HttpStatusCode.BadRequest, (await browser.FinishAsync()).StatusCode);
-        Assert.Equal(HttpStatusCode.BadRequest, (await browser.GetAsync("/icelandic-eid/verify")).StatusCode);
+        AssertBackToTheForm(await browser.FinishAsync());
+        AssertBackToTheForm(await browser.GetAsync("/icelandic-eid/verify"));
     }
 
     [Fact]
@@ -149,8 +157,8 @@ public class FailureAndAbuseTests
         Assert.Equal(HttpStatusCode.OK, code);
         Assert.Equal("expired", json.GetProperty("status").GetString());
         var finish = await browser.FinishAsync();
-        Assert.Equal(HttpStatusCode.BadRequest, finish.StatusCode);
-        Assert.Contains("útrunnin", await finish.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.OK, finish.StatusCode);
+        Assert.Contains("Tíminn rann út", await finish.Content.ReadAsStringAsync(), StringComparison.Ordinal);
     }
 
     [Fact]
@@ -163,7 +171,7 @@ public class FailureAndAbuseTests
         app.Time.Advance(TimeSpan.FromSeconds(4));
         Assert.Equal("succeeded", (await browser.StatusAsync()).Json.GetProperty("status").GetString());
         app.Time.Advance(TimeSpan.FromSeconds(180));
-        Assert.Equal(HttpStatusCode.BadRequest, (await browser.FinishAsync()).StatusCode);
+        Assert.Contains("Tíminn rann út", await (await browser.FinishAsync()).Content.ReadAsStringAsync(), StringComparison.Ordinal);
         Assert.Equal(HttpStatusCode.Redirect, (await browser.GetAsync("/profile")).StatusCode);
     }
 
@@ -182,7 +190,7 @@ public class FailureAndAbuseTests
         using var thief = app.NewBrowser();
         thief.SetCookie(IcelandicEidDefaults.LoginCookieName, reference);
         var replay = await thief.FinishAsync();
-        Assert.Equal(HttpStatusCode.BadRequest, replay.StatusCode);
+        AssertBackToTheForm(replay);
         Assert.Equal(HttpStatusCode.Redirect, (await thief.GetAsync("/profile")).StatusCode);
         Assert.Equal("expired", (await thief.StatusAsync()).Json.GetProperty("status").GetString());
     }
@@ -198,8 +206,8 @@ public class FailureAndAbuseTests
         app.Time.Advance(TimeSpan.FromSeconds(4));
 
         Assert.Equal(HttpStatusCode.BadRequest, (await other.StatusAsync()).Code);
-        Assert.Equal(HttpStatusCode.BadRequest, (await other.FinishAsync()).StatusCode);
-        Assert.Equal(HttpStatusCode.BadRequest, (await other.GetAsync("/icelandic-eid/verify")).StatusCode);
+        AssertBackToTheForm(await other.FinishAsync());
+        AssertBackToTheForm(await other.GetAsync("/icelandic-eid/verify"));
 
         // Another browser's own login does not reach the first one's state either.
         var otherForm = await other.OpenLoginAsync();
@@ -261,7 +269,7 @@ public class FailureAndAbuseTests
     [InlineData("sim", "", "Sláðu inn farsímanúmer.")]
     [InlineData("sim", "12345", "Farsímanúmer er sjö tölustafir")]
     [InlineData("sim", "5551234", "byrja á 6, 7 eða 8")]
-    [InlineData("sim", "+44 7700 900123", "Aðeins íslensk farsímanúmer")]
+    [InlineData("sim", "+44 7700 900123", "Aðeins er hægt að nota íslensk farsímanúmer (+354).")]
     [InlineData("sim", "<script>alert(1)</script>", "Farsímanúmer er sjö tölustafir")]
     [InlineData("app", "", "Sláðu inn kennitölu.")]
     [InlineData("app", "1234", "Kennitala er tíu tölustafir")]
@@ -305,7 +313,7 @@ public class FailureAndAbuseTests
         var form = await browser.OpenLoginAsync();
         var response = await browser.SubmitAsync(form with { Token = string.Empty }, "sim", "8881234");
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
-        Assert.Contains("Eyðublaðið var útrunnið", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Contains("Síðan rann út. Reyndu aftur.", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
 
         // A token from another browser does not help either.
         using var attacker = app.NewBrowser();
@@ -465,5 +473,13 @@ public class FailureAndAbuseTests
             => Interlocked.Increment(ref _polls) == 1
                 ? throw new EidProviderException("transient")
                 : inner.PollAsync(request, cancellationToken);
+    }
+
+    /// <summary>A page of a login that is not there (forged, someone else's, replayed): the form again, never a sign-in
+    /// and never a failure page.</summary>
+    private static void AssertBackToTheForm(HttpResponseMessage response)
+    {
+        Assert.Equal(HttpStatusCode.SeeOther, response.StatusCode);
+        Assert.StartsWith("/icelandic-eid/login?state=", response.Headers.Location!.OriginalString, StringComparison.Ordinal);
     }
 }

@@ -140,7 +140,13 @@ public class LoginFlowTests
         var (_, status) = await browser.StatusAsync();
         var document = TestBrowser.Parse(html);
 
-        Assert.Equal(status.GetProperty("verificationCode").GetString(), document.QuerySelector("#eid-code")!.TextContent);
+        var code = status.GetProperty("verificationCode").GetString()!;
+        Assert.Equal(code, document.QuerySelector("#eid-code")!.GetAttribute("data-code"));
+        // Read digit by digit, with its name: "Öryggistala: 7 2 3 8".
+        Assert.Equal("Öryggistala: " + string.Join(' ', code.ToCharArray()), document.QuerySelector("#eid-code .eid-sr")!.TextContent);
+        Assert.Equal("Beiðnin var send á 888 ••34.", document.QuerySelector(".eid-sent")!.TextContent);
+        Assert.Contains("Samþykktu aldrei beiðni", document.QuerySelector(".eid-never")!.TextContent, StringComparison.Ordinal);
+        Assert.NotNull(document.QuerySelector("noscript"));
         Assert.Equal("status", document.QuerySelector("#eid-status")!.GetAttribute("role"));
         Assert.Equal("3:00", document.QuerySelector("#eid-time-left")!.TextContent);
         Assert.NotNull(document.QuerySelector("form[action='/icelandic-eid/cancel'] button"));
@@ -164,8 +170,16 @@ public class LoginFlowTests
         Assert.StartsWith("/icelandic-eid/login?state=", cancelled.Headers.Location!.OriginalString, StringComparison.Ordinal);
 
         app.Time.Advance(TimeSpan.FromSeconds(4));
+        // Back to the cancelled login's pages (a history entry): the form again, not a failure, never a sign-in.
         var finish = await browser.FinishAsync();
-        Assert.Equal(HttpStatusCode.BadRequest, finish.StatusCode);
+        Assert.Equal(HttpStatusCode.SeeOther, finish.StatusCode);
+        Assert.StartsWith("/icelandic-eid/login?state=", finish.Headers.Location!.OriginalString, StringComparison.Ordinal);
+
+        // The form comes back with the number filled in (from an encrypted cookie, never the URL) and SIM chosen.
+        var refilled = TestBrowser.Parse(await (await browser.GetAsync(cancelled.Headers.Location.OriginalString)).Content.ReadAsStringAsync());
+        Assert.Equal("888 1234", refilled.QuerySelector("input[name=phone]")!.GetAttribute("value"));
+        Assert.NotNull(refilled.QuerySelector("input#eid-m-sim[checked]"));
+        Assert.DoesNotContain("8881234", cancelled.Headers.Location.OriginalString, StringComparison.Ordinal);
 
         // Starting again from the cancel redirect still returns to the original page.
         var again = await browser.ReadLoginAsync(cancelled.Headers.Location.OriginalString);
@@ -261,7 +275,8 @@ public class LoginFlowTests
     [Theory]
     [InlineData("en-GB,en;q=0.9", "en", "Log in with electronic ID", "A mobile number is seven digits, for example 888 1234.")]
     [InlineData("is-IS", "is", "Innskráning með rafrænum skilríkjum", "Farsímanúmer er sjö tölustafir, til dæmis 888 1234.")]
-    [InlineData("de-DE", "is", "Innskráning með rafrænum skilríkjum", "Farsímanúmer er sjö tölustafir, til dæmis 888 1234.")]
+    [InlineData("de-DE", "en", "Log in with electronic ID", "A mobile number is seven digits, for example 888 1234.")]
+    [InlineData("pl, is;q=0.5", "is", "Innskráning með rafrænum skilríkjum", "Farsímanúmer er sjö tölustafir, til dæmis 888 1234.")]
     public async Task Pages_speak_the_request_language(string acceptLanguage, string lang, string title, string phoneError)
     {
         await using var app = await TestApp.StartAsync();

@@ -137,7 +137,7 @@ public class TrustEdgeTests
         await browser.SubmitAsync(await browser.OpenLoginAsync("/profile"), "sim", "8881234");
         time.Advance(TimeSpan.FromSeconds(181));
         var failure = await browser.FinishAsync();
-        Assert.Contains("útrunnin", await failure.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Contains("Tíminn rann út", await failure.Content.ReadAsStringAsync(), StringComparison.Ordinal);
         var retry = TestBrowser.Parse(await failure.Content.ReadAsStringAsync()).QuerySelector("a.eid-retry")!.GetAttribute("href")!;
         Assert.StartsWith("/icelandic-eid/login?state=", retry, StringComparison.Ordinal);
         var form = await browser.ReadLoginAsync(retry);

@@ -26,7 +26,7 @@ public class KennitalaTests
     [InlineData("3202803079", KennitalaError.Date)] // 32nd day
     [InlineData("2913803079", KennitalaError.Date)] // 13th month
     [InlineData("2902013079", KennitalaError.Date)] // 29 February 1901 (not a leap year)
-    [InlineData("2410803075", KennitalaError.Date)] // century digit 5
+    [InlineData("2410803075", KennitalaError.Century)] // century digit 5: its own message, not the birth date one
     [InlineData("0001803079", KennitalaError.Date)]
     public void Rejects_malformed_numbers(string input, KennitalaError expected)
     {
