@@ -183,7 +183,13 @@ internal sealed class IcelandicEidHandler : RemoteAuthenticationHandler<Icelandi
                 return (Fail(EidFailureReason.Unavailable, null), false);
         }
 
-        r.DeleteLoginCookie();
+        if (outcome.Kind != FinishOutcomeKind.Approved)
+        {
+            r.DeleteLoginCookie();
+        }
+
+        // After a sign-in the cookie stays until it expires: it names a consumed login, which signs nobody in again,
+        // and tells a Back or a second tab where the person was going.
         if (outcome.Kind == FinishOutcomeKind.Gone)
         {
             return (Gone(r), false);

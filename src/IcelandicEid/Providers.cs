@@ -86,6 +86,10 @@ public sealed record EidStartRequest(EidMethod Method, string Identifier)
 {
     /// <summary>The person's language for texts on the phone, <c>is</c> or <c>en</c>. Default <c>is</c>.</summary>
     public string Language { get; init; } = "is";
+
+    /// <summary>Who is asking (the app's service name), for a provider that can show a message on the phone; null
+    /// when the app has none.</summary>
+    public string? ServiceName { get; init; }
 }
 
 /// <summary>The answer to a start request.</summary>

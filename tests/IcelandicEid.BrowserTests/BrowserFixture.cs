@@ -10,9 +10,18 @@ namespace IcelandicEid.BrowserTests;
 /// Playwright's own browser download is not used. Without Chromium the tests are skipped with a message saying what to
 /// install, except under CI (<c>CI=true</c>), where a missing Chromium fails the run.
 /// </summary>
-public sealed class BrowserFixture : IAsyncLifetime
+public class BrowserFixture : IAsyncLifetime
 {
-    private readonly SampleFactory _factory = new();
+    private readonly SampleFactory _factory;
+
+    public BrowserFixture()
+        : this("00:00:01")
+    {
+    }
+
+    /// <param name="approvalDelay">How long the simulator takes to approve (a long delay keeps a login waiting).</param>
+    protected BrowserFixture(string approvalDelay) => _factory = new SampleFactory(approvalDelay);
+
     private IPlaywright? _playwright;
 
     public IBrowser Browser { get; private set; } = default!;
@@ -67,13 +76,22 @@ public sealed class BrowserFixture : IAsyncLifetime
         await _factory.DisposeAsync();
     }
 
-    private sealed class SampleFactory : WebApplicationFactory<Program>
+    private sealed class SampleFactory(string approvalDelay) : WebApplicationFactory<Program>
     {
         protected override void ConfigureWebHost(IWebHostBuilder builder)
         {
             builder.UseEnvironment("Testing");
-            builder.UseSetting("IcelandicEid:Simulator:ApprovalDelay", "00:00:01");
+            builder.UseSetting("IcelandicEid:Simulator:ApprovalDelay", approvalDelay);
             builder.UseSetting("IcelandicEid:Simulator:VerificationCodeStyle", "Emojis");
         }
+    }
+}
+
+/// <summary>The same, with logins that stay waiting for five minutes: for the pages' waiting states.</summary>
+public sealed class WaitingBrowserFixture : BrowserFixture
+{
+    public WaitingBrowserFixture()
+        : base("00:05:00")
+    {
     }
 }

@@ -10,9 +10,9 @@ public sealed partial class LoginInBrowserTests : IClassFixture<BrowserFixture>
     public LoginInBrowserTests(BrowserFixture fixture) => _fixture = fixture;
 
     [SkippableTheory]
-    [InlineData("is-IS", "sim", "888 1234", "Farsímanúmer", "Áfram", "Öryggiskóði", "Hætta við")]
+    [InlineData("is-IS", "sim", "888 1234", "Farsímanúmer", "Áfram", "Öryggistala", "Hætta við")]
     [InlineData("en-GB", "sim", "+354 888 1234", "Mobile number", "Continue", "Verification code", "Cancel")]
-    [InlineData("is-IS", "app", "241080-3079", "Kennitala", "Áfram", "Öryggiskóði", "Hætta við")]
+    [InlineData("is-IS", "app", "241080-3079", "Kennitala", "Áfram", "Öryggistala", "Hætta við")]
     [InlineData("en-GB", "app", "2410803079", "Kennitala (national ID number)", "Continue", "Verification code", "Cancel")]
     public async Task A_person_logs_in_through_the_real_pages(
         string locale, string method, string identifier, string label, string submit, string codeLabel, string cancel)
@@ -32,15 +32,16 @@ public sealed partial class LoginInBrowserTests : IClassFixture<BrowserFixture>
         await page.GotoAsync("/profile");
         await Assertions.Expect(page).ToHaveURLAsync(LoginUrl());
 
-        // The two methods are two forms; the label belongs to its input.
-        var form = page.Locator($"form:has(input[name=method][value={method}])");
+        // One form: the method is a choice, only the chosen method's field shows; each label belongs to its input.
+        var form = page.Locator("form[data-eid-login]");
+        await page.Locator($"#eid-m-{method}").CheckAsync();
         await form.GetByLabel(label, new() { Exact = true }).FillAsync(identifier);
         await form.GetByRole(AriaRole.Button, new() { Name = submit }).ClickAsync();
 
         // The verification page: the code (emojis here) in large type, a live status, the time left and cancel.
         await Assertions.Expect(page).ToHaveURLAsync(VerifyUrl());
         await Assertions.Expect(page.GetByText(codeLabel, new() { Exact = true })).ToBeVisibleAsync();
-        var code = await page.Locator("#eid-code").TextContentAsync();
+        var code = await page.Locator("#eid-code").GetAttributeAsync("data-code");
         Assert.False(string.IsNullOrWhiteSpace(code));
         Assert.DoesNotMatch("[0-9]", code!);
         await Assertions.Expect(page.GetByRole(AriaRole.Status)).ToBeVisibleAsync();
@@ -61,10 +62,11 @@ public sealed partial class LoginInBrowserTests : IClassFixture<BrowserFixture>
         await using var context = await NewContextAsync("en-GB");
         var page = await context.NewPageAsync();
         await page.GotoAsync("/profile");
-        var form = page.Locator("form:has(input[name=method][value=sim])");
+        var form = page.Locator("form[data-eid-login]");
         await form.GetByLabel("Mobile number", new() { Exact = true }).FillAsync("555 1234");
         await form.GetByRole(AriaRole.Button, new() { Name = "Continue" }).ClickAsync();
-        await Assertions.Expect(page.GetByRole(AriaRole.Alert)).ToHaveTextAsync("Enter an Icelandic mobile number; they start with 6, 7 or 8.");
+        await Assertions.Expect(page.GetByRole(AriaRole.Alert)).ToHaveTextAsync("Enter an Icelandic mobile number. Mobile numbers start with 6, 7 or 8.");
+        await Assertions.Expect(form.GetByLabel("Mobile number", new() { Exact = true })).ToBeFocusedAsync();
         await Assertions.Expect(form.GetByLabel("Mobile number", new() { Exact = true })).ToHaveAttributeAsync("aria-invalid", "true");
     }
 
@@ -74,10 +76,13 @@ public sealed partial class LoginInBrowserTests : IClassFixture<BrowserFixture>
         await using var context = await NewContextAsync("is-IS");
         var page = await context.NewPageAsync();
         await page.GotoAsync("/profile");
-        var form = page.Locator("form:has(input[name=method][value=sim])");
+        var form = page.Locator("form[data-eid-login]");
         await form.GetByLabel("Farsímanúmer", new() { Exact = true }).FillAsync("610 0001");
         await form.GetByRole(AriaRole.Button, new() { Name = "Áfram" }).ClickAsync();
-        await Assertions.Expect(page.GetByRole(AriaRole.Alert)).ToHaveTextAsync("Hætt var við innskráninguna.", new() { Timeout = 15_000 });
+        // A person's own cancel is not an error: its own title, a status (not an alert), a way back and help.
+        await Assertions.Expect(page.Locator("h1")).ToHaveTextAsync("Hætt við innskráningu", new() { Timeout = 15_000 });
+        await Assertions.Expect(page.GetByRole(AriaRole.Status)).ToHaveTextAsync("Hætt var við innskráninguna.");
+        await Assertions.Expect(page.Locator("h1")).ToBeFocusedAsync();
         await page.GetByRole(AriaRole.Link, new() { Name = "Reyna aftur" }).ClickAsync();
         await Assertions.Expect(page).ToHaveURLAsync(LoginUrl());
     }
@@ -88,12 +93,14 @@ public sealed partial class LoginInBrowserTests : IClassFixture<BrowserFixture>
         await using var context = await NewContextAsync("en-GB");
         var page = await context.NewPageAsync();
         await page.GotoAsync("/profile");
-        var form = page.Locator("form:has(input[name=method][value=sim])");
+        var form = page.Locator("form[data-eid-login]");
         await form.GetByLabel("Mobile number", new() { Exact = true }).FillAsync("8881234");
         await form.GetByRole(AriaRole.Button, new() { Name = "Continue" }).ClickAsync();
         await Assertions.Expect(page).ToHaveURLAsync(VerifyUrl());
         await page.GetByRole(AriaRole.Button, new() { Name = "Cancel" }).ClickAsync();
         await Assertions.Expect(page).ToHaveURLAsync(LoginUrl());
+        // The form comes back with the number filled in.
+        await Assertions.Expect(form.GetByLabel("Mobile number", new() { Exact = true })).ToHaveValueAsync("888 1234");
         await page.WaitForTimeoutAsync(1500);
         await page.GotoAsync("/profile");
         await Assertions.Expect(page).ToHaveURLAsync(LoginUrl());

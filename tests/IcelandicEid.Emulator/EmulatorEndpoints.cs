@@ -97,7 +97,8 @@ public static class EmulatorEndpoints
         var answer = await logic(body);
         var fault = state.TakeFault(endpoint);
         state.Record(new RecordedCall(now, api, endpoint, ctx.Request.Method, answer.Identifier, answer.Reference,
-            fault is null || fault.Kind == FaultKind.Slow ? answer.Status : FaultStatus(fault.Kind), answer.TooEarly, fault?.Kind, authStyle));
+            fault is null || fault.Kind == FaultKind.Slow ? answer.Status : FaultStatus(fault.Kind), answer.TooEarly, fault?.Kind, authStyle,
+            Str(body, "appAdditionalMessage") ?? Str(body, "challengeOrMessage")));
 
         switch (fault?.Kind)
         {

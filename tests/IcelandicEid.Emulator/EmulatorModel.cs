@@ -63,7 +63,8 @@ public sealed record RecordedCall(
     int Status,
     bool TooEarly,
     FaultKind? Fault,
-    string? AuthStyle);
+    string? AuthStyle,
+    string? Message = null);
 
 /// <summary>Settings of the emulator.</summary>
 public sealed class EmulatorSettings

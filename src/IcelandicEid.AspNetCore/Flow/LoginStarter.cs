@@ -141,7 +141,7 @@ internal sealed class LoginStarter(LoginServices services)
         var started = services.Time.GetTimestamp();
         try
         {
-            result = await provider.StartAsync(new EidStartRequest(input.Method, input.Identifier) { Language = input.Language }, cancellationToken);
+            result = await provider.StartAsync(new EidStartRequest(input.Method, input.Identifier) { Language = input.Language, ServiceName = services.Options.ServiceName }, cancellationToken);
             services.Metrics.UpstreamCall(provider.Name, "start", result.Succeeded ? "started" : "refused", services.Time.GetElapsedTime(started));
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)

@@ -349,7 +349,7 @@ public sealed record IcelandicEidTexts
         Submit = "Continue",
         PhoneEmpty = "Enter a mobile number.",
         PhoneInvalid = "A mobile number is seven digits, for example 888 1234.",
-        PhoneNotMobile = "Enter an Icelandic mobile number; they start with 6, 7 or 8.",
+        PhoneNotMobile = "Enter an Icelandic mobile number. Mobile numbers start with 6, 7 or 8.",
         PhoneForeign = "Only Icelandic (+354) mobile numbers are supported.",
         KennitalaEmpty = "Enter a kennitala.",
         KennitalaInvalid = "A kennitala is ten digits, for example 120174-3399.",

@@ -22,12 +22,31 @@ public sealed class VettvangurProvider : IIcelandicEidProvider, IEidProviderHeal
     /// <inheritdoc />
     public string Name => "Vettvangur";
 
+    /// <summary>Who is asking, in the app (the only place Vettvangur shows a message): at most 60 characters, as
+    /// Auðkenni limits messages on the phone.</summary>
+    private static string? AppMessage(EidStartRequest request)
+    {
+        if (request.Method != EidMethod.App || string.IsNullOrWhiteSpace(request.ServiceName))
+        {
+            return null;
+        }
+
+        var message = (request.Language == "en" ? "Log in to " : "Innskráning hjá ") + request.ServiceName.Trim();
+        return message.Length <= 60 ? message : message[..59] + "…";
+    }
+
     /// <inheritdoc />
     public async Task<EidStartResult> StartAsync(EidStartRequest request, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
         var result = await _client.AuthorizeWithCodeAsync(
-            new VettvangurCodeRequest { AuthType = request.Method, PhoneNumberOrSsn = request.Identifier, Lang = request.Language },
+            new VettvangurCodeRequest
+            {
+                AuthType = request.Method,
+                PhoneNumberOrSsn = request.Identifier,
+                Lang = request.Language,
+                AppAdditionalMessage = _options.AppAdditionalMessage ?? AppMessage(request),
+            },
             cancellationToken);
         if (result.Failure is { } failure || result.Response is null)
         {

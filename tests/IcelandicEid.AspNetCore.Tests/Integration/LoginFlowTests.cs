@@ -40,8 +40,14 @@ public class LoginFlowTests
         Assert.Equal("Simulator", Claim(IcelandicEidClaimTypes.Provider));
         Assert.Equal(app.Time.Start.AddSeconds(4).UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ssZ", System.Globalization.CultureInfo.InvariantCulture), Claim(ClaimTypes.AuthenticationInstant));
 
-        // The pending-login cookie is gone once the login has finished.
-        Assert.Null(browser.Cookie(IcelandicEidDefaults.LoginCookieName));
+        // The login cookie now names a consumed login: Back to the login's pages goes on to where the person was going,
+        // with no failure and no second sign-in.
+        var back = await browser.GetAsync("/icelandic-eid/verify");
+        Assert.Equal(HttpStatusCode.SeeOther, back.StatusCode);
+        Assert.Equal("/profile", back.Headers.Location!.OriginalString);
+        var again = await browser.FinishAsync();
+        Assert.Equal("/profile", again.Headers.Location!.OriginalString);
+        Assert.False(again.Headers.Contains("Set-Cookie"));
     }
 
     [Fact]

@@ -124,6 +124,27 @@ public sealed class HandlerWithUpstreamTests : IClassFixture<EmulatorFixture>
     }
 
     [Theory]
+    [InlineData("is", "Innskráning hjá Stéttarfélagið Eining")]
+    [InlineData("en", "Log in to Stéttarfélagið Eining")]
+    public async Task The_app_shows_who_is_asking_in_the_persons_language(string language, string message)
+    {
+        await using var app = await TestApp.StartAsync(
+            o => { o.Provider = "Vettvangur"; o.ServiceName = "Stéttarfélagið Eining"; },
+            services: s => s.AddIcelandicEidVettvangur(v =>
+            {
+                v.BaseUrl = _emulator.VettvangurBaseUrl;
+                v.ApiKey = "emulator-key";
+                v.RequestingApplication = "tests";
+            }),
+            time: TimeProvider.System);
+        using var browser = app.NewBrowser();
+        browser.AcceptLanguage = language;
+        var form = await browser.OpenLoginAsync();
+        Assert.Equal(HttpStatusCode.SeeOther, (await browser.SubmitAsync(form, "app", "120389-4569")).StatusCode);
+        Assert.Equal(message, Assert.Single(_emulator.State.Calls, c => c.Endpoint == "start").Message);
+    }
+
+    [Theory]
     [InlineData("Taktikal", "7500001", ScriptedOutcome.Cancel, "Hætt var við innskráninguna.")]
     [InlineData("Vettvangur", "7500002", ScriptedOutcome.Blocked, "Skilríkin læsast ef PIN-númer er slegið of oft rangt inn.")]
     [InlineData("Taktikal", "7500003", ScriptedOutcome.TimeOut, "Innskráningin var ekki staðfest í tæka tíð.")]

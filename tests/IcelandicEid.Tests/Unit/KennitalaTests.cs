@@ -9,6 +9,13 @@ public class KennitalaTests
     [InlineData("010130-2049", "0101302049")]
     [InlineData("0101901019", "0101901019")] // historic check digit fails: still a kennitala (issued without one since 2026)
     [InlineData("2902004320", "2902004320")] // 29 February 2000
+    [InlineData("241080\u00A03079", "2410803079")] // non-breaking space, as copied from a PDF
+    [InlineData("kt. 241080-3079", "2410803079")] // as written in letters
+    [InlineData("Kt: 2410803079", "2410803079")]
+    [InlineData("\u200E241080-3079\u200F", "2410803079")] // invisible direction marks from a right-to-left page
+    [InlineData("\uFF12\uFF14\uFF11\uFF10\uFF18\uFF10\uFF0D\uFF13\uFF10\uFF17\uFF19", "2410803079")] // full-width
+    [InlineData("241080\u20133079", "2410803079")] // en dash
+    [InlineData("24 10 80 30 79", "2410803079")]
     public void Parses_well_formed_numbers(string input, string expected)
     {
         Assert.True(Kennitala.TryParse(input, out var kt, out _));
@@ -21,6 +28,8 @@ public class KennitalaTests
     [InlineData("241080307", KennitalaError.Format)]
     [InlineData("24108030790", KennitalaError.Format)]
     [InlineData("241080/3079", KennitalaError.Format)]
+    [InlineData("kt.", KennitalaError.Empty)]
+    [InlineData("-2410803079", KennitalaError.Format)]
     [InlineData("24108o3079", KennitalaError.Format)]
     [InlineData("٢٤١٠٨٠٣٠٧٩", KennitalaError.Format)] // Arabic-Indic digits are not ASCII digits
     [InlineData("3202803079", KennitalaError.Date)] // 32nd day

@@ -4,6 +4,10 @@ public class MobileNumberTests
 {
     [Theory]
     [InlineData("8881234")]
+    [InlineData("\u202A+354 888 1234\u202C")] // direction marks around a pasted number
+    [InlineData("\u200E888\u00A01234")]
+    [InlineData("\uFF18\uFF18\uFF18\u3000\uFF11\uFF12\uFF13\uFF14")] // full-width digits and space
+    [InlineData("888\u202F1234")] // narrow no-break space
     [InlineData("888-1234")]
     [InlineData("888 1234")]
     [InlineData("+354 888 1234")]

@@ -1,0 +1,269 @@
+using System.Text.RegularExpressions;
+using Deque.AxeCore.Commons;
+using Deque.AxeCore.Playwright;
+using Microsoft.Playwright;
+
+namespace IcelandicEid.BrowserTests;
+
+/// <summary>The pages tried as people use them: on a phone (390 px, 320 px) and a desktop, in Icelandic and English,
+/// with an accessibility audit (axe-core) in every state.</summary>
+public sealed partial class PagesPeopleTrustTests : IClassFixture<BrowserFixture>
+{
+    private static readonly ViewportSize Phone = new() { Width = 390, Height = 844 };
+    private static readonly ViewportSize Desktop = new() { Width = 1280, Height = 900 };
+    private readonly BrowserFixture _fixture;
+
+    public PagesPeopleTrustTests(BrowserFixture fixture) => _fixture = fixture;
+
+    [SkippableFact]
+    public async Task Back_after_logging_in_goes_on_to_the_page_and_never_shows_a_failure()
+    {
+        await using var context = await NewContextAsync("is-IS", Phone);
+        var page = await context.NewPageAsync();
+        await page.GotoAsync("/profile");
+        await page.Locator("#eid-sim").FillAsync("8881234");
+        await page.Locator(".eid-submit").ClickAsync();
+        await Assertions.Expect(page).ToHaveURLAsync(ProfileUrl(), new() { Timeout = 15_000 });
+
+        await page.GoBackAsync();
+        await Assertions.Expect(page).ToHaveURLAsync(ProfileUrl());
+        await Assertions.Expect(page.Locator("#profile-name")).ToHaveTextAsync("Jón Prófari Jónsson");
+
+        // A second tab on the finished login's pages: on to the page too.
+        var second = await context.NewPageAsync();
+        await second.GotoAsync("/icelandic-eid/verify");
+        await Assertions.Expect(second).ToHaveURLAsync(ProfileUrl());
+        await second.GotoAsync("/icelandic-eid/finish");
+        await Assertions.Expect(second).ToHaveURLAsync(ProfileUrl());
+        Assert.DoesNotContain("tókst ekki", await second.ContentAsync(), StringComparison.Ordinal);
+    }
+
+    [SkippableFact]
+    public async Task Back_after_cancel_shows_the_form_filled_in_not_a_failure()
+    {
+        await using var context = await NewContextAsync("is-IS", Phone);
+        var page = await context.NewPageAsync();
+        await page.GotoAsync("/profile");
+        await page.Locator("#eid-m-app").CheckAsync();
+        await page.Locator("#eid-app").FillAsync("kt. 241080\u00A03079");
+        await page.Locator(".eid-submit").ClickAsync();
+        await Assertions.Expect(page).ToHaveURLAsync(VerifyUrl());
+        await page.GetByRole(AriaRole.Button, new() { Name = "Hætta við" }).ClickAsync();
+        await Assertions.Expect(page).ToHaveURLAsync(LoginUrl());
+        await Assertions.Expect(page.Locator("#eid-m-app")).ToBeCheckedAsync();
+        await Assertions.Expect(page.Locator("#eid-app")).ToHaveValueAsync("241080-3079");
+
+        await page.GoBackAsync();
+        await Assertions.Expect(page).ToHaveURLAsync(LoginUrl());
+        Assert.DoesNotContain("tókst ekki", await page.ContentAsync(), StringComparison.Ordinal);
+    }
+
+    [SkippableFact]
+    public async Task A_lost_connection_is_said_and_the_login_goes_on_when_it_returns()
+    {
+        await using var context = await NewContextAsync("en-GB", Phone);
+        var page = await context.NewPageAsync();
+        await page.GotoAsync("/icelandic-eid/login?returnUrl=%2Fprofile");
+        await page.Locator("#eid-sim").FillAsync("8881234");
+        await page.Locator(".eid-submit").ClickAsync();
+        await Assertions.Expect(page).ToHaveURLAsync(VerifyUrl());
+        await context.SetOfflineAsync(true);
+        await Assertions.Expect(page.Locator("#eid-offline")).ToBeVisibleAsync(new() { Timeout = 15_000 });
+        await Assertions.Expect(page.Locator("#eid-offline")).ToHaveTextAsync("The connection to the site was lost. Retrying…");
+        await context.SetOfflineAsync(false);
+        await Assertions.Expect(page).ToHaveURLAsync(ProfileUrl(), new() { Timeout = 15_000 });
+    }
+
+    [SkippableFact]
+    public async Task Without_javascript_the_pages_work_and_a_button_checks_now()
+    {
+        Skip.If(_fixture.Missing is not null, _fixture.Missing);
+        await using var context = await _fixture.Browser.NewContextAsync(new BrowserNewContextOptions
+        {
+            BaseURL = _fixture.BaseAddress.ToString(), Locale = "is-IS", JavaScriptEnabled = false, ViewportSize = Phone,
+        });
+        var page = await context.NewPageAsync();
+        await page.GotoAsync("/profile");
+        await page.Locator("#eid-sim").FillAsync("888 1234");
+        await page.Locator(".eid-submit").ClickAsync();
+        await Assertions.Expect(page).ToHaveURLAsync(VerifyUrl());
+        await page.WaitForTimeoutAsync(1500);
+        await page.GetByRole(AriaRole.Button, new() { Name = "Athuga núna" }).ClickAsync();
+        await Assertions.Expect(page).ToHaveURLAsync(ProfileUrl(), new() { Timeout = 15_000 });
+    }
+
+    internal static async Task AssertAccessibleAsync(IPage page, string state)
+    {
+        AxeResult result = await page.RunAxe();
+        var violations = result.Violations.Select(v => $"{v.Id} ({v.Impact}): {v.Help} at {string.Join(", ", v.Nodes.Select(n => n.Html))}").ToList();
+        Assert.True(violations.Count == 0, $"axe-core in state '{state}':\n" + string.Join('\n', violations));
+    }
+
+    /// <summary>A fresh browser context; skips the test (with what to install) where there is no Chromium.</summary>
+    private Task<IBrowserContext> NewContextAsync(string locale, ViewportSize viewport)
+    {
+        Skip.If(_fixture.Missing is not null, _fixture.Missing);
+        return _fixture.Browser.NewContextAsync(new BrowserNewContextOptions { BaseURL = _fixture.BaseAddress.ToString(), Locale = locale, ViewportSize = viewport });
+    }
+
+    [GeneratedRegex("/icelandic-eid/login(\\?|$)")]
+    private static partial Regex LoginUrl();
+
+    [GeneratedRegex("/icelandic-eid/verify$")]
+    private static partial Regex VerifyUrl();
+
+    [GeneratedRegex("/profile$")]
+    private static partial Regex ProfileUrl();
+}
+
+/// <summary>The waiting states, on logins that stay waiting.</summary>
+public sealed partial class WaitingPageTests : IClassFixture<WaitingBrowserFixture>
+{
+    private static readonly ViewportSize Phone = new() { Width = 390, Height = 844 };
+    private static readonly ViewportSize Desktop = new() { Width = 1280, Height = 900 };
+    private readonly WaitingBrowserFixture _fixture;
+
+    public WaitingPageTests(WaitingBrowserFixture fixture) => _fixture = fixture;
+
+    [SkippableTheory]
+    [InlineData("is-IS", 390)]
+    [InlineData("en-GB", 1280)]
+    public async Task Every_state_passes_an_accessibility_audit_and_says_who_is_asking(string locale, int width)
+    {
+        await using var context = await NewContextAsync(locale, width == 390 ? Phone : Desktop);
+        var page = await context.NewPageAsync();
+        await page.GotoAsync("/profile");
+        await Assertions.Expect(page).ToHaveURLAsync(LoginUrl());
+        await AssertAccessibleAsync(page, "login");
+
+        // Who is asking, a way back and help, on every page.
+        await Assertions.Expect(page.Locator(".eid-service")).ToHaveTextAsync("SampleWeb");
+        await Assertions.Expect(page.Locator("footer a[href='/']")).ToBeVisibleAsync();
+        await Assertions.Expect(page.Locator("footer a[href^='https://www.audkenni.is/']")).ToBeVisibleAsync();
+        await Assertions.Expect(page.Locator("h1")).ToBeFocusedAsync();
+
+        // An error state.
+        await page.Locator("#eid-sim").FillAsync("12");
+        await page.Locator(".eid-submit").ClickAsync();
+        await Assertions.Expect(page.Locator("#eid-sim")).ToHaveAttributeAsync("aria-invalid", "true");
+        await AssertAccessibleAsync(page, "login with an error");
+
+        // The verification page while waiting.
+        await page.Locator("#eid-sim").FillAsync("8881234");
+        await page.Locator(".eid-submit").ClickAsync();
+        await Assertions.Expect(page).ToHaveURLAsync(VerifyUrl());
+        await AssertAccessibleAsync(page, "verify");
+        await Assertions.Expect(page.Locator(".eid-sent")).ToContainTextAsync("888 ••34");
+        await Assertions.Expect(page.Locator(".eid-never")).ToBeVisibleAsync();
+        await Assertions.Expect(page.Locator(".eid-spinner")).ToBeVisibleAsync();
+
+        // After about 20 seconds with no answer, a hint.
+        await Assertions.Expect(page.Locator("#eid-late")).ToBeVisibleAsync(new() { Timeout = 30_000 });
+        await AssertAccessibleAsync(page, "verify with the late hint");
+
+        // A failure page (a start the upstream refuses).
+        var failure = await context.NewPageAsync();
+        await failure.GotoAsync("/icelandic-eid/login");
+        await failure.Locator("#eid-sim").FillAsync("6100004");
+        await failure.Locator(".eid-submit").ClickAsync();
+        await Assertions.Expect(failure.Locator("h1")).ToHaveTextAsync(locale == "is-IS" ? "Ekki tókst að senda beiðni" : "The request could not be sent", new() { Timeout = 15_000 });
+        await AssertAccessibleAsync(failure, "failure");
+
+        // Nothing is wider than the screen.
+        Assert.True(await failure.EvaluateAsync<bool>("document.documentElement.scrollWidth <= window.innerWidth"));
+    }
+
+    [SkippableFact]
+    public async Task A_language_picked_on_the_page_is_kept_through_the_form_and_the_verification_page()
+    {
+        await using var context = await NewContextAsync("pl-PL", Desktop);
+        var page = await context.NewPageAsync();
+        await page.GotoAsync("/profile");
+
+        // A browser in Polish gets English, and the switch on the page leads to Icelandic.
+        await Assertions.Expect(page.Locator("html")).ToHaveAttributeAsync("lang", "en");
+        await page.GetByRole(AriaRole.Link, new() { Name = "Íslenska" }).ClickAsync();
+        await Assertions.Expect(page.Locator("html")).ToHaveAttributeAsync("lang", "is");
+        await Assertions.Expect(page.Locator("h1")).ToHaveTextAsync("Innskráning með rafrænum skilríkjum");
+
+        await page.Locator("#eid-sim").FillAsync("8881234");
+        await page.Locator(".eid-submit").ClickAsync();
+        await Assertions.Expect(page).ToHaveURLAsync(VerifyUrl());
+        await Assertions.Expect(page.Locator("html")).ToHaveAttributeAsync("lang", "is");
+        await Assertions.Expect(page.Locator("#eid-code-label")).ToHaveTextAsync("Öryggistala");
+
+        // And back to English from the verification page.
+        await page.GetByRole(AriaRole.Link, new() { Name = "English" }).ClickAsync();
+        await Assertions.Expect(page).ToHaveURLAsync(new Regex("/icelandic-eid/verify\\?lang=en$"));
+        await Assertions.Expect(page.Locator("#eid-code-label")).ToHaveTextAsync("Verification code");
+    }
+
+    [SkippableFact]
+    public async Task An_emoji_code_stays_on_one_line_at_320_px_and_is_named_in_words()
+    {
+        await using var context = await NewContextAsync("is-IS", new ViewportSize { Width = 320, Height = 640 });
+        var page = await context.NewPageAsync();
+        await page.GotoAsync("/icelandic-eid/login");
+        await page.Locator("#eid-sim").FillAsync("8881234");
+        await page.Locator(".eid-submit").ClickAsync();
+        await Assertions.Expect(page).ToHaveURLAsync(VerifyUrl());
+
+        var tops = await page.EvaluateAsync<double[]>("[...document.querySelectorAll('#eid-code .eid-code-chars span')].map(e => e.getBoundingClientRect().top)");
+        Assert.Equal(4, tops.Length);
+        Assert.Single(tops.Distinct());
+        var words = await page.Locator(".eid-code-words").TextContentAsync();
+        Assert.Equal(4, words!.Split(", ").Length);
+        Assert.Equal("Öryggistala: " + words, await page.Locator("#eid-code .eid-sr").TextContentAsync());
+        Assert.True(await page.EvaluateAsync<bool>("document.documentElement.scrollWidth <= window.innerWidth"));
+    }
+
+    [SkippableFact]
+    public async Task Screenshots_of_the_pages_on_a_phone_and_a_desktop()
+    {
+        // EID_SCREENSHOTS=<directory> keeps them (bash docs/screenshots.sh writes docs/screenshots for the README).
+        var directory = Environment.GetEnvironmentVariable("EID_SCREENSHOTS") ?? Directory.CreateTempSubdirectory("eid-shots").FullName;
+        Directory.CreateDirectory(directory);
+        foreach (var (name, viewport) in new[] { ("phone", Phone), ("desktop", Desktop) })
+        {
+            await using var context = await NewContextAsync("is-IS", viewport);
+            var page = await context.NewPageAsync();
+            await page.GotoAsync("/profile");
+            await Shoot(page, directory, $"login-{name}.png");
+            await page.Locator("#eid-sim").FillAsync("7771234");
+            await page.Locator(".eid-submit").ClickAsync();
+            await Assertions.Expect(page).ToHaveURLAsync(VerifyUrl());
+            await Shoot(page, directory, $"verify-{name}.png");
+            var failure = await context.NewPageAsync();
+            await failure.GotoAsync("/icelandic-eid/login");
+            await failure.Locator("#eid-sim").FillAsync("6100004");
+            await failure.Locator(".eid-submit").ClickAsync();
+            await Assertions.Expect(failure.Locator("h1")).ToHaveTextAsync("Ekki tókst að senda beiðni", new() { Timeout = 15_000 });
+            await Shoot(failure, directory, $"failure-{name}.png");
+        }
+    }
+
+    private static async Task Shoot(IPage page, string directory, string file)
+    {
+        var path = Path.Combine(directory, file);
+        await page.ScreenshotAsync(new PageScreenshotOptions { Path = path, FullPage = true, Animations = ScreenshotAnimations.Disabled });
+        Assert.True(new FileInfo(path).Length > 5_000, file);
+    }
+
+    private static Task AssertAccessibleAsync(IPage page, string state) => PagesPeopleTrustTests.AssertAccessibleAsync(page, state);
+
+    /// <summary>A fresh browser context; skips the test (with what to install) where there is no Chromium.</summary>
+    private Task<IBrowserContext> NewContextAsync(string locale, ViewportSize viewport)
+    {
+        Skip.If(_fixture.Missing is not null, _fixture.Missing);
+        return _fixture.Browser.NewContextAsync(new BrowserNewContextOptions { BaseURL = _fixture.BaseAddress.ToString(), Locale = locale, ViewportSize = viewport });
+    }
+
+    [GeneratedRegex("/icelandic-eid/login(\\?|$)")]
+    private static partial Regex LoginUrl();
+
+    [GeneratedRegex("/icelandic-eid/verify$")]
+    private static partial Regex VerifyUrl();
+
+    [GeneratedRegex("/profile$")]
+    private static partial Regex ProfileUrl();
+}
