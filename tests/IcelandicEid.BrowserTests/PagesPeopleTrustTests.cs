@@ -25,6 +25,10 @@ public sealed partial class PagesPeopleTrustTests : IClassFixture<BrowserFixture
         await page.Locator(".eid-submit").ClickAsync();
         await Assertions.Expect(page).ToHaveURLAsync(ProfileUrl(), new() { Timeout = 15_000 });
 
+        // The sample's own (English) profile page says so, and fits a phone.
+        await Assertions.Expect(page.Locator("html")).ToHaveAttributeAsync("lang", "en");
+        Assert.True(await page.EvaluateAsync<bool>("document.documentElement.scrollWidth <= window.innerWidth"));
+
         await page.GoBackAsync();
         await Assertions.Expect(page).ToHaveURLAsync(ProfileUrl());
         await Assertions.Expect(page.Locator("#profile-name")).ToHaveTextAsync("Jón Prófari Jónsson");
