@@ -65,6 +65,13 @@ public class BrowserFixture : IAsyncLifetime
         });
     }
 
+    /// <summary>A fresh browser context; skips the test (with what to install) where there is no Chromium.</summary>
+    public Task<IBrowserContext> NewContextAsync(string locale, ViewportSize? viewport = null)
+    {
+        Skip.If(Missing is not null, Missing);
+        return Browser.NewContextAsync(new BrowserNewContextOptions { BaseURL = BaseAddress.ToString(), Locale = locale, ViewportSize = viewport });
+    }
+
     public async Task DisposeAsync()
     {
         if (Missing is null && Browser is not null)

@@ -1,5 +1,6 @@
 using System.Text.RegularExpressions;
 using Microsoft.Playwright;
+using static IcelandicEid.BrowserTests.BrowserPages;
 
 namespace IcelandicEid.BrowserTests;
 
@@ -17,7 +18,7 @@ public sealed partial class LoginInBrowserTests : IClassFixture<BrowserFixture>
     public async Task A_person_logs_in_through_the_real_pages(
         string locale, string method, string identifier, string label, string submit, string codeLabel, string cancel)
     {
-        await using var context = await NewContextAsync(locale);
+        await using var context = await _fixture.NewContextAsync(locale);
         var page = await context.NewPageAsync();
         var errors = new List<string>();
         page.Console += (_, message) =>
@@ -59,7 +60,7 @@ public sealed partial class LoginInBrowserTests : IClassFixture<BrowserFixture>
     [SkippableFact]
     public async Task A_bad_number_is_explained_next_to_its_field()
     {
-        await using var context = await NewContextAsync("en-GB");
+        await using var context = await _fixture.NewContextAsync("en-GB");
         var page = await context.NewPageAsync();
         await page.GotoAsync("/profile");
         var form = page.Locator("form[data-eid-login]");
@@ -73,7 +74,7 @@ public sealed partial class LoginInBrowserTests : IClassFixture<BrowserFixture>
     [SkippableFact]
     public async Task A_cancelled_login_says_so_and_offers_to_try_again()
     {
-        await using var context = await NewContextAsync("is-IS");
+        await using var context = await _fixture.NewContextAsync("is-IS");
         var page = await context.NewPageAsync();
         await page.GotoAsync("/profile");
         var form = page.Locator("form[data-eid-login]");
@@ -90,7 +91,7 @@ public sealed partial class LoginInBrowserTests : IClassFixture<BrowserFixture>
     [SkippableFact]
     public async Task The_cancel_button_goes_back_to_the_form()
     {
-        await using var context = await NewContextAsync("en-GB");
+        await using var context = await _fixture.NewContextAsync("en-GB");
         var page = await context.NewPageAsync();
         await page.GotoAsync("/profile");
         var form = page.Locator("form[data-eid-login]");
@@ -105,22 +106,6 @@ public sealed partial class LoginInBrowserTests : IClassFixture<BrowserFixture>
         await page.GotoAsync("/profile");
         await Assertions.Expect(page).ToHaveURLAsync(LoginUrl());
     }
-
-    /// <summary>A fresh browser context; skips the test (with what to install) where there is no Chromium.</summary>
-    private Task<IBrowserContext> NewContextAsync(string locale)
-    {
-        Skip.If(_fixture.Missing is not null, _fixture.Missing);
-        return _fixture.Browser.NewContextAsync(new BrowserNewContextOptions { BaseURL = _fixture.BaseAddress.ToString(), Locale = locale });
-    }
-
-    [GeneratedRegex("/icelandic-eid/login\\?state=")]
-    private static partial Regex LoginUrl();
-
-    [GeneratedRegex("/icelandic-eid/verify$")]
-    private static partial Regex VerifyUrl();
-
-    [GeneratedRegex("/profile$")]
-    private static partial Regex ProfileUrl();
 
     [GeneratedRegex("^[0-3]:[0-5][0-9]$")]
     private static partial Regex TimeLeft();

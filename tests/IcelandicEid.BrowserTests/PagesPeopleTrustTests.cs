@@ -1,16 +1,13 @@
 using System.Text.RegularExpressions;
-using Deque.AxeCore.Commons;
-using Deque.AxeCore.Playwright;
 using Microsoft.Playwright;
+using static IcelandicEid.BrowserTests.BrowserPages;
 
 namespace IcelandicEid.BrowserTests;
 
 /// <summary>The pages tried as people use them: on a phone (390 px, 320 px) and a desktop, in Icelandic and English,
 /// with an accessibility audit (axe-core) in every state.</summary>
-public sealed partial class PagesPeopleTrustTests : IClassFixture<BrowserFixture>
+public sealed class PagesPeopleTrustTests : IClassFixture<BrowserFixture>
 {
-    private static readonly ViewportSize Phone = new() { Width = 390, Height = 844 };
-    private static readonly ViewportSize Desktop = new() { Width = 1280, Height = 900 };
     private readonly BrowserFixture _fixture;
 
     public PagesPeopleTrustTests(BrowserFixture fixture) => _fixture = fixture;
@@ -18,7 +15,7 @@ public sealed partial class PagesPeopleTrustTests : IClassFixture<BrowserFixture
     [SkippableFact]
     public async Task Back_after_logging_in_goes_on_to_the_page_and_never_shows_a_failure()
     {
-        await using var context = await NewContextAsync("is-IS", Phone);
+        await using var context = await _fixture.NewContextAsync("is-IS", Phone);
         var page = await context.NewPageAsync();
         await page.GotoAsync("/profile");
         await page.Locator("#eid-sim").FillAsync("8881234");
@@ -45,7 +42,7 @@ public sealed partial class PagesPeopleTrustTests : IClassFixture<BrowserFixture
     [SkippableFact]
     public async Task Back_after_cancel_shows_the_form_filled_in_not_a_failure()
     {
-        await using var context = await NewContextAsync("is-IS", Phone);
+        await using var context = await _fixture.NewContextAsync("is-IS", Phone);
         var page = await context.NewPageAsync();
         await page.GotoAsync("/profile");
         await page.Locator("#eid-m-app").CheckAsync();
@@ -65,7 +62,7 @@ public sealed partial class PagesPeopleTrustTests : IClassFixture<BrowserFixture
     [SkippableFact]
     public async Task A_lost_connection_is_said_and_the_login_goes_on_when_it_returns()
     {
-        await using var context = await NewContextAsync("en-GB", Phone);
+        await using var context = await _fixture.NewContextAsync("en-GB", Phone);
         var page = await context.NewPageAsync();
         await page.GotoAsync("/icelandic-eid/login?returnUrl=%2Fprofile");
         await page.Locator("#eid-sim").FillAsync("8881234");
@@ -95,36 +92,11 @@ public sealed partial class PagesPeopleTrustTests : IClassFixture<BrowserFixture
         await page.GetByRole(AriaRole.Button, new() { Name = "Athuga núna" }).ClickAsync();
         await Assertions.Expect(page).ToHaveURLAsync(ProfileUrl(), new() { Timeout = 15_000 });
     }
-
-    internal static async Task AssertAccessibleAsync(IPage page, string state)
-    {
-        AxeResult result = await page.RunAxe();
-        var violations = result.Violations.Select(v => $"{v.Id} ({v.Impact}): {v.Help} at {string.Join(", ", v.Nodes.Select(n => n.Html))}").ToList();
-        Assert.True(violations.Count == 0, $"axe-core in state '{state}':\n" + string.Join('\n', violations));
-    }
-
-    /// <summary>A fresh browser context; skips the test (with what to install) where there is no Chromium.</summary>
-    private Task<IBrowserContext> NewContextAsync(string locale, ViewportSize viewport)
-    {
-        Skip.If(_fixture.Missing is not null, _fixture.Missing);
-        return _fixture.Browser.NewContextAsync(new BrowserNewContextOptions { BaseURL = _fixture.BaseAddress.ToString(), Locale = locale, ViewportSize = viewport });
-    }
-
-    [GeneratedRegex("/icelandic-eid/login(\\?|$)")]
-    private static partial Regex LoginUrl();
-
-    [GeneratedRegex("/icelandic-eid/verify$")]
-    private static partial Regex VerifyUrl();
-
-    [GeneratedRegex("/profile$")]
-    private static partial Regex ProfileUrl();
 }
 
 /// <summary>The waiting states, on logins that stay waiting.</summary>
-public sealed partial class WaitingPageTests : IClassFixture<WaitingBrowserFixture>
+public sealed class WaitingPageTests : IClassFixture<WaitingBrowserFixture>
 {
-    private static readonly ViewportSize Phone = new() { Width = 390, Height = 844 };
-    private static readonly ViewportSize Desktop = new() { Width = 1280, Height = 900 };
     private readonly WaitingBrowserFixture _fixture;
 
     public WaitingPageTests(WaitingBrowserFixture fixture) => _fixture = fixture;
@@ -134,7 +106,7 @@ public sealed partial class WaitingPageTests : IClassFixture<WaitingBrowserFixtu
     [InlineData("en-GB", 1280)]
     public async Task Every_state_passes_an_accessibility_audit_and_says_who_is_asking(string locale, int width)
     {
-        await using var context = await NewContextAsync(locale, width == 390 ? Phone : Desktop);
+        await using var context = await _fixture.NewContextAsync(locale, width == 390 ? Phone : Desktop);
         var page = await context.NewPageAsync();
         await page.GotoAsync("/profile");
         await Assertions.Expect(page).ToHaveURLAsync(LoginUrl());
@@ -180,7 +152,7 @@ public sealed partial class WaitingPageTests : IClassFixture<WaitingBrowserFixtu
     [SkippableFact]
     public async Task A_language_picked_on_the_page_is_kept_through_the_form_and_the_verification_page()
     {
-        await using var context = await NewContextAsync("pl-PL", Desktop);
+        await using var context = await _fixture.NewContextAsync("pl-PL", Desktop);
         var page = await context.NewPageAsync();
         await page.GotoAsync("/profile");
 
@@ -205,7 +177,7 @@ public sealed partial class WaitingPageTests : IClassFixture<WaitingBrowserFixtu
     [SkippableFact]
     public async Task An_emoji_code_stays_on_one_line_at_320_px_and_is_named_in_words()
     {
-        await using var context = await NewContextAsync("is-IS", new ViewportSize { Width = 320, Height = 640 });
+        await using var context = await _fixture.NewContextAsync("is-IS", new ViewportSize { Width = 320, Height = 640 });
         var page = await context.NewPageAsync();
         await page.GotoAsync("/icelandic-eid/login");
         await page.Locator("#eid-sim").FillAsync("8881234");
@@ -229,7 +201,7 @@ public sealed partial class WaitingPageTests : IClassFixture<WaitingBrowserFixtu
         Directory.CreateDirectory(directory);
         foreach (var (name, viewport) in new[] { ("phone", Phone), ("desktop", Desktop) })
         {
-            await using var context = await NewContextAsync("is-IS", viewport);
+            await using var context = await _fixture.NewContextAsync("is-IS", viewport);
             var page = await context.NewPageAsync();
             await page.GotoAsync("/profile");
             await Shoot(page, directory, $"login-{name}.png");
@@ -252,22 +224,4 @@ public sealed partial class WaitingPageTests : IClassFixture<WaitingBrowserFixtu
         await page.ScreenshotAsync(new PageScreenshotOptions { Path = path, FullPage = true, Animations = ScreenshotAnimations.Disabled });
         Assert.True(new FileInfo(path).Length > 5_000, file);
     }
-
-    private static Task AssertAccessibleAsync(IPage page, string state) => PagesPeopleTrustTests.AssertAccessibleAsync(page, state);
-
-    /// <summary>A fresh browser context; skips the test (with what to install) where there is no Chromium.</summary>
-    private Task<IBrowserContext> NewContextAsync(string locale, ViewportSize viewport)
-    {
-        Skip.If(_fixture.Missing is not null, _fixture.Missing);
-        return _fixture.Browser.NewContextAsync(new BrowserNewContextOptions { BaseURL = _fixture.BaseAddress.ToString(), Locale = locale, ViewportSize = viewport });
-    }
-
-    [GeneratedRegex("/icelandic-eid/login(\\?|$)")]
-    private static partial Regex LoginUrl();
-
-    [GeneratedRegex("/icelandic-eid/verify$")]
-    private static partial Regex VerifyUrl();
-
-    [GeneratedRegex("/profile$")]
-    private static partial Regex ProfileUrl();
 }
