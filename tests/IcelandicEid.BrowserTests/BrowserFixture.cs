@@ -66,10 +66,10 @@ public class BrowserFixture : IAsyncLifetime
     }
 
     /// <summary>A fresh browser context; skips the test (with what to install) where there is no Chromium.</summary>
-    public Task<IBrowserContext> NewContextAsync(string locale, ViewportSize? viewport = null)
+    public Task<IBrowserContext> NewContextAsync(string locale, ViewportSize? viewport = null, ColorScheme colorScheme = ColorScheme.Light)
     {
         Skip.If(Missing is not null, Missing);
-        return Browser.NewContextAsync(new BrowserNewContextOptions { BaseURL = BaseAddress.ToString(), Locale = locale, ViewportSize = viewport });
+        return Browser.NewContextAsync(new BrowserNewContextOptions { BaseURL = BaseAddress.ToString(), Locale = locale, ViewportSize = viewport, ColorScheme = colorScheme });
     }
 
     public async Task DisposeAsync()
