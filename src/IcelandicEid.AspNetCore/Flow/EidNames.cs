@@ -39,11 +39,11 @@ internal static class EidNames
         _ => "other",
     };
 
-    /// <summary>The browser's name of a reason (JSON): not found, blocked and other share one name, so that the API
-    /// reveals no more about a person than the page does.</summary>
+    /// <summary>The browser's name of a reason (JSON): the page's cases, so that an app can say what the page says
+    /// (no request could be sent, an ID locked by wrong PINs); anything else is <c>failed</c>.</summary>
     public static string ForBrowser(EidFailureReason reason) => reason switch
     {
-        EidFailureReason.NotFound or EidFailureReason.Blocked or EidFailureReason.Other => "failed",
+        EidFailureReason.Other => "failed",
         _ => Of(reason),
     };
 }

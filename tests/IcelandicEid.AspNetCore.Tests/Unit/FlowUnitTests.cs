@@ -172,13 +172,14 @@ public class LoginReferenceTests
 public class FlowNamingTests
 {
     [Fact]
-    public void Every_reason_has_one_name_and_the_browser_sees_no_more_than_the_page()
+    public void Every_reason_has_one_name_and_the_browser_sees_the_cases_the_page_shows()
     {
         var names = Enum.GetValues<EidFailureReason>().Select(EidNames.Of).ToList();
         Assert.Equal(names.Count, names.Distinct().Count());
         Assert.All(names, n => Assert.Matches("^[a-z]+(-[a-z]+)*$", n));
-        Assert.Equal("failed", EidNames.ForBrowser(EidFailureReason.NotFound));
-        Assert.Equal("failed", EidNames.ForBrowser(EidFailureReason.Blocked));
+        Assert.Equal("not-found", EidNames.ForBrowser(EidFailureReason.NotFound));
+        Assert.Equal("blocked", EidNames.ForBrowser(EidFailureReason.Blocked));
+        Assert.Equal("failed", EidNames.ForBrowser(EidFailureReason.Other));
         Assert.Equal("timed-out", EidNames.ForBrowser(EidFailureReason.TimedOut));
         Assert.True(EidNames.TryParseMethod(EidNames.Of(EidMethod.App), out var app) && app == EidMethod.App);
         Assert.False(EidNames.TryParseMethod("Sim", out _));
