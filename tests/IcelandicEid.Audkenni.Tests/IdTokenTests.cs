@@ -1,0 +1,157 @@
+using System.Security.Claims;
+using System.Security.Cryptography;
+using System.Text.Json;
+using IcelandicEid.Audkenni;
+using IcelandicEid.Tests.Infrastructure;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.IdentityModel.JsonWebTokens;
+using Microsoft.IdentityModel.Tokens;
+
+namespace IcelandicEid.Audkenni.Tests;
+
+/// <summary>id_tokens checked against a JWKS served by a real HTTP server on loopback, with keys that rotate.</summary>
+public sealed class IdTokenTests : IAsyncLifetime
+{
+    private const string Issuer = "https://idp-dev.audkenni.is/sso/oauth2/realms/root/realms/audkenni";
+    private const string ClientId = "test-client";
+    private readonly FakeTimeProvider _time = new(new DateTimeOffset(2026, 11, 30, 12, 0, 0, TimeSpan.Zero));
+    private readonly List<RsaSecurityKey> _published = [];
+    private readonly HttpClient _http = new();
+    private WebApplication? _server;
+    private int _fetches;
+    private Uri _jwks = default!;
+
+    public async Task InitializeAsync()
+    {
+        var builder = WebApplication.CreateBuilder();
+        builder.WebHost.UseUrls("http://127.0.0.1:0");
+        builder.Logging.ClearProviders();
+        _server = builder.Build();
+        _server.MapGet("/sso/oauth2/realms/root/realms/audkenni/connect/jwk_uri", () =>
+        {
+            Interlocked.Increment(ref _fetches);
+            lock (_published)
+            {
+                return Results.Text(Jwks(_published), "application/json");
+            }
+        });
+        await _server.StartAsync();
+        var address = _server.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        _jwks = new Uri(address + "/sso/oauth2/realms/root/realms/audkenni/connect/jwk_uri");
+    }
+
+    public async Task DisposeAsync()
+    {
+        _http.Dispose();
+        if (_server is not null)
+        {
+            await _server.DisposeAsync();
+        }
+    }
+
+    [Fact]
+    public async Task A_token_signed_by_a_published_key_for_this_client_and_nonce_is_accepted_and_the_keys_are_cached()
+    {
+        var key = Publish("k1");
+        var tokens = Validator();
+        var check = await tokens.ValidateAsync(Token(key, nonce: "n-1"), "n-1", default);
+        Assert.Equal(IdTokenProblem.None, check.Problem);
+        Assert.Equal("2410803079", check.Claims!["nationalRegisterId"]);
+        await tokens.ValidateAsync(Token(key, nonce: "n-2"), "n-2", default);
+        Assert.Equal(1, _fetches);
+    }
+
+    [Fact]
+    public async Task Every_wrong_token_is_refused_with_its_reason()
+    {
+        var key = Publish("k1");
+        var tokens = Validator();
+        using var stranger = RSA.Create(2048);
+        var forged = new RsaSecurityKey(stranger) { KeyId = "k1" }; // the right key id, another key
+        Assert.Equal(IdTokenProblem.BadSignature, (await tokens.ValidateAsync(Token(forged), "n", default)).Problem);
+        Assert.Equal(IdTokenProblem.WrongIssuer, (await tokens.ValidateAsync(Token(key, issuer: "https://evil.example/"), "n", default)).Problem);
+        Assert.Equal(IdTokenProblem.WrongAudience, (await tokens.ValidateAsync(Token(key, audience: "another-client"), "n", default)).Problem);
+        Assert.Equal(IdTokenProblem.Expired, (await tokens.ValidateAsync(Token(key, expires: _time.GetUtcNow().AddMinutes(-5)), "n", default)).Problem);
+        Assert.Equal(IdTokenProblem.WrongNonce, (await tokens.ValidateAsync(Token(key, nonce: "other"), "n", default)).Problem);
+        Assert.Equal(IdTokenProblem.Malformed, (await tokens.ValidateAsync("not.a.jwt", "n", default)).Problem);
+
+        // Unsigned ("alg": "none") with the right claims.
+        var unsigned = new JsonWebTokenHandler().CreateToken(new SecurityTokenDescriptor
+        {
+            Issuer = Issuer, Audience = ClientId, Claims = new Dictionary<string, object> { ["nonce"] = "n" },
+            Expires = _time.GetUtcNow().AddMinutes(5).UtcDateTime, IssuedAt = _time.GetUtcNow().UtcDateTime, NotBefore = _time.GetUtcNow().AddMinutes(-1).UtcDateTime,
+        });
+        Assert.NotEqual(IdTokenProblem.None, (await tokens.ValidateAsync(unsigned, "n", default)).Problem);
+    }
+
+    [Fact]
+    public async Task A_new_key_id_fetches_the_keys_again_once_and_an_unknown_one_is_refused()
+    {
+        var old = Publish("k1");
+        var tokens = Validator();
+        Assert.Equal(IdTokenProblem.None, (await tokens.ValidateAsync(Token(old), "n", default)).Problem);
+        var rotated = Publish("k2");
+        _time.Advance(TimeSpan.FromSeconds(20));
+        Assert.Equal(IdTokenProblem.None, (await tokens.ValidateAsync(Token(rotated), "n", default)).Problem);
+        Assert.Equal(2, _fetches);
+
+        using var stranger = RSA.Create(2048);
+        _time.Advance(TimeSpan.FromSeconds(20));
+        Assert.Equal(IdTokenProblem.UnknownKey, (await tokens.ValidateAsync(Token(new RsaSecurityKey(stranger) { KeyId = "k9" }), "n", default)).Problem);
+        Assert.Equal(IdTokenProblem.UnknownKey, (await tokens.ValidateAsync(Token(new RsaSecurityKey(stranger) { KeyId = "k9" }), "n", default)).Problem);
+        Assert.Equal(3, _fetches); // one more fetch for the unknown id, then no more until refetchAfter has passed
+    }
+
+    [Fact]
+    public async Task Keys_that_cannot_be_fetched_are_a_typed_failure_not_an_exception()
+    {
+        var key = Publish("k1");
+        var tokens = new AudkenniIdTokens(() => _http, new Uri("http://127.0.0.1:1/jwks"), Issuer, ClientId, _time, TimeSpan.FromHours(1), TimeSpan.FromSeconds(10));
+        Assert.Equal(IdTokenProblem.KeysUnavailable, (await tokens.ValidateAsync(Token(key), "n", default)).Problem);
+    }
+
+    private AudkenniIdTokens Validator() => new(() => _http, _jwks, Issuer, ClientId, _time, TimeSpan.FromHours(1), TimeSpan.FromSeconds(10));
+
+    private RsaSecurityKey Publish(string kid)
+    {
+        var key = new RsaSecurityKey(RSA.Create(2048)) { KeyId = kid };
+        lock (_published)
+        {
+            _published.Add(key);
+        }
+
+        return key;
+    }
+
+    private string Token(RsaSecurityKey key, string nonce = "n", string issuer = Issuer, string audience = ClientId, DateTimeOffset? expires = null)
+    {
+        var now = _time.GetUtcNow();
+        var exp = expires ?? now.AddMinutes(5);
+        return new JsonWebTokenHandler { SetDefaultTimesOnTokenCreation = false }.CreateToken(new SecurityTokenDescriptor
+        {
+            Issuer = issuer,
+            Audience = audience,
+            Subject = new ClaimsIdentity([new Claim("sub", "2410803079")]),
+            Claims = new Dictionary<string, object> { ["nonce"] = nonce, ["nationalRegisterId"] = "2410803079", ["name"] = "Jón Prófari Jónsson" },
+            IssuedAt = exp.AddMinutes(-10).UtcDateTime,
+            NotBefore = exp.AddMinutes(-10).UtcDateTime,
+            Expires = exp.UtcDateTime,
+            SigningCredentials = new SigningCredentials(key, SecurityAlgorithms.RsaSha256),
+        });
+    }
+
+    private static string Jwks(IEnumerable<RsaSecurityKey> keys) => JsonSerializer.Serialize(new
+    {
+        keys = keys.Select(k =>
+        {
+            var p = k.Rsa.ExportParameters(false);
+            return new { kty = "RSA", use = "sig", alg = "RS256", kid = k.KeyId, n = Base64UrlEncoder.Encode(p.Modulus), e = Base64UrlEncoder.Encode(p.Exponent) };
+        }),
+    });
+}
