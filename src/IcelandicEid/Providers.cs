@@ -45,6 +45,10 @@ public enum EidFailureReason
     /// <summary>The upstream vouched for a different person than the one the login was started for (an app login
     /// whose kennitala differs from the one entered).</summary>
     IdentityMismatch,
+
+    /// <summary>The result did not verify: a signature, certificate or token that does not check out, or no
+    /// signature where one is required. Never a sign-in.</summary>
+    NotVerified,
 }
 
 /// <summary>A failed login: the reason and, for the operator's logs, the upstream's own words.</summary>

@@ -30,6 +30,9 @@ public static class EmulatorEndpoints
         app.MapMethods("/authorize-status", ["POST", "GET"], ctx => Handle(ctx, state, "vettvangur", "poll", body => VettvangurStatus(ctx, state, body, blocking: false)));
         app.MapMethods("/authorize-status-poll", ["POST", "GET"], ctx => Handle(ctx, state, "vettvangur", "blocking-poll", body => VettvangurStatus(ctx, state, body, blocking: true)));
 
+        // Auðkenni's own API (the REST tree and OIDC).
+        state.Audkenni.Map(app, state);
+
         // Control, for running the emulator by hand.
         app.MapPost("/_emulator/scripts", async (HttpContext ctx) =>
         {

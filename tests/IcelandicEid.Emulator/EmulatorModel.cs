@@ -138,9 +138,13 @@ public sealed class EmulatorState
 
     public EmulatorSettings Settings { get; }
 
+    /// <summary>The Auðkenni mode: its test root, keys, sessions and faults.</summary>
+    public AudkenniEmulator Audkenni { get; } = new();
+
     /// <summary>Back to a fresh emulator (scripts, faults, logins and calls), for an emulator shared by a test class.</summary>
     public void Reset()
     {
+        Audkenni.Reset();
         _scripts.Clear();
         ClearFaults();
         ClearCalls();

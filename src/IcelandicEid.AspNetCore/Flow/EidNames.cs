@@ -36,6 +36,7 @@ internal static class EidNames
         EidFailureReason.AlreadyInProgress => "already-in-progress",
         EidFailureReason.Contested => "contested",
         EidFailureReason.IdentityMismatch => "identity-mismatch",
+        EidFailureReason.NotVerified => "not-verified",
         _ => "other",
     };
 

@@ -69,6 +69,9 @@ public sealed partial record IcelandicEidTexts
     /// <summary>Title when the person must wait (limits, or a request already open on the phone).</summary>
     public required string TitleWait { get; init; }
 
+    /// <summary>The result could not be verified (signature, certificate or token).</summary>
+    public required string FailureNotVerified { get; init; }
+
     /// <summary>No electronic ID answered for what was entered.</summary>
     public required string FailureNotFound { get; init; }
 
@@ -238,6 +241,7 @@ public sealed partial record IcelandicEidTexts
         EidFailureReason.Unavailable => FailureUnavailable,
         EidFailureReason.Contested => FailureContested,
         EidFailureReason.IdentityMismatch => FailureIdentityMismatch,
+        EidFailureReason.NotVerified => FailureNotVerified,
         _ => FailureGeneric,
     };
 

@@ -1,0 +1,291 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+
+namespace IcelandicEid.Audkenni;
+
+/// <summary>A started tree: its authId and the session cookies the flow must keep (it is sticky).</summary>
+internal sealed record TreeStart(string? AuthId, string? Cookies, EidFailureReason? Failure, string? Detail);
+
+/// <summary>A poll of the tree: still waiting, answered (with the cookies to finish with), or ended.</summary>
+internal sealed record TreePoll(EidPollStatus Status, string Cookies, EidFailureReason? Failure = null, string? Detail = null);
+
+/// <summary>The finished login: the verified person, or why it failed.</summary>
+internal sealed record TreeResult(EidPerson? Person, EidFailureReason? Failure, string? Detail);
+
+/// <summary>
+/// Auðkenni's REST authentication tree and OIDC endpoints. Start: the tree's first answer, its callbacks filled
+/// (<see cref="AudkenniCallbacks"/>). Poll: the polling callback re-posted with the login's session cookies. Finish:
+/// <c>/authorize</c> with PKCE (S256), a state and a nonce, the code read from the redirect without following it,
+/// <c>/access_token</c>, the id_token verified (<see cref="AudkenniIdTokens"/>), <c>/userinfo</c>, and the person's
+/// certificate and signature verified (<see cref="AudkenniCertificates"/>). Nothing unverified becomes a person.
+/// </summary>
+internal sealed class AudkenniClient(
+    Func<HttpClient> http, AudkenniOptions options, AudkenniIdTokens tokens, X509Certificate2Collection roots, X509Certificate2Collection intermediates, TimeProvider time)
+{
+    private Uri Authenticate(bool tree) => new(options.BaseUrl, options.AuthenticatePath + (tree ? "?authIndexType=service&authIndexValue=" + Uri.EscapeDataString(options.Tree) : string.Empty));
+
+    private Uri OAuth(string path) => new(options.BaseUrl, options.OAuthPath.TrimEnd('/') + "/" + path);
+
+    public async Task<TreeStart> StartAsync(EidMethod method, string identifier, string message, string hash, CancellationToken cancellationToken)
+    {
+        var cookies = new CookieJar(null);
+        var (status, first) = await PostJsonAsync(Authenticate(tree: true), null, cookies, cancellationToken);
+        if (status != HttpStatusCode.OK || first is null)
+        {
+            return Failed(status, first);
+        }
+
+        var answers = new TreeAnswers(options.ClientId!, options.RelatedParty, identifier, message, options.VChoice, options.ConfirmMessage, hash,
+            method == EidMethod.Sim ? options.SimMethodLabel : options.AppMethodLabel);
+        var problem = AudkenniCallbacks.Fill(first, answers);
+        if (problem != CallbackProblem.None)
+        {
+            return new(null, null, EidFailureReason.UpstreamError, "tree answer: " + problem);
+        }
+
+        var (filledStatus, polling) = await PostJsonAsync(Authenticate(tree: true), first, cookies, cancellationToken);
+        if (filledStatus != HttpStatusCode.OK || polling?["authId"]?.GetValue<string>() is not { Length: > 0 } authId)
+        {
+            return Failed(filledStatus, polling);
+        }
+
+        return new(authId, cookies.ToString(), null, null);
+    }
+
+    public async Task<TreePoll> PollAsync(string authId, string cookieHeader, CancellationToken cancellationToken)
+    {
+        var cookies = new CookieJar(cookieHeader);
+        var (status, answer) = await PostJsonAsync(Authenticate(tree: false), AudkenniCallbacks.Poll(authId, (int)options.PollInterval.TotalMilliseconds), cookies, cancellationToken);
+        if (status == HttpStatusCode.OK && answer?["tokenId"] is not null)
+        {
+            return new(EidPollStatus.Succeeded, cookies.ToString());
+        }
+
+        if (status == HttpStatusCode.OK && answer?["callbacks"] is JsonArray)
+        {
+            return new(EidPollStatus.Pending, cookies.ToString());
+        }
+
+        var failed = Failed(status, answer);
+
+        // A 401 while polling with no code is the person declining (as public clients observe).
+        var reason = status == HttpStatusCode.Unauthorized && failed.Failure is EidFailureReason.Other ? EidFailureReason.Cancelled : failed.Failure!.Value;
+        return new(EidPollStatus.Failed, cookies.ToString(), reason, failed.Detail);
+    }
+
+    public async Task<TreeResult> FinishAsync(EidMethod method, string cookieHeader, string hash, CancellationToken cancellationToken)
+    {
+        var cookies = new CookieJar(cookieHeader);
+        var verifier = System.Buffers.Text.Base64Url.EncodeToString(RandomNumberGenerator.GetBytes(32));
+        var state = System.Buffers.Text.Base64Url.EncodeToString(RandomNumberGenerator.GetBytes(16));
+        var nonce = System.Buffers.Text.Base64Url.EncodeToString(RandomNumberGenerator.GetBytes(16));
+        var redirect = options.RedirectUri!.ToString();
+        var authorize = OAuth("authorize") + "?" + string.Join('&', new Dictionary<string, string?>
+        {
+            ["service"] = options.Tree,
+            ["client_id"] = options.ClientId,
+            ["response_type"] = "code",
+            ["scope"] = "openid profile signature",
+            ["code_challenge"] = System.Buffers.Text.Base64Url.EncodeToString(SHA256.HashData(Encoding.ASCII.GetBytes(verifier))),
+            ["code_challenge_method"] = "S256",
+            ["state"] = state,
+            ["nonce"] = nonce,
+            ["redirect_uri"] = redirect,
+        }.Select(p => p.Key + "=" + Uri.EscapeDataString(p.Value ?? string.Empty)));
+        using var request = new HttpRequestMessage(HttpMethod.Get, authorize);
+        cookies.Apply(request);
+        using var response = await SendAsync(request, cancellationToken);
+        var location = response.Headers.Location;
+        var query = location is null ? null : Query(location.IsAbsoluteUri ? location.Query : new Uri(new Uri(redirect), location).Query);
+        if (query is null || !query.TryGetValue("code", out var code) || code.Length == 0)
+        {
+            // No code: the login was not (or no longer) approved; public clients see this when it has timed out.
+            return new(null, EidFailureReason.TimedOut, "authorize gave no code (" + (int)response.StatusCode + ")");
+        }
+
+        if (!query.TryGetValue("state", out var returned) || returned != state)
+        {
+            return new(null, EidFailureReason.NotVerified, "authorize answered another state");
+        }
+
+        using var tokenRequest = new HttpRequestMessage(HttpMethod.Post, OAuth("access_token"))
+        {
+            Content = new FormUrlEncodedContent(new Dictionary<string, string>
+            {
+                ["grant_type"] = "authorization_code",
+                ["client_id"] = options.ClientId!,
+                ["client_secret"] = options.ClientSecret!,
+                ["redirect_uri"] = redirect,
+                ["code_verifier"] = verifier,
+                ["code"] = code,
+            }),
+        };
+        cookies.Apply(tokenRequest);
+        using var tokenResponse = await SendAsync(tokenRequest, cancellationToken);
+        var tokenJson = await ReadJsonAsync(tokenResponse, cancellationToken);
+        if (!tokenResponse.IsSuccessStatusCode || tokenJson?["id_token"]?.GetValue<string>() is not { } idToken || tokenJson["access_token"]?.GetValue<string>() is not { } accessToken)
+        {
+            return new(null, EidFailureReason.UpstreamError, "access_token answered " + (int)tokenResponse.StatusCode);
+        }
+
+        var check = await tokens.ValidateAsync(idToken, nonce, cancellationToken);
+        if (check.Problem != IdTokenProblem.None)
+        {
+            return new(null, check.Problem == IdTokenProblem.KeysUnavailable ? EidFailureReason.Unavailable : EidFailureReason.NotVerified, "id_token: " + check.Problem);
+        }
+
+        using var infoRequest = new HttpRequestMessage(HttpMethod.Post, OAuth("userinfo"));
+        infoRequest.Headers.Authorization = new AuthenticationHeaderValue("Bearer", accessToken);
+        cookies.Apply(infoRequest);
+        using var infoResponse = await SendAsync(infoRequest, cancellationToken);
+        var info = await ReadJsonAsync(infoResponse, cancellationToken);
+        var name = info?["name"]?.GetValue<string>();
+        var kennitala = info?["nationalRegisterId"]?.GetValue<string>();
+        if (!infoResponse.IsSuccessStatusCode || string.IsNullOrWhiteSpace(name) || kennitala is null || !Kennitala.TryParse(kennitala, out var parsed))
+        {
+            return new(null, EidFailureReason.UpstreamError, "userinfo answered " + (int)infoResponse.StatusCode);
+        }
+
+        if (check.Claims!.TryGetValue("nationalRegisterId", out var signed) && !string.Equals(signed?.ToString(), kennitala, StringComparison.Ordinal))
+        {
+            return new(null, EidFailureReason.NotVerified, "userinfo names another person than the id_token");
+        }
+
+        var meta = new Dictionary<string, string> { ["Method"] = method == EidMethod.Sim ? "sim" : "app" };
+        var certificateText = info?["certificate"]?.GetValue<string>();
+        var signatureText = info?["signature"]?.GetValue<string>();
+        if (certificateText is null || signatureText is null)
+        {
+            if (!options.AllowMissingSignature)
+            {
+                return new(null, EidFailureReason.NotVerified, "no signature or certificate");
+            }
+        }
+        else
+        {
+            using var certificate = X509CertificateLoader.LoadCertificate(Convert.FromBase64String(certificateText));
+            var problem = AudkenniCertificates.Verify(certificate, intermediates, roots, name, kennitala, time.GetUtcNow());
+            if (problem != CertificateProblem.None)
+            {
+                return new(null, EidFailureReason.NotVerified, "certificate: " + problem);
+            }
+
+            using var key = certificate.GetRSAPublicKey();
+            if (key is null || !key.VerifyData(Convert.FromBase64String(hash), Convert.FromBase64String(signatureText), HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1))
+            {
+                return new(null, EidFailureReason.NotVerified, "the signature does not verify with the certificate");
+            }
+
+            meta["CertificateIssuer"] = certificate.Issuer;
+            meta["CertificateSerialNumber"] = certificate.SerialNumber;
+        }
+
+        return new(new EidPerson { Name = name.Trim(), NationalId = parsed.Value, Meta = meta }, null, null);
+    }
+
+    private async Task<(HttpStatusCode Status, JsonObject? Body)> PostJsonAsync(Uri uri, JsonObject? body, CookieJar cookies, CancellationToken cancellationToken)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, uri)
+        {
+            Content = new StringContent(body?.ToJsonString() ?? string.Empty, Encoding.UTF8, "application/json"),
+        };
+        request.Headers.Add("Accept-API-Version", "resource=2.0,protocol=1.0");
+        cookies.Apply(request);
+        using var response = await SendAsync(request, cancellationToken);
+        cookies.Take(response);
+        return (response.StatusCode, await ReadJsonAsync(response, cancellationToken));
+    }
+
+    private async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+    {
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(options.RequestTimeout);
+        try
+        {
+            var response = await http().SendAsync(request, HttpCompletionOption.ResponseContentRead, timeout.Token);
+            if ((int)response.StatusCode >= 500)
+            {
+                response.Dispose();
+                throw new EidProviderException(EidFailureReason.Unavailable, $"Auðkenni answered {(int)response.StatusCode}.");
+            }
+
+            return response;
+        }
+        catch (Exception ex) when (ex is HttpRequestException || (ex is OperationCanceledException && !cancellationToken.IsCancellationRequested))
+        {
+            throw new EidProviderException(EidFailureReason.Unavailable, "Auðkenni could not be reached: " + ex.GetType().Name, ex);
+        }
+    }
+
+    private static Dictionary<string, string> Query(string query)
+    {
+        var values = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var pair in query.TrimStart('?').Split('&', StringSplitOptions.RemoveEmptyEntries))
+        {
+            var parts = pair.Split('=', 2);
+            values.TryAdd(Uri.UnescapeDataString(parts[0]), parts.Length == 2 ? Uri.UnescapeDataString(parts[1].Replace('+', ' ')) : string.Empty);
+        }
+
+        return values;
+    }
+
+    private static async Task<JsonObject?> ReadJsonAsync(HttpResponseMessage response, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return JsonNode.Parse(await response.Content.ReadAsStringAsync(cancellationToken)) as JsonObject;
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+    }
+
+    private static TreeStart Failed(HttpStatusCode status, JsonObject? body)
+    {
+        var message = body?["message"]?.ToString();
+        var reason = AudkenniErrorCodes.Classify(message);
+        return new(null, null, reason == EidFailureReason.Other && status != HttpStatusCode.Unauthorized ? EidFailureReason.UpstreamError : reason,
+            $"{(int)status} {PersonalData.Redact(message)}");
+    }
+
+    /// <summary>The session cookies of one login, carried in its (server-side, encrypted) reference between calls.</summary>
+    private sealed class CookieJar(string? header)
+    {
+        private readonly Dictionary<string, string> _cookies = Parse(header);
+
+        public void Apply(HttpRequestMessage request)
+        {
+            if (_cookies.Count > 0)
+            {
+                request.Headers.Add("Cookie", ToString());
+            }
+        }
+
+        public void Take(HttpResponseMessage response)
+        {
+            if (response.Headers.TryGetValues("Set-Cookie", out var values))
+            {
+                foreach (var value in values)
+                {
+                    var pair = value.Split(';', 2)[0].Split('=', 2);
+                    if (pair.Length == 2 && pair[0].Trim().Length > 0)
+                    {
+                        _cookies[pair[0].Trim()] = pair[1].Trim();
+                    }
+                }
+            }
+        }
+
+        public override string ToString() => string.Join("; ", _cookies.Select(c => c.Key + "=" + c.Value));
+
+        private static Dictionary<string, string> Parse(string? header)
+            => (header ?? string.Empty).Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+                .Select(p => p.Split('=', 2)).Where(p => p.Length == 2).ToDictionary(p => p[0], p => p[1], StringComparer.Ordinal);
+    }
+}

@@ -1,0 +1,160 @@
+using System.Security.Cryptography.X509Certificates;
+
+namespace IcelandicEid.Audkenni;
+
+/// <summary>
+/// Options of the direct Auðkenni provider, bound from <c>IcelandicEid:Audkenni</c>. Every URL, tree name and method
+/// label is configuration: the defaults are Auðkenni's production host and the api_v200 tree as its documentation and
+/// public clients give them (test host: <c>https://idp-dev.audkenni.is</c>).
+/// </summary>
+public sealed class AudkenniOptions
+{
+    /// <summary>Auðkenni's host. Default <c>https://idp.audkenni.is</c>.</summary>
+    public Uri BaseUrl { get; set; } = new("https://idp.audkenni.is");
+
+    /// <summary>The REST authentication endpoint's path. Default <c>/sso/json/realms/root/realms/audkenni/authenticate</c>.</summary>
+    public string AuthenticatePath { get; set; } = "/sso/json/realms/root/realms/audkenni/authenticate";
+
+    /// <summary>The OIDC base path (authorize, access_token, userinfo, connect/jwk_uri). Default
+    /// <c>/sso/oauth2/realms/root/realms/audkenni</c>.</summary>
+    public string OAuthPath { get; set; } = "/sso/oauth2/realms/root/realms/audkenni";
+
+    /// <summary>The id_token issuer; null for <see cref="BaseUrl"/> followed by <see cref="OAuthPath"/>.</summary>
+    public string? Issuer { get; set; }
+
+    /// <summary>The authentication tree. Default <c>api_v200</c>.</summary>
+    public string Tree { get; set; } = "api_v200";
+
+    /// <summary>The SIM method's label in the tree's choice list. Default <c>sim</c>.</summary>
+    public string SimMethodLabel { get; set; } = "sim";
+
+    /// <summary>The app method's label in the tree's choice list. Default <c>app</c>.</summary>
+    public string AppMethodLabel { get; set; } = "app";
+
+    /// <summary>The client id Auðkenni registered (required).</summary>
+    public string? ClientId { get; set; }
+
+    /// <summary>The client secret (required; from a secret store; never logged).</summary>
+    public string? ClientSecret { get; set; }
+
+    /// <summary>The related party, for a broker; empty for none.</summary>
+    public string RelatedParty { get; set; } = string.Empty;
+
+    /// <summary>The redirect URI registered with Auðkenni (required; only its query is read, nothing is served there).</summary>
+    public Uri? RedirectUri { get; set; }
+
+    /// <summary>The message on the phone, at most 60 characters, no line break; null for "Innskráning hjá {service}"
+    /// (or "Innskráning" without a service name).</summary>
+    public string? Message { get; set; }
+
+    /// <summary>The long confirmation message (app), at most 200 characters; shown when <see cref="ConfirmMessage"/>.</summary>
+    public string? LongMessage { get; set; }
+
+    /// <summary>Whether the app shows <see cref="LongMessage"/> in a prompt. Default false.</summary>
+    public bool ConfirmMessage { get; set; }
+
+    /// <summary>Whether the app shows three codes for the person to pick the one on the page. Default false.</summary>
+    public bool VChoice { get; set; }
+
+    /// <summary>The roots the person's certificate must chain to (production: "Fullgilt auðkenni 2021"; test:
+    /// FAP2021test), as files (DER or PEM). At least one, here or in <see cref="RootCertificates"/>.</summary>
+    public IList<string> RootCertificatePaths { get; } = [];
+
+    /// <summary>Roots given in code.</summary>
+    public X509Certificate2Collection RootCertificates { get; } = [];
+
+    /// <summary>Intermediate certificates between a root and people's certificates, as files.</summary>
+    public IList<string> IntermediateCertificatePaths { get; } = [];
+
+    /// <summary>What to do when a result carries no signature or certificate: false (the default) fails the login
+    /// (<c>not-verified</c>); true accepts a result whose id_token verified.</summary>
+    public bool AllowMissingSignature { get; set; }
+
+    /// <summary>How often to ask the tree whether the person has answered. Default 5 s (the tree's waitTime); at
+    /// least 1 s.</summary>
+    public TimeSpan PollInterval { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>How long one call to Auðkenni may take. Default 15 s.</summary>
+    public TimeSpan RequestTimeout { get; set; } = TimeSpan.FromSeconds(15);
+
+    /// <summary>How long fetched signing keys are kept. Default 1 hour (a token naming an unknown key id fetches them
+    /// again at once, at most every 30 s).</summary>
+    public TimeSpan KeysCacheDuration { get; set; } = TimeSpan.FromHours(1);
+
+    /// <summary>Throws, naming the option, when a value cannot work.</summary>
+    public void Validate()
+    {
+        static void Fail(string option, string why) => throw new InvalidOperationException($"The option 'IcelandicEid:Audkenni:{option}' {why}.");
+        if (!BaseUrl.IsAbsoluteUri || (BaseUrl.Scheme != Uri.UriSchemeHttps && !BaseUrl.IsLoopback))
+        {
+            Fail(nameof(BaseUrl), "must be an https URL");
+        }
+
+        if (string.IsNullOrWhiteSpace(ClientId))
+        {
+            Fail(nameof(ClientId), "is required (the client id Auðkenni registered)");
+        }
+
+        if (string.IsNullOrWhiteSpace(ClientSecret))
+        {
+            Fail(nameof(ClientSecret), "is required (from configuration or a secret store)");
+        }
+
+        if (RedirectUri is null || !RedirectUri.IsAbsoluteUri)
+        {
+            Fail(nameof(RedirectUri), "is required: the absolute redirect URI registered with Auðkenni");
+        }
+
+        if (Message is not null && !AudkenniCallbacks.IsValidMessage(Message))
+        {
+            Fail(nameof(Message), "must be at most 60 characters on one line");
+        }
+
+        if (!AudkenniCallbacks.IsValidLongMessage(LongMessage))
+        {
+            Fail(nameof(LongMessage), "must be at most 200 characters");
+        }
+
+        if (RootCertificatePaths.Count == 0 && RootCertificates.Count == 0)
+        {
+            Fail(nameof(RootCertificatePaths), "must name at least one root certificate (production: Fullgilt auðkenni 2021)");
+        }
+
+        foreach (var path in RootCertificatePaths.Concat(IntermediateCertificatePaths))
+        {
+            if (!File.Exists(path))
+            {
+                Fail(nameof(RootCertificatePaths), $"names '{path}', which does not exist");
+            }
+        }
+
+        if (PollInterval < TimeSpan.FromSeconds(1))
+        {
+            Fail(nameof(PollInterval), "must be at least 1 second");
+        }
+    }
+
+    internal string IssuerOrDefault => Issuer ?? new Uri(BaseUrl, OAuthPath).ToString().TrimEnd('/');
+
+    internal X509Certificate2Collection LoadRoots()
+    {
+        var roots = new X509Certificate2Collection(RootCertificates);
+        foreach (var path in RootCertificatePaths)
+        {
+            roots.Add(X509CertificateLoader.LoadCertificateFromFile(path));
+        }
+
+        return roots;
+    }
+
+    internal X509Certificate2Collection LoadIntermediates()
+    {
+        var intermediates = new X509Certificate2Collection();
+        foreach (var path in IntermediateCertificatePaths)
+        {
+            intermediates.Add(X509CertificateLoader.LoadCertificateFromFile(path));
+        }
+
+        return intermediates;
+    }
+}

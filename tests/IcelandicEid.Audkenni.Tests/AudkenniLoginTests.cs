@@ -1,0 +1,155 @@
+using System.Net;
+using IcelandicEid.AspNetCore;
+using IcelandicEid.Audkenni;
+using IcelandicEid.Emulator;
+using IcelandicEid.Tests.Infrastructure;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace IcelandicEid.Audkenni.Tests;
+
+/// <summary>One emulator in Auðkenni mode (a real HTTP server with its own test root and signing key) per class.</summary>
+public sealed class AudkenniEmulatorFixture : IAsyncLifetime
+{
+    public UpstreamEmulator Emulator { get; private set; } = default!;
+
+    public async Task InitializeAsync() => Emulator = await UpstreamEmulator.StartAsync(new EmulatorSettings { DefaultApproveAfter = TimeSpan.FromSeconds(1.2) });
+
+    public async Task DisposeAsync() => await Emulator.DisposeAsync();
+}
+
+/// <summary>Whole logins through the handler with the provider named Audkenni, against the emulator.</summary>
+public sealed class AudkenniLoginTests : IClassFixture<AudkenniEmulatorFixture>
+{
+    private readonly UpstreamEmulator _emulator;
+
+    public AudkenniLoginTests(AudkenniEmulatorFixture fixture)
+    {
+        _emulator = fixture.Emulator;
+        _emulator.State.Reset();
+    }
+
+    [Theory]
+    [InlineData("app", "120389-4569", "1203894569")]
+    [InlineData("sim", "888 1234", AudkenniEmulator.SimKennitala)]
+    public async Task A_login_ends_on_the_profile_with_the_verified_person_and_the_certificates_issuer(string method, string identifier, string kennitala)
+    {
+        await using var app = await StartAsync();
+        using var browser = app.NewBrowser();
+        var (finish, code) = await LoginAsync(browser, method, identifier);
+        Assert.True(finish.Headers.Location?.OriginalString == "/profile", string.Join('\n', app.Logs.Entries.Where(e => e.Level >= Microsoft.Extensions.Logging.LogLevel.Information).Select(e => e.Message)));
+        Assert.Matches("^[0-9]{4}$", code);
+        var claims = await TestLogins.ProfileAsync(browser);
+        Assert.Contains(claims, c => c.Type == System.Security.Claims.ClaimTypes.Name && c.Value == AudkenniEmulator.PersonName);
+        Assert.Contains(claims, c => c.Type == IcelandicEidClaimTypes.Kennitala && c.Value == kennitala);
+        Assert.Contains(claims, c => c.Type == IcelandicEidClaimTypes.Provider && c.Value == "Audkenni");
+        Assert.Contains(claims, c => c.Value.Contains("Emulator Fullgilt audkenni test root", StringComparison.Ordinal));
+
+        // The message on the phone says who is asking; the method was chosen by its label ("app" is listed first).
+        Assert.Equal("Innskráning hjá Prófunarþjónustan", _emulator.State.Calls.Single(c => c.Api == "audkenni" && c.Endpoint == "start").Message);
+    }
+
+    [Theory]
+    [InlineData(AudkenniFault.WrongSignature)]
+    [InlineData(AudkenniFault.UnknownKeyId)]
+    [InlineData(AudkenniFault.ExpiredToken)]
+    [InlineData(AudkenniFault.OtherPersonsCertificate)]
+    [InlineData(AudkenniFault.UntrustedCertificate)]
+    [InlineData(AudkenniFault.NoSignature)]
+    public async Task A_result_that_does_not_verify_is_a_failed_login_never_a_sign_in(AudkenniFault fault)
+    {
+        _emulator.State.Audkenni.Faults = fault;
+        await using var app = await StartAsync();
+        using var browser = app.NewBrowser();
+        var (finish, _) = await LoginAsync(browser, "app", "120389-4569");
+        Assert.Equal(HttpStatusCode.OK, finish.StatusCode);
+        Assert.Contains("Ekki tókst að sannreyna svarið frá Auðkenni", await finish.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.Redirect, (await browser.GetAsync("/profile")).StatusCode);
+    }
+
+    [Fact]
+    public async Task A_missing_signature_is_accepted_only_when_the_option_says_so()
+    {
+        _emulator.State.Audkenni.Faults = AudkenniFault.NoSignature;
+        await using var app = await StartAsync(a => a.AllowMissingSignature = true);
+        using var browser = app.NewBrowser();
+        Assert.Equal("/profile", (await LoginAsync(browser, "app", "120389-4569")).Finish.Headers.Location!.OriginalString);
+    }
+
+    [Theory]
+    [InlineData(ScriptedOutcome.Cancel, "Hætt var við innskráninguna.")]
+    [InlineData(ScriptedOutcome.TimeOut, "Innskráningin var ekki staðfest í tæka tíð.")]
+    [InlineData(ScriptedOutcome.Blocked, "Skilríkin læsast ef PIN-númer")]
+    public async Task Upstream_errors_map_to_the_reasons(ScriptedOutcome outcome, string message)
+    {
+        _emulator.State.Script("7700001", outcome, TimeSpan.FromSeconds(1));
+        await using var app = await StartAsync();
+        using var browser = app.NewBrowser();
+        var (finish, _) = await LoginAsync(browser, "sim", "770 0001");
+        Assert.Contains(message, await finish.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task No_electronic_id_and_a_request_already_open_are_refused_at_the_start()
+    {
+        _emulator.State.Script("7700002", ScriptedOutcome.NotFound);
+        await using var app = await StartAsync();
+        using var a = app.NewBrowser();
+        var notFound = await a.SubmitAsync(await a.OpenLoginAsync(), "sim", "7700002");
+        Assert.Contains("Ekki tókst að senda beiðni", await notFound.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+
+        // A request open on the phone (started outside this app): mssp_209, the contest rule's page.
+        _emulator.State.Script("7700003", ScriptedOutcome.Never);
+        await using var other = await StartAsync();
+        using var elsewhere = other.NewBrowser();
+        Assert.Equal(HttpStatusCode.SeeOther, (await elsewhere.SubmitAsync(await elsewhere.OpenLoginAsync(), "sim", "7700003")).StatusCode);
+        using var b = app.NewBrowser();
+        var busy = await b.SubmitAsync(await b.OpenLoginAsync(), "sim", "7700003");
+        Assert.Equal(HttpStatusCode.Conflict, busy.StatusCode);
+    }
+
+    [Fact]
+    public async Task Options_are_validated_at_startup_naming_the_option()
+    {
+        var error = await Assert.ThrowsAnyAsync<Exception>(() => StartAsync(a => a.Message = new string('x', 61)));
+        Assert.Contains("IcelandicEid:Audkenni:Message", error.ToString(), StringComparison.Ordinal);
+        error = await Assert.ThrowsAnyAsync<Exception>(() => StartAsync(a => a.RootCertificates.Clear()));
+        Assert.Contains("RootCertificatePaths", error.ToString(), StringComparison.Ordinal);
+        error = await Assert.ThrowsAnyAsync<Exception>(() => StartAsync(a => a.ClientSecret = null));
+        Assert.Contains("ClientSecret", error.ToString(), StringComparison.Ordinal);
+        Assert.DoesNotContain(AudkenniEmulator.ClientSecret, error.ToString(), StringComparison.Ordinal);
+    }
+
+    private Task<TestApp> StartAsync(Action<AudkenniOptions>? more = null) => TestApp.StartAsync(
+        o => { o.Provider = "Audkenni"; o.ServiceName = "Prófunarþjónustan"; },
+        services: s => s.AddIcelandicEidAudkenni(a =>
+        {
+            a.BaseUrl = _emulator.BaseAddress;
+            a.ClientId = AudkenniEmulator.ClientId;
+            a.ClientSecret = AudkenniEmulator.ClientSecret;
+            a.RedirectUri = new Uri("https://rp.example/audkenni/callback");
+            a.RootCertificates.Add(_emulator.State.Audkenni.Root);
+            a.PollInterval = TimeSpan.FromSeconds(1);
+            more?.Invoke(a);
+        }),
+        time: TimeProvider.System);
+
+    private static async Task<(HttpResponseMessage Finish, string Code)> LoginAsync(TestBrowser browser, string method, string identifier)
+    {
+        var started = await browser.SubmitAsync(await browser.OpenLoginAsync(), method, identifier);
+        Assert.Equal(HttpStatusCode.SeeOther, started.StatusCode);
+        var code = string.Empty;
+        for (var i = 0; i < 80; i++)
+        {
+            var (_, json) = await browser.StatusAsync();
+            code = json.TryGetProperty("verificationCode", out var c) ? c.GetString() ?? code : code;
+            if (json.GetProperty("status").GetString() != "pending")
+            {
+                break;
+            }
+
+            await Task.Delay(250);
+        }
+
+        return (await browser.FinishAsync(), code);
+    }
+}
