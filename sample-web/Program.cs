@@ -42,6 +42,12 @@ var authentication = builder.Services
 // Taktikal and Vettvangur, for IcelandicEid:Provider to choose from (the simulator is built in).
 builder.Services.AddIcelandicEidProviders();
 
+// Auðkenni direct, when chosen (its options are validated at startup, so it is registered only when it is the one).
+if (string.Equals(builder.Configuration["IcelandicEid:Provider"], "Audkenni", StringComparison.OrdinalIgnoreCase))
+{
+    builder.Services.AddIcelandicEidAudkenni();
+}
+
 // Several instances: pending logins, abuse limits and the data-protection key ring in Redis when a connection string
 // is given (ConnectionStrings__Redis=localhost:6379); memory otherwise. Read access to that Redis must not be enough to
 // forge a sign-in cookie: the key ring is encrypted at rest with DataProtection__KeyRingSecret (from a secret store or

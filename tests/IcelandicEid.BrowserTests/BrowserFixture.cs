@@ -31,8 +31,17 @@ public class BrowserFixture : IAsyncLifetime
 
     public Uri BaseAddress { get; private set; } = default!;
 
-    public async Task InitializeAsync()
+    /// <summary>Settings for the sample beyond the simulator's, known only once the fixture starts (an emulator's
+    /// address, say).</summary>
+    protected virtual Task<IReadOnlyDictionary<string, string>> SettingsAsync() => Task.FromResult<IReadOnlyDictionary<string, string>>(new Dictionary<string, string>());
+
+    public virtual async Task InitializeAsync()
     {
+        foreach (var (key, value) in await SettingsAsync())
+        {
+            _factory.Settings[key] = value;
+        }
+
         _factory.UseKestrel(0);
         _factory.StartServer();
         using (var client = _factory.CreateClient())
@@ -72,7 +81,7 @@ public class BrowserFixture : IAsyncLifetime
         return Browser.NewContextAsync(new BrowserNewContextOptions { BaseURL = BaseAddress.ToString(), Locale = locale, ViewportSize = viewport, ColorScheme = colorScheme });
     }
 
-    public async Task DisposeAsync()
+    public virtual async Task DisposeAsync()
     {
         if (Missing is null && Browser is not null)
         {
@@ -85,9 +94,16 @@ public class BrowserFixture : IAsyncLifetime
 
     private sealed class SampleFactory(string approvalDelay) : WebApplicationFactory<Program>
     {
+        public Dictionary<string, string> Settings { get; } = [];
+
         protected override void ConfigureWebHost(IWebHostBuilder builder)
         {
             builder.UseEnvironment("Testing");
+            foreach (var (key, value) in Settings)
+            {
+                builder.UseSetting(key, value);
+            }
+
             builder.UseSetting("IcelandicEid:Simulator:ApprovalDelay", approvalDelay);
             builder.UseSetting("IcelandicEid:Simulator:VerificationCodeStyle", "Emojis");
         }

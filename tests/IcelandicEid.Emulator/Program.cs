@@ -2,14 +2,22 @@
 //   dotnet run --project tests/IcelandicEid.Emulator -- --urls http://127.0.0.1:5100
 // Point the sample at it with IcelandicEid__Provider=Taktikal, IcelandicEid__Taktikal__BaseUrl=http://127.0.0.1:5100/api/,
 // IcelandicEid__Taktikal__FlowKey=emulator-flow (or Vettvangur with BaseUrl http://127.0.0.1:5100/, ApiKey emulator-key,
-// RequestingApplication sample). Control it through /_emulator/scripts, /_emulator/faults, /_emulator/calls, /_emulator/stats.
+// RequestingApplication sample), or Audkenni (bash docs/run-sample-with-audkenni-emulator.sh). Control it through /_emulator/scripts, /_emulator/faults, /_emulator/calls, /_emulator/stats.
 using IcelandicEid.Emulator;
 
 var builder = WebApplication.CreateSlimBuilder(args);
 var settings = new EmulatorSettings();
 builder.Configuration.GetSection("Emulator").Bind(settings);
 var app = builder.Build();
-EmulatorEndpoints.Map(app, new EmulatorState(settings));
+var state = new EmulatorState(settings);
+EmulatorEndpoints.Map(app, state);
+
+// Auðkenni mode: its test root, for the relying party to trust (--Emulator:AudkenniRootOut=<file> writes it as PEM).
+app.MapGet("/_emulator/audkenni/root.pem", () => Results.Text(state.Audkenni.Root.ExportCertificatePem(), "application/x-pem-file"));
+if (builder.Configuration["Emulator:AudkenniRootOut"] is { Length: > 0 } rootOut)
+{
+    File.WriteAllText(rootOut, state.Audkenni.Root.ExportCertificatePem());
+}
 app.MapGet("/", () => Results.Text(
     "Icelandic eID upstream emulator. Taktikal at /api/auth/start, /api/auth/poll, /api/auth, /api/management/flow (flow key "
     + settings.FlowKey + "); Vettvangur at /authorize-code, /authorize-simple, /authorize-status, /authorize-status-poll (API key "
