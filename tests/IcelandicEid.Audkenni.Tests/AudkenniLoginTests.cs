@@ -76,6 +76,19 @@ public sealed class AudkenniLoginTests : IClassFixture<AudkenniEmulatorFixture>
     }
 
     [Theory]
+    [InlineData(FaultKind.Reset)]
+    [InlineData(FaultKind.ServerError)]
+    [InlineData(FaultKind.Slow)]
+    public async Task Dropped_failing_or_slow_polls_do_not_lose_a_login_that_was_otherwise_fine(FaultKind kind)
+    {
+        _emulator.State.AddFault(new Fault(kind, "audkenni-poll", Count: 2, Delay: TimeSpan.FromSeconds(1)));
+        await using var app = await StartAsync();
+        using var browser = app.NewBrowser();
+        var (finish, _) = await LoginAsync(browser, "app", "120389-4569");
+        Assert.Equal("/profile", finish.Headers.Location!.OriginalString);
+    }
+
+    [Theory]
     [InlineData(ScriptedOutcome.Cancel, "Hætt var við innskráninguna.")]
     [InlineData(ScriptedOutcome.TimeOut, "Innskráningin var ekki staðfest í tæka tíð.")]
     [InlineData(ScriptedOutcome.Blocked, "Skilríkin læsast ef PIN-númer")]
@@ -105,6 +118,49 @@ public sealed class AudkenniLoginTests : IClassFixture<AudkenniEmulatorFixture>
         using var b = app.NewBrowser();
         var busy = await b.SubmitAsync(await b.OpenLoginAsync(), "sim", "7700003");
         Assert.Equal(HttpStatusCode.Conflict, busy.StatusCode);
+    }
+
+    [Fact]
+    public async Task A_login_started_by_one_instance_is_polled_and_finished_by_another()
+    {
+        // Two providers that share nothing but the reference (as two servers share only the store): no per-login state
+        // lives in a provider; the session cookies travel in the reference.
+        var one = NewProvider();
+        var two = NewProvider();
+        var started = await one.StartAsync(new EidStartRequest(EidMethod.App, "1203894569") { ServiceName = "Prófun" }, default);
+        Assert.True(started.Succeeded);
+        Assert.Matches("^[0-9]{4}$", started.VerificationCode);
+        Assert.DoesNotContain("1203894569", System.Text.Encoding.UTF8.GetString(System.Buffers.Text.Base64Url.DecodeFromChars(started.Reference!)), StringComparison.Ordinal);
+        EidPollResult poll;
+        var deadline = DateTime.UtcNow.AddSeconds(20);
+        do
+        {
+            await Task.Delay(500);
+            poll = await two.PollAsync(new EidPollRequest(EidMethod.App, started.Reference!), default);
+        }
+        while (poll.Status == EidPollStatus.Pending && DateTime.UtcNow < deadline);
+
+        Assert.Equal(EidPollStatus.Succeeded, poll.Status);
+        Assert.Equal("1203894569", poll.Person!.NationalId);
+        Assert.Equal("app", poll.Person.Meta["Method"]);
+    }
+
+    private IIcelandicEidProvider NewProvider()
+    {
+        var services = new ServiceCollection();
+        services.AddSingleton<Microsoft.Extensions.Configuration.IConfiguration>(new Microsoft.Extensions.Configuration.ConfigurationBuilder().Build());
+        services.AddIcelandicEidAudkenni(a =>
+        {
+            a.BaseUrl = _emulator.BaseAddress;
+            a.ClientId = AudkenniEmulator.ClientId;
+            a.ClientSecret = AudkenniEmulator.ClientSecret;
+            a.RedirectUri = new Uri("https://rp.example/audkenni/callback");
+            a.RootCertificates.Add(_emulator.State.Audkenni.Root);
+            a.PollInterval = TimeSpan.FromSeconds(1);
+        });
+        var provider = services.BuildServiceProvider();
+        var registration = provider.GetServices<EidProviderRegistration>().Single(r => r.Name == "Audkenni");
+        return registration.Factory(provider);
     }
 
     [Fact]
@@ -138,7 +194,7 @@ public sealed class AudkenniLoginTests : IClassFixture<AudkenniEmulatorFixture>
         var started = await browser.SubmitAsync(await browser.OpenLoginAsync(), method, identifier);
         Assert.Equal(HttpStatusCode.SeeOther, started.StatusCode);
         var code = string.Empty;
-        for (var i = 0; i < 80; i++)
+        for (var i = 0; i < 120; i++)
         {
             var (_, json) = await browser.StatusAsync();
             code = json.TryGetProperty("verificationCode", out var c) ? c.GetString() ?? code : code;

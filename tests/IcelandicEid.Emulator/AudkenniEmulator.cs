@@ -152,6 +152,20 @@ public sealed class AudkenniEmulator : IDisposable
 
     private async Task PollAsync(HttpContext ctx, EmulatorState state, JsonObject body, DateTimeOffset now)
     {
+        // Faults on polls (endpoint "audkenni-poll"): slow, dropped (connection reset), or a server error.
+        switch (state.TakeFault("audkenni-poll"))
+        {
+            case { Kind: FaultKind.Reset }:
+                ctx.Abort();
+                return;
+            case { Kind: FaultKind.ServerError or FaultKind.Unavailable } f:
+                await Answer(ctx, f.Kind == FaultKind.ServerError ? 500 : 503, new JsonObject { ["code"] = 500, ["message"] = "injected" });
+                return;
+            case { Kind: FaultKind.Slow } f:
+                await Task.Delay(f.Delay ?? TimeSpan.FromSeconds(2), ctx.RequestAborted);
+                break;
+        }
+
         var authId = (string?)body["authId"] ?? string.Empty;
         if (!_sessions.TryGetValue(authId, out var session) || ctx.Request.Cookies["audsso"] != session.Cookie)
         {
