@@ -11,8 +11,9 @@ namespace IcelandicEid.Audkenni;
 /// <param name="ConfirmMessage">Whether the app shows the long message in a prompt.</param>
 /// <param name="Hash">The login's hash, Base64: the verification code is computed from it.</param>
 /// <param name="MethodLabel">The label of the method in the tree's choice list ("sim", "app").</param>
+/// <param name="AppTitle">The app title, for a tree that asks for one after the eight (api_v202); null for none.</param>
 internal sealed record TreeAnswers(
-    string ClientId, string RelatedParty, string Identifier, string Message, bool VChoice, bool ConfirmMessage, string Hash, string MethodLabel);
+    string ClientId, string RelatedParty, string Identifier, string Message, bool VChoice, bool ConfirmMessage, string Hash, string MethodLabel, string? AppTitle = null);
 
 /// <summary>Why the tree's first answer could not be filled.</summary>
 internal enum CallbackProblem
@@ -64,6 +65,18 @@ internal static class AudkenniCallbacks
         }
 
         Input(choice)["value"] = index;
+
+        // A later tree's extra callback (api_v202: the app title) comes after the eight.
+        if (values.AppTitle is not null)
+        {
+            if (callbacks.Count <= Count || callbacks[Count]?["input"] is not JsonArray { Count: > 0 } || (string?)callbacks[Count]!["type"] != "NameCallback")
+            {
+                return CallbackProblem.UnexpectedShape;
+            }
+
+            Input(callbacks[Count]!)["value"] = values.AppTitle;
+        }
+
         return CallbackProblem.None;
     }
 

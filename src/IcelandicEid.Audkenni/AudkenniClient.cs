@@ -41,7 +41,7 @@ internal sealed class AudkenniClient(
         }
 
         var answers = new TreeAnswers(options.ClientId!, options.RelatedParty, identifier, message, options.VChoice, options.ConfirmMessage, hash,
-            method == EidMethod.Sim ? options.SimMethodLabel : options.AppMethodLabel);
+            method == EidMethod.Sim ? options.SimMethodLabel : options.AppMethodLabel, options.AppTitle);
         var problem = AudkenniCallbacks.Fill(first, answers);
         if (problem != CallbackProblem.None)
         {

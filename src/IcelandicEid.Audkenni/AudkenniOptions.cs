@@ -53,6 +53,10 @@ public sealed class AudkenniOptions
     /// <summary>Whether the app shows <see cref="LongMessage"/> in a prompt. Default false.</summary>
     public bool ConfirmMessage { get; set; }
 
+    /// <summary>A title the app shows above the request (trees from api_v202 ask for one after the documented eight
+    /// callbacks); null for none. At most 60 characters, one line; needs such a tree.</summary>
+    public string? AppTitle { get; set; }
+
     /// <summary>Whether the app shows three codes for the person to pick the one on the page. Default false.</summary>
     public bool VChoice { get; set; }
 
@@ -108,6 +112,16 @@ public sealed class AudkenniOptions
         if (Message is not null && !AudkenniCallbacks.IsValidMessage(Message))
         {
             Fail(nameof(Message), "must be at most 60 characters on one line");
+        }
+
+        if (AppTitle is not null && !AudkenniCallbacks.IsValidMessage(AppTitle))
+        {
+            Fail(nameof(AppTitle), "must be at most 60 characters on one line");
+        }
+
+        if (AppTitle is not null && Tree == "api_v200")
+        {
+            Fail(nameof(AppTitle), "needs a tree that asks for an app title (api_v202 or later), not api_v200");
         }
 
         if (!AudkenniCallbacks.IsValidLongMessage(LongMessage))

@@ -164,6 +164,17 @@ public sealed class AudkenniLoginTests : IClassFixture<AudkenniEmulatorFixture>
     }
 
     [Fact]
+    public async Task A_tree_that_asks_for_an_app_title_gets_it_with_the_long_options()
+    {
+        await using var app = await StartAsync(a => { a.Tree = "api_v202"; a.AppTitle = "Stéttarfélagið"; a.VChoice = true; a.ConfirmMessage = true; });
+        using var browser = app.NewBrowser();
+        Assert.Equal("/profile", (await LoginAsync(browser, "app", "120389-4569")).Finish.Headers.Location!.OriginalString);
+        Assert.Equal("Innskráning hjá Prófunarþjónustan | Stéttarfélagið", _emulator.State.Calls.Single(c => c.Api == "audkenni" && c.Endpoint == "start").Message);
+        var error = await Assert.ThrowsAnyAsync<Exception>(() => StartAsync(a => a.AppTitle = "Titill"));
+        Assert.Contains("AppTitle", error.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Options_are_validated_at_startup_naming_the_option()
     {
         var error = await Assert.ThrowsAnyAsync<Exception>(() => StartAsync(a => a.Message = new string('x', 61)));

@@ -88,24 +88,6 @@ public sealed partial class LoginInBrowserTests : IClassFixture<BrowserFixture>
         await Assertions.Expect(page).ToHaveURLAsync(LoginUrl());
     }
 
-    [SkippableFact]
-    public async Task The_cancel_button_goes_back_to_the_form()
-    {
-        await using var context = await _fixture.NewContextAsync("en-GB");
-        var page = await context.NewPageAsync();
-        await page.GotoAsync("/profile");
-        var form = page.Locator("form[data-eid-login]");
-        await form.GetByLabel("Mobile number", new() { Exact = true }).FillAsync("8881234");
-        await form.GetByRole(AriaRole.Button, new() { Name = "Continue" }).ClickAsync();
-        await Assertions.Expect(page).ToHaveURLAsync(VerifyUrl());
-        await page.GetByRole(AriaRole.Button, new() { Name = "Cancel" }).ClickAsync();
-        await Assertions.Expect(page).ToHaveURLAsync(LoginUrl());
-        // The form comes back with the number filled in.
-        await Assertions.Expect(form.GetByLabel("Mobile number", new() { Exact = true })).ToHaveValueAsync("888 1234");
-        await page.WaitForTimeoutAsync(1500);
-        await page.GotoAsync("/profile");
-        await Assertions.Expect(page).ToHaveURLAsync(LoginUrl());
-    }
 
     [GeneratedRegex("^[0-3]:[0-5][0-9]$")]
     private static partial Regex TimeLeft();

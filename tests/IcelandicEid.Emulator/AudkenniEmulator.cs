@@ -108,7 +108,7 @@ public sealed class AudkenniEmulator : IDisposable
         if (body?["callbacks"] is not JsonArray callbacks)
         {
             // Step 1: the tree's first answer. "app" first, so that a client that assumes "sim" is at 0 fails.
-            await Answer(ctx, 200, FirstAnswer());
+            await Answer(ctx, 200, FirstAnswer(ctx.Request.Query["authIndexValue"] == "api_v202"));
             state.Record(new RecordedCall(now, "audkenni", "tree", "POST", null, null, 200, false, null, null));
             return;
         }
@@ -142,7 +142,8 @@ public sealed class AudkenniEmulator : IDisposable
             return;
         }
 
-        var session = new Session(Token(), Token(), identifier, method, Value(6)!, Value(3) ?? string.Empty, now, outcome, after);
+        var title = Value(8);
+        var session = new Session(Token(), Token(), identifier, method, Value(6)!, title is { Length: > 0 } ? Value(3) + " | " + title : Value(3) ?? string.Empty, now, outcome, after);
         _sessions[session.AuthId] = session;
         ctx.Response.Headers.Append("Set-Cookie", $"audsso={session.Cookie}; Path=/; HttpOnly");
         ctx.Response.Headers.Append("Set-Cookie", "audssossolb=03; Path=/");
@@ -315,7 +316,7 @@ public sealed class AudkenniEmulator : IDisposable
         return ctx.Response.WriteAsync(body.ToJsonString());
     }
 
-    private static JsonObject FirstAnswer()
+    private static JsonObject FirstAnswer(bool appTitle)
     {
         string[] prompts = ["Sláðu inn clientId", "Sláðu inn Related Party", "Sláðu inn símanúmer eða kennitölu", "Sláðu inn skilaboð til notanda", "Nota vchoice (true eða false)", "Nota confirmMessage (true eða false)", "Sláðu inn Hash gildi"];
         var callbacks = new JsonArray();
@@ -338,6 +339,16 @@ public sealed class AudkenniEmulator : IDisposable
                 new JsonObject { ["name"] = "defaultChoice", ["value"] = 0 }),
             ["input"] = new JsonArray(new JsonObject { ["name"] = "IDToken8", ["value"] = 0 }),
         });
+        if (appTitle)
+        {
+            callbacks.Add(new JsonObject
+            {
+                ["type"] = "NameCallback",
+                ["output"] = new JsonArray(new JsonObject { ["name"] = "prompt", ["value"] = "Sláðu inn titil fyrir app" }),
+                ["input"] = new JsonArray(new JsonObject { ["name"] = "IDToken9", ["value"] = string.Empty }),
+            });
+        }
+
         return new JsonObject { ["authId"] = Token(), ["callbacks"] = callbacks };
     }
 
