@@ -47,7 +47,8 @@ public sealed class AudkenniOptions
     /// (or "Innskráning" without a service name).</summary>
     public string? Message { get; set; }
 
-    /// <summary>The long confirmation message (app), at most 200 characters; shown when <see cref="ConfirmMessage"/>.</summary>
+    /// <summary>The long confirmation message (app), at most 200 characters: sent instead of <see cref="Message"/>
+    /// when <see cref="ConfirmMessage"/> is on, for the app to show in its prompt.</summary>
     public string? LongMessage { get; set; }
 
     /// <summary>Whether the app shows <see cref="LongMessage"/> in a prompt. Default false.</summary>

@@ -18,7 +18,8 @@ internal sealed class AudkenniProvider(AudkenniClient client, AudkenniOptions op
     {
         ArgumentNullException.ThrowIfNull(request);
         var hash = Convert.ToBase64String(AudkenniVerificationCode.NewHash());
-        var message = options.Message ?? PhoneMessage(request);
+        // With the confirmation prompt on, the message callback carries the long message (up to 200 characters).
+        var message = options.ConfirmMessage && options.LongMessage is { } longMessage ? longMessage : options.Message ?? PhoneMessage(request);
         var started = await client.StartAsync(request.Method, request.Identifier, message, hash, cancellationToken);
         if (started.Failure is { } failure)
         {

@@ -166,10 +166,12 @@ public sealed class AudkenniLoginTests : IClassFixture<AudkenniEmulatorFixture>
     [Fact]
     public async Task A_tree_that_asks_for_an_app_title_gets_it_with_the_long_options()
     {
-        await using var app = await StartAsync(a => { a.Tree = "api_v202"; a.AppTitle = "Stéttarfélagið"; a.VChoice = true; a.ConfirmMessage = true; });
+        var longMessage = "Þú ert að skrá þig inn á Mínar síður Stéttarfélagsins. " + new string('.', 120);
+        await using var app = await StartAsync(a => { a.Tree = "api_v202"; a.AppTitle = "Stéttarfélagið"; a.VChoice = true; a.ConfirmMessage = true; a.LongMessage = longMessage; });
         using var browser = app.NewBrowser();
         Assert.Equal("/profile", (await LoginAsync(browser, "app", "120389-4569")).Finish.Headers.Location!.OriginalString);
-        Assert.Equal("Innskráning hjá Prófunarþjónustan | Stéttarfélagið", _emulator.State.Calls.Single(c => c.Api == "audkenni" && c.Endpoint == "start").Message);
+        Assert.Equal(longMessage + " | Stéttarfélagið", _emulator.State.Calls.Single(c => c.Api == "audkenni" && c.Endpoint == "start").Message);
+        Assert.Contains("LongMessage", (await Assert.ThrowsAnyAsync<Exception>(() => StartAsync(a => a.LongMessage = new string('x', 201)))).ToString(), StringComparison.Ordinal);
         var error = await Assert.ThrowsAnyAsync<Exception>(() => StartAsync(a => a.AppTitle = "Titill"));
         Assert.Contains("AppTitle", error.ToString(), StringComparison.Ordinal);
     }
