@@ -35,7 +35,7 @@ public sealed class AudkenniLoginTests : IClassFixture<AudkenniEmulatorFixture>
     {
         await using var app = await StartAsync();
         using var browser = app.NewBrowser();
-        var (finish, code) = await LoginAsync(browser, method, identifier);
+        var (finish, code) = await TestLogins.LoginUntilEndAsync(browser, method, identifier);
         Assert.True(finish.Headers.Location?.OriginalString == "/profile", string.Join('\n', app.Logs.Entries.Where(e => e.Level >= Microsoft.Extensions.Logging.LogLevel.Information).Select(e => e.Message)));
         Assert.Matches("^[0-9]{4}$", code);
         var claims = await TestLogins.ProfileAsync(browser);
@@ -60,7 +60,7 @@ public sealed class AudkenniLoginTests : IClassFixture<AudkenniEmulatorFixture>
         _emulator.State.Audkenni.Faults = fault;
         await using var app = await StartAsync();
         using var browser = app.NewBrowser();
-        var (finish, _) = await LoginAsync(browser, "app", "120389-4569");
+        var (finish, _) = await TestLogins.LoginUntilEndAsync(browser, "app", "120389-4569");
         Assert.Equal(HttpStatusCode.OK, finish.StatusCode);
         Assert.Contains("Ekki tókst að sannreyna svarið frá Auðkenni", await finish.Content.ReadAsStringAsync(), StringComparison.Ordinal);
         Assert.Equal(HttpStatusCode.Redirect, (await browser.GetAsync("/profile")).StatusCode);
@@ -72,7 +72,7 @@ public sealed class AudkenniLoginTests : IClassFixture<AudkenniEmulatorFixture>
         _emulator.State.Audkenni.Faults = AudkenniFault.NoSignature;
         await using var app = await StartAsync(a => a.AllowMissingSignature = true);
         using var browser = app.NewBrowser();
-        Assert.Equal("/profile", (await LoginAsync(browser, "app", "120389-4569")).Finish.Headers.Location!.OriginalString);
+        Assert.Equal("/profile", (await TestLogins.LoginUntilEndAsync(browser, "app", "120389-4569")).Finish.Headers.Location!.OriginalString);
     }
 
     [Theory]
@@ -84,7 +84,7 @@ public sealed class AudkenniLoginTests : IClassFixture<AudkenniEmulatorFixture>
         _emulator.State.AddFault(new Fault(kind, "audkenni-poll", Count: 2, Delay: TimeSpan.FromSeconds(1)));
         await using var app = await StartAsync();
         using var browser = app.NewBrowser();
-        var (finish, _) = await LoginAsync(browser, "app", "120389-4569");
+        var (finish, _) = await TestLogins.LoginUntilEndAsync(browser, "app", "120389-4569");
         Assert.Equal("/profile", finish.Headers.Location!.OriginalString);
     }
 
@@ -97,7 +97,7 @@ public sealed class AudkenniLoginTests : IClassFixture<AudkenniEmulatorFixture>
         _emulator.State.Script("7700001", outcome, TimeSpan.FromSeconds(1));
         await using var app = await StartAsync();
         using var browser = app.NewBrowser();
-        var (finish, _) = await LoginAsync(browser, "sim", "770 0001");
+        var (finish, _) = await TestLogins.LoginUntilEndAsync(browser, "sim", "770 0001");
         Assert.Contains(message, await finish.Content.ReadAsStringAsync(), StringComparison.Ordinal);
     }
 
@@ -149,15 +149,7 @@ public sealed class AudkenniLoginTests : IClassFixture<AudkenniEmulatorFixture>
     {
         var services = new ServiceCollection();
         services.AddSingleton<Microsoft.Extensions.Configuration.IConfiguration>(new Microsoft.Extensions.Configuration.ConfigurationBuilder().Build());
-        services.AddIcelandicEidAudkenni(a =>
-        {
-            a.BaseUrl = _emulator.BaseAddress;
-            a.ClientId = AudkenniEmulator.ClientId;
-            a.ClientSecret = AudkenniEmulator.ClientSecret;
-            a.RedirectUri = new Uri("https://rp.example/audkenni/callback");
-            a.RootCertificates.Add(_emulator.State.Audkenni.Root);
-            a.PollInterval = TimeSpan.FromSeconds(1);
-        });
+        services.AddIcelandicEidAudkenni(ForEmulator);
         var provider = services.BuildServiceProvider();
         var registration = provider.GetServices<EidProviderRegistration>().Single(r => r.Name == "Audkenni");
         return registration.Factory(provider);
@@ -169,7 +161,7 @@ public sealed class AudkenniLoginTests : IClassFixture<AudkenniEmulatorFixture>
         var longMessage = "Þú ert að skrá þig inn á Mínar síður Stéttarfélagsins. " + new string('.', 120);
         await using var app = await StartAsync(a => { a.Tree = "api_v202"; a.AppTitle = "Stéttarfélagið"; a.VChoice = true; a.ConfirmMessage = true; a.LongMessage = longMessage; });
         using var browser = app.NewBrowser();
-        Assert.Equal("/profile", (await LoginAsync(browser, "app", "120389-4569")).Finish.Headers.Location!.OriginalString);
+        Assert.Equal("/profile", (await TestLogins.LoginUntilEndAsync(browser, "app", "120389-4569")).Finish.Headers.Location!.OriginalString);
         Assert.Equal(longMessage + " | Stéttarfélagið", _emulator.State.Calls.Single(c => c.Api == "audkenni" && c.Endpoint == "start").Message);
         Assert.Contains("LongMessage", (await Assert.ThrowsAnyAsync<Exception>(() => StartAsync(a => a.LongMessage = new string('x', 201)))).ToString(), StringComparison.Ordinal);
         var error = await Assert.ThrowsAnyAsync<Exception>(() => StartAsync(a => a.AppTitle = "Titill"));
@@ -188,37 +180,23 @@ public sealed class AudkenniLoginTests : IClassFixture<AudkenniEmulatorFixture>
         Assert.DoesNotContain(AudkenniEmulator.ClientSecret, error.ToString(), StringComparison.Ordinal);
     }
 
+    /// <summary>The emulator's address, credentials and test root.</summary>
+    private void ForEmulator(AudkenniOptions a)
+    {
+        a.BaseUrl = _emulator.BaseAddress;
+        a.ClientId = AudkenniEmulator.ClientId;
+        a.ClientSecret = AudkenniEmulator.ClientSecret;
+        a.RedirectUri = new Uri("https://rp.example/audkenni/callback");
+        a.RootCertificates.Add(_emulator.State.Audkenni.Root);
+        a.PollInterval = TimeSpan.FromSeconds(1);
+    }
+
     private Task<TestApp> StartAsync(Action<AudkenniOptions>? more = null) => TestApp.StartAsync(
         o => { o.Provider = "Audkenni"; o.ServiceName = "Prófunarþjónustan"; },
         services: s => s.AddIcelandicEidAudkenni(a =>
         {
-            a.BaseUrl = _emulator.BaseAddress;
-            a.ClientId = AudkenniEmulator.ClientId;
-            a.ClientSecret = AudkenniEmulator.ClientSecret;
-            a.RedirectUri = new Uri("https://rp.example/audkenni/callback");
-            a.RootCertificates.Add(_emulator.State.Audkenni.Root);
-            a.PollInterval = TimeSpan.FromSeconds(1);
+            ForEmulator(a);
             more?.Invoke(a);
         }),
         time: TimeProvider.System);
-
-    private static async Task<(HttpResponseMessage Finish, string Code)> LoginAsync(TestBrowser browser, string method, string identifier)
-    {
-        var started = await browser.SubmitAsync(await browser.OpenLoginAsync(), method, identifier);
-        Assert.Equal(HttpStatusCode.SeeOther, started.StatusCode);
-        var code = string.Empty;
-        for (var i = 0; i < 120; i++)
-        {
-            var (_, json) = await browser.StatusAsync();
-            code = json.TryGetProperty("verificationCode", out var c) ? c.GetString() ?? code : code;
-            if (json.GetProperty("status").GetString() != "pending")
-            {
-                break;
-            }
-
-            await Task.Delay(250);
-        }
-
-        return (await browser.FinishAsync(), code);
-    }
 }

@@ -21,6 +21,28 @@ public static class TestLogins
         return await browser.FinishAsync();
     }
 
+    /// <summary>Starts a login against a real (emulated) upstream on the system clock and asks for the status every
+    /// 250 ms, as the page's script does, until it ends; then the finish.</summary>
+    public static async Task<(HttpResponseMessage Finish, string Code)> LoginUntilEndAsync(TestBrowser browser, string method, string identifier)
+    {
+        var started = await browser.SubmitAsync(await browser.OpenLoginAsync(), method, identifier);
+        Assert.Equal(HttpStatusCode.SeeOther, started.StatusCode);
+        var code = string.Empty;
+        for (var i = 0; i < 120; i++)
+        {
+            var (_, json) = await browser.StatusAsync();
+            code = json.TryGetProperty("verificationCode", out var c) ? c.GetString() ?? code : code;
+            if (json.GetProperty("status").GetString() != "pending")
+            {
+                break;
+            }
+
+            await Task.Delay(250);
+        }
+
+        return (await browser.FinishAsync(), code);
+    }
+
     public static async Task<List<ClaimDto>> ProfileAsync(TestBrowser browser)
     {
         var profile = await browser.GetAsync("/profile");

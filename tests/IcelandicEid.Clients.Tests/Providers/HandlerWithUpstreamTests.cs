@@ -49,28 +49,6 @@ public sealed class HandlerWithUpstreamTests : IClassFixture<EmulatorFixture>
             }),
             time: TimeProvider.System);
 
-    /// <summary>Starts a login and asks for the status every 250 ms, as the page's script does, until it ends.</summary>
-    internal static async Task<(HttpResponseMessage Finish, string Code)> LoginAsync(TestBrowser browser, string method, string identifier)
-    {
-        var form = await browser.OpenLoginAsync();
-        var started = await browser.SubmitAsync(form, method, identifier);
-        Assert.Equal(HttpStatusCode.SeeOther, started.StatusCode);
-        var code = string.Empty;
-        for (var i = 0; i < 120; i++)
-        {
-            var (_, json) = await browser.StatusAsync();
-            code = json.TryGetProperty("verificationCode", out var c) ? c.GetString() ?? code : code;
-            if (json.GetProperty("status").GetString() != "pending")
-            {
-                break;
-            }
-
-            await Task.Delay(250);
-        }
-
-        return (await browser.FinishAsync(), code);
-    }
-
     [Theory]
     [InlineData("sim", "888 1234", TaktikalLookupType.Name)]
     [InlineData("sim", "+354 777 4321", TaktikalLookupType.NameAddress)]
@@ -80,7 +58,7 @@ public sealed class HandlerWithUpstreamTests : IClassFixture<EmulatorFixture>
     {
         await using var app = await StartTaktikalAsync(lookup);
         using var browser = app.NewBrowser();
-        var (finish, code) = await LoginAsync(browser, method, identifier);
+        var (finish, code) = await TestLogins.LoginUntilEndAsync(browser, method, identifier);
         Assert.Equal("/profile", finish.Headers.Location!.OriginalString);
         Assert.Matches("^[0-9]{4}$", code);
 
@@ -113,7 +91,7 @@ public sealed class HandlerWithUpstreamTests : IClassFixture<EmulatorFixture>
     {
         await using var app = await StartVettvangurAsync(emoji);
         using var browser = app.NewBrowser();
-        var (finish, code) = await LoginAsync(browser, method, identifier);
+        var (finish, code) = await TestLogins.LoginUntilEndAsync(browser, method, identifier);
         Assert.Equal("/profile", finish.Headers.Location!.OriginalString);
         Assert.Equal(!emoji, System.Text.RegularExpressions.Regex.IsMatch(code, "^[0-9]{4}$"));
         var claims = await TestLogins.ProfileAsync(browser);
@@ -153,7 +131,7 @@ public sealed class HandlerWithUpstreamTests : IClassFixture<EmulatorFixture>
         _emulator.State.Script(phone, outcome, TimeSpan.FromMilliseconds(500));
         await using var app = provider == "Taktikal" ? await StartTaktikalAsync() : await StartVettvangurAsync(true);
         using var browser = app.NewBrowser();
-        var (finish, _) = await LoginAsync(browser, "sim", phone);
+        var (finish, _) = await TestLogins.LoginUntilEndAsync(browser, "sim", phone);
         Assert.Equal(HttpStatusCode.OK, finish.StatusCode);
         Assert.Contains(message, await finish.Content.ReadAsStringAsync(), StringComparison.Ordinal);
     }
@@ -244,7 +222,7 @@ public sealed class HandlerWithUpstreamTests : IClassFixture<EmulatorFixture>
             using var browser = app.NewBrowser();
             var method = i % 2 == 0 ? "sim" : "app";
             var identifier = method == "sim" ? (8_000_000 + i).ToString(System.Globalization.CultureInfo.InvariantCulture) : $"1203{89 - (i % 50):D2}45{i % 10}9";
-            var (finish, _) = await LoginAsync(browser, method, identifier);
+            var (finish, _) = await TestLogins.LoginUntilEndAsync(browser, method, identifier);
             return finish.Headers.Location?.OriginalString == "/profile"
                 && (await browser.GetAsync("/profile")).StatusCode == HttpStatusCode.OK;
         }));
@@ -290,7 +268,7 @@ public sealed class HandlerWithUpstreamTests : IClassFixture<EmulatorFixture>
             },
             time: TimeProvider.System);
         using var browser = app.NewBrowser();
-        var (finish, _) = await LoginAsync(browser, "sim", "7600042");
+        var (finish, _) = await TestLogins.LoginUntilEndAsync(browser, "sim", "7600042");
         Assert.Equal("/profile", finish.Headers.Location!.OriginalString);
         var calls = _emulator.State.Calls.Count(c => c.Identifier is null || c.Identifier == "7600042");
         Assert.True(factory.Created >= calls, $"{factory.Created} clients for {calls} upstream calls: a client is kept instead of taken per call");
