@@ -42,10 +42,11 @@ internal sealed record IdTokenCheck(IdTokenProblem Problem, IReadOnlyDictionary<
 /// Verifies Auðkenni's <c>id_token</c>s, never trusting them: RS256 against the JWKS (fetched, cached for
 /// <c>cacheFor</c>, fetched again at once when a token names a key id it does not hold, at most once per
 /// <c>refetchAfter</c>), the issuer, the audience (the client id), expiry and not-before on the given clock with a
-/// small skew, and the nonce the login sent.
+/// small skew, and the nonce the login sent. A fetch of the keys is bounded by <c>fetchTimeout</c>: a key server that
+/// stalls makes the logins waiting on it fail as unavailable in that time, not hold them for the whole poll.
 /// </summary>
 internal sealed class AudkenniIdTokens(
-    Func<HttpClient> http, Uri jwksUri, string issuer, string clientId, TimeProvider time, TimeSpan cacheFor, TimeSpan refetchAfter)
+    Func<HttpClient> http, Uri jwksUri, string issuer, string clientId, TimeProvider time, TimeSpan cacheFor, TimeSpan refetchAfter, TimeSpan? fetchTimeout = null)
 {
     private static readonly TimeSpan s_skew = TimeSpan.FromSeconds(30);
     private readonly JsonWebTokenHandler _handler = new();
@@ -75,7 +76,7 @@ internal sealed class AudkenniIdTokens(
         {
             keys = await KeysAsync(token.Kid, cancellationToken);
         }
-        catch (Exception ex) when (ex is HttpRequestException or JsonException or ArgumentException or TaskCanceledException && !cancellationToken.IsCancellationRequested)
+        catch (Exception ex) when ((ex is HttpRequestException or JsonException or ArgumentException or OperationCanceledException) && !cancellationToken.IsCancellationRequested)
         {
             return new(IdTokenProblem.KeysUnavailable);
         }
@@ -136,7 +137,9 @@ internal sealed class AudkenniIdTokens(
                 return again.Keys; // another caller fetched meanwhile
             }
 
-            var json = await http().GetStringAsync(jwksUri, cancellationToken);
+            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            timeout.CancelAfter(fetchTimeout ?? TimeSpan.FromSeconds(10));
+            var json = await http().GetStringAsync(jwksUri, timeout.Token);
             var keys = new JsonWebKeySet(json);
             _keys = (keys, time.GetUtcNow());
             _fetches++;

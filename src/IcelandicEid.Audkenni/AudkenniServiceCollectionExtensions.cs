@@ -36,7 +36,7 @@ public static class AudkenniServiceCollectionExtensions
             var factory = sp.GetRequiredService<IHttpClientFactory>();
             var time = sp.GetService<TimeProvider>() ?? TimeProvider.System;
             Func<HttpClient> http = () => factory.CreateClient(clientName);
-            var tokens = new AudkenniIdTokens(http, new Uri(options.BaseUrl, options.OAuthPath.TrimEnd('/') + "/connect/jwk_uri"), options.IssuerOrDefault, options.ClientId!, time, options.KeysCacheDuration, TimeSpan.FromSeconds(30));
+            var tokens = new AudkenniIdTokens(http, new Uri(options.BaseUrl, options.OAuthPath.TrimEnd('/') + "/connect/jwk_uri"), options.IssuerOrDefault, options.ClientId!, time, options.KeysCacheDuration, TimeSpan.FromSeconds(30), options.RequestTimeout);
             return new AudkenniProvider(new AudkenniClient(http, options, tokens, options.LoadRoots(), options.LoadIntermediates(), time), options);
         });
     }

@@ -41,6 +41,11 @@ public sealed class IdTokenTests : IAsyncLifetime
                 return Results.Text(Jwks(_published), "application/json");
             }
         });
+        _server.MapGet("/stalled-jwks", async (CancellationToken aborted) =>
+        {
+            await Task.Delay(TimeSpan.FromSeconds(30), aborted);
+            return Results.Text("{\"keys\":[]}", "application/json");
+        });
         await _server.StartAsync();
         var address = _server.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         _jwks = new Uri(address + "/sso/oauth2/realms/root/realms/audkenni/connect/jwk_uri");
@@ -114,6 +119,17 @@ public sealed class IdTokenTests : IAsyncLifetime
         var key = Publish("k1");
         var tokens = new AudkenniIdTokens(() => _http, new Uri("http://127.0.0.1:1/jwks"), Issuer, ClientId, _time, TimeSpan.FromHours(1), TimeSpan.FromSeconds(10));
         Assert.Equal(IdTokenProblem.KeysUnavailable, (await tokens.ValidateAsync(Token(key), "n", default)).Problem);
+    }
+
+    [Fact]
+    public async Task A_stalled_key_server_is_unavailable_within_the_fetch_timeout()
+    {
+        var key = Publish("k1");
+        var stalled = new Uri(_jwks, "/stalled-jwks");
+        var tokens = new AudkenniIdTokens(() => _http, stalled, Issuer, ClientId, _time, TimeSpan.FromHours(1), TimeSpan.FromSeconds(10), TimeSpan.FromSeconds(1));
+        var watch = System.Diagnostics.Stopwatch.StartNew();
+        Assert.Equal(IdTokenProblem.KeysUnavailable, (await tokens.ValidateAsync(Token(key), "n", default)).Problem);
+        Assert.InRange(watch.Elapsed, TimeSpan.Zero, TimeSpan.FromSeconds(5));
     }
 
     private AudkenniIdTokens Validator() => new(() => _http, _jwks, Issuer, ClientId, _time, TimeSpan.FromHours(1), TimeSpan.FromSeconds(10));
