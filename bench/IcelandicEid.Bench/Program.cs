@@ -29,6 +29,7 @@ var rounds = Arg("--rounds", 5);
 
 await using var redisServer = await RedisServer.StartAsync();
 using var redis = await ConnectionMultiplexer.ConnectAsync(redisServer.Configuration + ",allowAdmin=true");
+CpuMeter.Redis = redis.GetServer(redis.GetEndPoints()[0]);
 var report = new StringBuilder();
 report.AppendLine(CultureInfo.InvariantCulture, $"# Benchmark results").AppendLine()
     .AppendLine(CultureInfo.InvariantCulture, $"Machine: {Environment.ProcessorCount} cores, .NET {Environment.Version}, {RuntimeInfo()}; Redis server: {redisServer.Kind}.")
@@ -110,11 +111,11 @@ if (Section("status"))
         .AppendLine();
 
     report.AppendLine("## Status-poll throughput against the Redis store").AppendLine()
-        .AppendLine("| endpoint | requests/s | p50 | p99 | errors |").AppendLine("| --- | --- | --- | --- | --- |")
-        .AppendLine(CultureInfo.InvariantCulture, $"| `GET /icelandic-eid/status` ({statusBody.Length} bytes) | {status.PerSecond:F0} | {status.P50:F2} ms | {status.P99:F2} ms | {status.Errors} |")
-        .AppendLine(CultureInfo.InvariantCulture, $"| baseline: one Redis GET, same-size JSON | {baseline.PerSecond:F0} | {baseline.P50:F2} ms | {baseline.P99:F2} ms | {baseline.Errors} |")
-        .AppendLine(CultureInfo.InvariantCulture, $"| `GET /icelandic-eid/status`, no poll due ({quietCookies.Count:N0} logins) | {quietStatus.PerSecond:F0} | {quietStatus.P50:F2} ms | {quietStatus.P99:F2} ms | {quietStatus.Errors} |")
-        .AppendLine(CultureInfo.InvariantCulture, $"| baseline, measured again beside it | {quietBaseline.PerSecond:F0} | {quietBaseline.P50:F2} ms | {quietBaseline.P99:F2} ms | {quietBaseline.Errors} |")
+        .AppendLine("| endpoint | requests/s | p50 | p99 | errors | CPU per request: this process / Redis |").AppendLine("| --- | --- | --- | --- | --- | --- |")
+        .AppendLine(CultureInfo.InvariantCulture, $"| `GET /icelandic-eid/status` ({statusBody.Length} bytes) | {status.PerSecond:F0} | {status.P50:F2} ms | {status.P99:F2} ms | {status.Errors} | {CpuText(status)} |")
+        .AppendLine(CultureInfo.InvariantCulture, $"| baseline: one Redis GET, same-size JSON | {baseline.PerSecond:F0} | {baseline.P50:F2} ms | {baseline.P99:F2} ms | {baseline.Errors} | {CpuText(baseline)} |")
+        .AppendLine(CultureInfo.InvariantCulture, $"| `GET /icelandic-eid/status`, no poll due ({quietCookies.Count:N0} logins) | {quietStatus.PerSecond:F0} | {quietStatus.P50:F2} ms | {quietStatus.P99:F2} ms | {quietStatus.Errors} | {CpuText(quietStatus)} |")
+        .AppendLine(CultureInfo.InvariantCulture, $"| baseline, measured again beside it | {quietBaseline.PerSecond:F0} | {quietBaseline.P50:F2} ms | {quietBaseline.P99:F2} ms | {quietBaseline.Errors} | {CpuText(quietBaseline)} |")
         .AppendLine().AppendLine(CultureInfo.InvariantCulture, $"Ratio status / baseline: **{status.PerSecond / baseline.PerSecond:F2}** with the upstream polls that fall due (target at least 0.8; per round {Rounds(paired)}); **{quietStatus.PerSecond / quietBaseline.PerSecond:F2}** for the read path alone (target at least 0.9; per round {Rounds(quietPaired)}). Status and baseline alternate in {rounds} rounds of {Math.Max(1, seconds / rounds)} s each (`--rounds`), after 5 s of warm-up each; requests/s and latencies are over all rounds.")
         .AppendLine(CultureInfo.InvariantCulture, $"In the first row every login is asked {status.Requests / (double)cookies.Count / seconds:F1} times a second at random and the simulator's interval is 3 s, so about one status request in {Math.Max(1, status.Requests / (double)cookies.Count / seconds * 3):F0} polls the upstream (a lease script, a decrypt, the poll, an encrypt and an update script); real browsers ask once a second per tab.")
         .AppendLine();
@@ -232,6 +233,14 @@ if (Section("flood"))
 }
 
 // ---------------------------------------------------------------- 5: out of process, wrk against the published sample
+// ---------------------------------------------------------------- the pieces of a status request, one at a time (--only micro)
+if (Environment.GetCommandLineArgs().Contains("micro"))
+{
+    report.AppendLine("## The pieces of a status request").AppendLine()
+        .AppendLine(CultureInfo.InvariantCulture, $"Each step called {Arg("--calls", 20_000):N0} times in a row, one at a time, against the same Redis; CPU per call.").AppendLine()
+        .AppendLine(await Micro.RunAsync(redis, Arg("--calls", 20_000)));
+}
+
 if (Section("wrk"))
 {
     var sample = ArgText("--sample");
@@ -416,6 +425,9 @@ static async Task<(LoadResult Status, LoadResult Baseline, List<double> Paired)>
     return (LoadResult.Merge(statusRounds), LoadResult.Merge(baselineRounds), [.. statusRounds.Zip(baselineRounds, (s, b) => s.PerSecond / b.PerSecond).Order()]);
 }
 
+static string CpuText(LoadResult result)
+    => string.Create(CultureInfo.InvariantCulture, $"{result.CpuPerRequest.Process:F0} µs / {result.CpuPerRequest.Redis:F1} µs");
+
 static string Rounds(List<double> paired)
     => string.Create(CultureInfo.InvariantCulture, $"{string.Join(", ", paired.Select(r => r.ToString("F2", CultureInfo.InvariantCulture)))}, median {paired[paired.Count / 2]:F2}");
 
@@ -423,6 +435,7 @@ static async Task<LoadResult> RunLoadAsync(HttpClient client, Func<HttpRequestMe
 {
     var latencies = new ConcurrentBag<double[]>();
     var errors = 0;
+    var cpu = CpuMeter.Read();
     var watch = Stopwatch.StartNew();
     await Task.WhenAll(Enumerable.Range(0, concurrency).Select(async _ =>
     {
@@ -442,8 +455,10 @@ static async Task<LoadResult> RunLoadAsync(HttpClient client, Func<HttpRequestMe
 
         latencies.Add([.. mine]);
     }));
+    var elapsed = watch.Elapsed;
+    var used = CpuMeter.Read() - cpu;
     var all = latencies.SelectMany(l => l).Order().ToArray();
-    return new LoadResult(all.Length, all.Length / watch.Elapsed.TotalSeconds, all[all.Length / 2], all[(int)(all.Length * 0.99)], errors, all, watch.Elapsed);
+    return new LoadResult(all.Length, all.Length / elapsed.TotalSeconds, all[all.Length / 2], all[(int)(all.Length * 0.99)], errors, all, elapsed) { Cpu = used };
 }
 
 static async Task<BenchApp> StartAppAsync(IConnectionMultiplexer? redis, string prefix, IIcelandicEidProvider provider, int memoryCap = 0)
@@ -496,12 +511,21 @@ static async Task<BenchApp> StartAppAsync(IConnectionMultiplexer? redis, string 
 
 internal sealed record LoadResult(int Requests, double PerSecond, double P50, double P99, int Errors, double[] Latencies, TimeSpan Elapsed)
 {
+    /// <summary>CPU used while the load ran: this process (server and load generator) and the Redis server.</summary>
+    public CpuUse Cpu { get; init; }
+
+    /// <summary>Microseconds of CPU per request: this process, Redis.</summary>
+    public (double Process, double Redis) CpuPerRequest => (Cpu.Process.TotalMicroseconds / Requests, Cpu.Redis.TotalMicroseconds / Requests);
+
     /// <summary>Rounds of the same load as one: all their requests over all their time.</summary>
     public static LoadResult Merge(List<LoadResult> rounds)
     {
         var all = rounds.SelectMany(r => r.Latencies).Order().ToArray();
         var elapsed = TimeSpan.FromTicks(rounds.Sum(r => r.Elapsed.Ticks));
-        return new LoadResult(all.Length, all.Length / elapsed.TotalSeconds, all[all.Length / 2], all[(int)(all.Length * 0.99)], rounds.Sum(r => r.Errors), all, elapsed);
+        return new LoadResult(all.Length, all.Length / elapsed.TotalSeconds, all[all.Length / 2], all[(int)(all.Length * 0.99)], rounds.Sum(r => r.Errors), all, elapsed)
+        {
+            Cpu = rounds.Aggregate(default(CpuUse), (sum, r) => sum + r.Cpu),
+        };
     }
 }
 
@@ -692,4 +716,30 @@ internal static partial class Wrk
 
     [GeneratedRegex(@"Non-2xx or 3xx responses:\s+([0-9]+)")]
     private static partial Regex NonSuccess();
+}
+
+/// <summary>CPU time used so far by this process and by the Redis server (INFO cpu).</summary>
+internal readonly record struct CpuUse(TimeSpan Process, TimeSpan Redis)
+{
+    public static CpuUse operator -(CpuUse a, CpuUse b) => new(a.Process - b.Process, a.Redis - b.Redis);
+
+    public static CpuUse operator +(CpuUse a, CpuUse b) => new(a.Process + b.Process, a.Redis + b.Redis);
+}
+
+internal static class CpuMeter
+{
+    public static IServer? Redis { get; set; }
+
+    public static CpuUse Read()
+    {
+        var process = Process.GetCurrentProcess().TotalProcessorTime;
+        var redis = TimeSpan.Zero;
+        if (Redis?.Info("cpu").SelectMany(g => g).ToDictionary(p => p.Key, p => p.Value) is { } info
+            && info.TryGetValue("used_cpu_sys", out var sys) && info.TryGetValue("used_cpu_user", out var user))
+        {
+            redis = TimeSpan.FromSeconds(double.Parse(sys, CultureInfo.InvariantCulture) + double.Parse(user, CultureInfo.InvariantCulture));
+        }
+
+        return new(process, redis);
+    }
 }

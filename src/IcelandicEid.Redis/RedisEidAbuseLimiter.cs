@@ -54,8 +54,14 @@ internal sealed class RedisEidAbuseLimiter : IEidAbuseLimiter
         => Value(await RunAsync(RedisScripts.SwapRunner, Key("k:", key), [value, Ms(ttl)], cancellationToken));
 
     /// <inheritdoc />
+    /// <remarks>Two plain commands in one round trip (PTTL, GET), not a script: the contest check asks this on
+    /// polls, and a script costs Redis many times a GET. The time to live may belong to a value written between the two,
+    /// which only moves a wait hint.</remarks>
     public async Task<EidLimiterValue?> GetAsync(string key, CancellationToken cancellationToken)
-        => Value(await RunAsync(RedisScripts.ReadRunner, Key("k:", key), [], cancellationToken));
+    {
+        var result = await RedisTimeouts.Bound(_database().StringGetWithExpiryAsync(Key("k:", key)[0]), _options, cancellationToken);
+        return result.Value.IsNull ? null : new EidLimiterValue((string)result.Value!, result.Expiry is { } ttl && ttl > TimeSpan.Zero ? ttl : TimeSpan.Zero);
+    }
 
     /// <inheritdoc />
     public Task ReleaseAsync(string key, string owner, CancellationToken cancellationToken)

@@ -260,6 +260,37 @@ public sealed class RedisStoreContractTests : StoreContractTests, IClassFixture<
     }
 
     [Fact]
+    public async Task A_poll_time_that_gains_a_digit_rewrites_the_header_and_keeps_the_expiry()
+    {
+        // The poll scripts overwrite the next-poll time in place when it keeps its width; 10^13 ms (in 2286) is where
+        // it next gains a digit, and there the whole value is written again: it must read back the same, and expire.
+        var time = new FakeTimeProvider(DateTimeOffset.FromUnixTimeMilliseconds(9_999_999_990_000));
+        var store = new RedisEidLoginStore(_redis, new EphemeralDataProtectionProvider(), _options, time);
+        var now = time.GetUtcNow();
+        var state = NewState() with { PollInterval = TimeSpan.FromSeconds(10), CreatedAt = now, ExpiresAt = now.AddSeconds(180), NextPollAt = now, VerificationCode = "🐑🐴🐟🐳" };
+        await store.CreateAsync(state, default);
+
+        var peek = await store.PeekAsync(state.Id, now, TimeSpan.FromMilliseconds(500), default);
+        Assert.True(peek!.PollLease);
+        var read = (await store.GetAsync(state.Id, default))!;
+        Assert.Equal(now.AddSeconds(10.5), read.NextPollAt);
+        Assert.Equal(10_000_000_000_500, read.NextPollAt.ToUnixTimeMilliseconds());
+        Assert.Equal(state with { NextPollAt = read.NextPollAt }, read);
+        Assert.False((await store.PeekAsync(state.Id, now.AddSeconds(10), TimeSpan.FromMilliseconds(500), default))!.PollLease);
+
+        // Back to thirteen digits and on to fourteen through the other two scripts.
+        await store.SetNextPollAsync(state.Id, now.AddSeconds(1), default);
+        Assert.Equal(now.AddSeconds(1), (await store.GetAsync(state.Id, default))!.NextPollAt);
+        Assert.True(await store.TryBeginPollAsync(state.Id, now.AddSeconds(1), now.AddSeconds(20), default));
+        Assert.Equal(now.AddSeconds(20), (await store.GetAsync(state.Id, default))!.NextPollAt);
+
+        var server = _redis.GetServer(_redis.GetEndPoints()[0]);
+        var key = server.Keys(pattern: _options.KeyPrefix + "l:*").Single();
+        var expiresIn = state.ExpiresAt - DateTimeOffset.UtcNow;
+        Assert.InRange((await _redis.GetDatabase().KeyTimeToLiveAsync(key))!.Value, expiresIn - TimeSpan.FromMinutes(1), expiresIn);
+    }
+
+    [Fact]
     public async Task Pending_logins_are_counted()
     {
         var a = NewState();
