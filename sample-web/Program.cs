@@ -124,10 +124,15 @@ if (app.Environment.IsDevelopment())
 if (app.Configuration.GetValue<bool>("Benchmark:BaselineEndpoint") && app.Configuration.GetConnectionString("Redis") is { Length: > 0 })
 {
     // For bench/wrk only (off unless configured): one Redis GET and nothing else, the yardstick the status endpoint is
-    // measured against in the same process, behind the same middleware.
+    // measured against in the same process, behind the same middleware. With Benchmark:BaselineKeys = N it reads the
+    // caller's own key of N (by its login cookie), as a session lookup does, rather than one hot key.
+    var baselineKeys = (uint)Math.Max(1, app.Configuration.GetValue<int>("Benchmark:BaselineKeys"));
     app.MapGet("/bench/baseline", async (HttpContext context, StackExchange.Redis.IConnectionMultiplexer redis) =>
     {
-        var value = (byte[]?)await redis.GetDatabase().StringGetAsync("bench:baseline");
+        var key = baselineKeys == 1
+            ? "bench:baseline"
+            : "bench:baseline:" + ((uint)string.GetHashCode(context.Request.Cookies[IcelandicEidDefaults.LoginCookieName]) % baselineKeys).ToString(CultureInfo.InvariantCulture);
+        var value = (byte[]?)await redis.GetDatabase().StringGetAsync(key);
         context.Response.ContentType = "application/json; charset=utf-8";
         await context.Response.Body.WriteAsync(value ?? []);
     });

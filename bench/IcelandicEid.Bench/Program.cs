@@ -79,7 +79,7 @@ if (Section("status"))
     var sample = await client.SendAsync(StatusRequest(cookies[0]));
     var statusBody = await sample.Content.ReadAsByteArrayAsync();
     var padding = new string('x', Math.Max(0, statusBody.Length - "{\"status\":\"pending\",\"pad\":\"\"}".Length));
-    await db.StringSetAsync("bench:baseline", "{\"status\":\"pending\",\"pad\":\"" + padding + "\"}");
+    await Baseline.WriteAsync(db, "{\"status\":\"pending\",\"pad\":\"" + padding + "\"}", cookies.Count);
 
     // Warm-up of both (tiered JIT, pools) so that neither is measured on colder code than the other.
     await RunLoadAsync(client, () => StatusRequest(cookies[Random.Shared.Next(cookies.Count)]), concurrency, TimeSpan.FromSeconds(5));
@@ -255,12 +255,12 @@ if (Section("wrk"))
         var ratios = new List<string>();
         foreach (var (label, interval) in new[] { ("upstream polls due (simulator interval 3 s)", "00:00:03"), ("no poll due (the read path)", "01:00:00") })
         {
-            await using var process = await SampleProcess.StartAsync(sample, redisServer.Configuration, interval);
+            await using var process = await SampleProcess.StartAsync(sample, redisServer.Configuration, interval, Baseline.KeysFor(Math.Min(logins, 5000)));
             using var client = NewClient(process.Address, connections: 64);
             var cookies = await StartLoginsAsync(client, await LoginPage.ReadAsync(client), Math.Min(logins, 5000), interval == "00:00:03" ? 6_200_000 : 6_400_000);
             var body = await (await client.SendAsync(StatusRequest(cookies[0]))).Content.ReadAsByteArrayAsync();
             var padding = new string('x', Math.Max(0, body.Length - "{\"status\":\"pending\",\"pad\":\"\"}".Length));
-            await redis.GetDatabase().StringSetAsync("bench:baseline", "{\"status\":\"pending\",\"pad\":\"" + padding + "\"}");
+            await Baseline.WriteAsync(redis.GetDatabase(), "{\"status\":\"pending\",\"pad\":\"" + padding + "\"}", cookies.Count);
             var directory = Directory.CreateTempSubdirectory("wrk-");
             var cookieFile = Path.Combine(directory.FullName, "cookies.txt");
             await File.WriteAllLinesAsync(cookieFile, cookies);
@@ -500,7 +500,7 @@ static async Task<BenchApp> StartAppAsync(IConnectionMultiplexer? redis, string 
     app.MapGet("/bench/baseline", async (HttpContext context, IServiceProvider services) =>
     {
         var mux = services.GetRequiredService<IConnectionMultiplexer>();
-        var value = (byte[]?)await mux.GetDatabase().StringGetAsync("bench:baseline");
+        var value = (byte[]?)await mux.GetDatabase().StringGetAsync(Baseline.Key(context));
         context.Response.ContentType = "application/json; charset=utf-8";
         await context.Response.Body.WriteAsync(value);
     });
@@ -599,7 +599,7 @@ internal sealed class SampleProcess : IAsyncDisposable
 
     public Uri Address { get; }
 
-    public static async Task<SampleProcess> StartAsync(string dll, string redis, string pollInterval)
+    public static async Task<SampleProcess> StartAsync(string dll, string redis, string pollInterval, int baselineKeys)
     {
         var port = FreePort();
         var info = new ProcessStartInfo("dotnet", [dll, "--urls", $"http://127.0.0.1:{port}"])
@@ -621,6 +621,7 @@ internal sealed class SampleProcess : IAsyncDisposable
             ["IcelandicEid__Limits__StartsPerClientAddress"] = "0",
             ["IcelandicEid__Limits__HashKey"] = "bench hash key of at least thirty-two characters",
             ["Benchmark__BaselineEndpoint"] = "true",
+            ["Benchmark__BaselineKeys"] = baselineKeys.ToString(CultureInfo.InvariantCulture),
             ["Serilog__MinimumLevel__Default"] = "Warning",
         };
         foreach (var (key, value) in environment)
@@ -741,5 +742,38 @@ internal static class CpuMeter
         }
 
         return new(process, redis);
+    }
+}
+
+/// <summary>What the baseline endpoint reads: one Redis GET of a same-size JSON body, by default from a key of the
+/// caller's own among as many keys as there are logins (chosen by the login cookie), as a session lookup does, so Redis
+/// touches as much memory for the baseline as for the status. <c>--baseline-keys 1</c> reads one hot key instead.</summary>
+internal static class Baseline
+{
+    public static int Keys { get; set; } = 1;
+
+    public static RedisKey Key(HttpContext context)
+        => Keys <= 1
+            ? "bench:baseline"
+            : "bench:baseline:" + ((uint)string.GetHashCode(context.Request.Cookies[IcelandicEidDefaults.LoginCookieName]) % (uint)Keys).ToString(CultureInfo.InvariantCulture);
+
+    public static async Task WriteAsync(IDatabase db, string json, int logins)
+    {
+        Keys = KeysFor(logins);
+        await db.StringSetAsync("bench:baseline", json);
+        for (var i = 0; i < Keys; i += 500)
+        {
+            await Task.WhenAll(Enumerable.Range(i, Math.Min(500, Keys - i)).Select(k => db.StringSetAsync("bench:baseline:" + k.ToString(CultureInfo.InvariantCulture), json)));
+        }
+    }
+
+    /// <summary>How many baseline keys for this many logins: as many, unless <c>--baseline-keys</c> says otherwise.</summary>
+    public static int KeysFor(int logins) => int.TryParse(ArgValue("--baseline-keys"), out var keys) ? keys : logins;
+
+    private static string? ArgValue(string name)
+    {
+        var args = Environment.GetCommandLineArgs();
+        var i = Array.IndexOf(args, name);
+        return i >= 0 && i + 1 < args.Length ? args[i + 1] : null;
     }
 }

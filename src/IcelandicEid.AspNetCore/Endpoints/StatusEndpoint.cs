@@ -27,6 +27,7 @@ internal static class StatusEndpoint
             try
             {
                 var now = r.Time.GetUtcNow();
+                var probe = ContestProbe.StartIfDue(services, id!);
                 var peek = await services.Store.PeekAsync(id!, now, PollTransitions.LeaseGuard, CancellationToken.None);
                 if (peek is null || peek.Summary.ExpiresAt <= now)
                 {
@@ -38,8 +39,14 @@ internal static class StatusEndpoint
                     login = peek.Summary;
                     if (peek.PollLease && (peek.State ?? await services.Store.GetAsync(id!, CancellationToken.None)) is { } state)
                     {
-                        login = EidLoginSummary.From(await new LoginPoller(services).PollWithLeaseAsync(state));
+                        login = EidLoginSummary.From(await new LoginPoller(services).PollWithLeaseAsync(state, probe));
+                        probe = null;
                     }
+                }
+
+                if (probe is not null && login is not null)
+                {
+                    await ContestProbe.ObserveAsync(services, id!, probe);
                 }
             }
             catch (Exception ex) when (ex is not OperationCanceledException)

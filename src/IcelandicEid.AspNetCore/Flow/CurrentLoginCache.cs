@@ -6,15 +6,44 @@ namespace IcelandicEid.AspNetCore.Flow;
 /// contested browser can come up to <see cref="Freshness"/> later; an approval is always checked again, and the finish
 /// checks authoritatively before anything is signed in.
 /// </summary>
+/// <remarks>It also keeps each login's marker key and next poll time, so that the status read that will take a poll
+/// lease can ask for the marker at the same moment as it asks the store (<see cref="ContestProbe"/>) instead of in a
+/// second round trip after the poll.</remarks>
 internal sealed class CurrentLoginCache(TimeProvider time)
 {
     public static readonly TimeSpan Freshness = TimeSpan.FromSeconds(5);
-    private readonly BoundedMap<long> _until = new(50_000);
+    private readonly BoundedMap<Entry> _entries = new(50_000);
 
     public bool IsFresh(string loginId)
-        => _until.TryGet(loginId, out var until) && time.GetUtcNow().UtcTicks < until;
+        => _entries.TryGet(loginId, out var entry) && time.GetUtcNow().UtcTicks < entry.FreshUntil;
 
-    public void Remember(string loginId) => _until.Set(loginId, (time.GetUtcNow() + Freshness).UtcTicks);
+    /// <summary>The login was found current (its marker key given).</summary>
+    public void Remember(string loginId, string? marker)
+    {
+        var known = _entries.TryGet(loginId, out var entry) ? entry : default;
+        _entries.Set(loginId, known with { FreshUntil = (time.GetUtcNow() + Freshness).UtcTicks, Marker = marker ?? known.Marker });
+    }
 
-    public void Forget(string loginId) => _until.Remove(loginId);
+    /// <summary>The login's next poll is not before <paramref name="nextPollAt"/>.</summary>
+    public void NextPoll(string loginId, DateTimeOffset nextPollAt)
+    {
+        if (_entries.TryGet(loginId, out var entry))
+        {
+            _entries.Set(loginId, entry with { DueAt = nextPollAt.UtcTicks });
+        }
+    }
+
+    /// <summary>The marker key to read now, with the store read, when a poll of this login is due by this instance's
+    /// last word and the login's freshness will have run out: the poll will want the answer.</summary>
+    public string? MarkerToReadWithPoll(string loginId)
+    {
+        var now = time.GetUtcNow().UtcTicks;
+        return _entries.TryGet(loginId, out var entry) && entry.Marker is not null && now >= entry.DueAt && now >= entry.FreshUntil
+            ? entry.Marker
+            : null;
+    }
+
+    public void Forget(string loginId) => _entries.Remove(loginId);
+
+    private readonly record struct Entry(long FreshUntil, long DueAt, string? Marker);
 }

@@ -40,7 +40,10 @@ internal sealed class LoginPoller(LoginServices services)
 
     /// <summary>Polls the upstream once; the caller holds the poll lease, until <paramref name="login"/>'s
     /// <see cref="EidLoginState.NextPollAt"/>.</summary>
-    public async Task<EidLoginState> PollWithLeaseAsync(EidLoginState login)
+    /// <param name="login">The login, as read with the lease.</param>
+    /// <param name="contestProbe">The contest marker, read at the same time as the lease (see
+    /// <see cref="ContestProbe"/>); used only if the poll finds the login still pending.</param>
+    public async Task<EidLoginState> PollWithLeaseAsync(EidLoginState login, Task<bool?>? contestProbe = null)
     {
         var lease = login.NextPollAt;
         var extended = false;
@@ -89,9 +92,23 @@ internal sealed class LoginPoller(LoginServices services)
         }
 
         var updated = step.State;
-        if (step.Event is PollEvent.Approved || (step.Event is PollEvent.StillPending && !services.Current.IsFresh(login.Id)))
+        if (step.Event is PollEvent.Approved)
         {
-            updated = await ApplyContestAsync(login, updated);
+            // An approval is always checked against the marker as it is now, never against an earlier read.
+            updated = await ApplyContestAsync(login, updated, null);
+        }
+        else if (step.Event is PollEvent.StillPending && (contestProbe is not null || !services.Current.IsFresh(login.Id)))
+        {
+            updated = await ApplyContestAsync(login, updated, contestProbe);
+        }
+        else if (contestProbe is not null)
+        {
+            await ContestProbe.ObserveAsync(services, login.Id, contestProbe);
+        }
+
+        if (updated.Status == EidLoginStatus.Pending)
+        {
+            services.Current.NextPoll(login.Id, updated.NextPollAt);
         }
 
         if (updated.Status == EidLoginStatus.Succeeded)
@@ -180,22 +197,37 @@ internal sealed class LoginPoller(LoginServices services)
 
     /// <summary>A login another browser has contested fails, approved or not, and is withdrawn upstream where the API
     /// allows. When the limiter cannot be asked, the finish checks again, authoritatively.</summary>
-    private async Task<EidLoginState> ApplyContestAsync(EidLoginState login, EidLoginState updated)
+    private async Task<EidLoginState> ApplyContestAsync(EidLoginState login, EidLoginState updated, Task<bool?>? probe)
     {
         bool current;
-        try
+        string? marker = null;
+        if (probe is not null)
         {
-            current = await services.Rules.IsCurrentAsync(login.Identifier, login.Id, CancellationToken.None);
+            // Read with the lease, in the same round trip; a failed read was logged by the probe.
+            if (await probe is not { } answer)
+            {
+                return updated;
+            }
+
+            current = answer;
         }
-        catch (Exception ex) when (ex is not OperationCanceledException)
+        else
         {
-            services.StoreError(ex);
-            return updated;
+            try
+            {
+                marker = await services.Rules.MarkerAsync(login.Identifier, CancellationToken.None);
+                current = marker is null || await services.Rules.MarkerNamesAsync(marker, login.Id, CancellationToken.None);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                services.StoreError(ex);
+                return updated;
+            }
         }
 
         if (current)
         {
-            services.Current.Remember(login.Id);
+            services.Current.Remember(login.Id, marker);
             return updated;
         }
 

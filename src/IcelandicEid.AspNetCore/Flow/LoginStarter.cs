@@ -185,6 +185,13 @@ internal sealed class LoginStarter(LoginServices services)
             return new(StartOutcomeKind.Failed) { Reason = EidFailureReason.Unavailable };
         }
 
+        if (rules.MarkerOf(ticket) is { } marker)
+        {
+            // The start made this login its identifier's current one: its first poll need not read the marker again.
+            services.Current.Remember(login.Id, marker);
+            services.Current.NextPoll(login.Id, login.NextPollAt);
+        }
+
         Log.LoginStarted(services.Logger, LoginId.ForLog(login.Id), provider.Name, EidNames.Of(input.Method), input.MaskedIdentifier);
         services.Metrics.Started(provider.Name, input.Method);
         activity?.SetTag("icelandic_eid.outcome", "started");

@@ -210,7 +210,7 @@ internal sealed class StartRules(IEidAbuseLimiter limiter, IcelandicEidOptions o
         }
 
         var mine = LimiterKeys.Tag(loginId);
-        var previous = await limiter.SwapAsync("g:" + ticket.IdentifierHash, mine, GenerationLifetime, cancellationToken);
+        var previous = await limiter.SwapAsync(MarkerOf(ticket.IdentifierHash!), mine, GenerationLifetime, cancellationToken);
         if (previous is null || previous.Value == mine)
         {
             return false;
@@ -223,13 +223,24 @@ internal sealed class StartRules(IEidAbuseLimiter limiter, IcelandicEidOptions o
 
     /// <summary>Whether <paramref name="loginId"/> is still the current login of its identifier (not contested).</summary>
     public async Task<bool> IsCurrentAsync(string identifier, string loginId, CancellationToken cancellationToken)
-    {
-        if (!Limits.OnePendingLoginPerIdentifier)
-        {
-            return true;
-        }
+        => await MarkerAsync(identifier, cancellationToken) is not { } marker || await MarkerNamesAsync(marker, loginId, cancellationToken);
 
-        var current = await limiter.GetAsync("g:" + await HashAsync(identifier, cancellationToken), cancellationToken);
+    /// <summary>The limiter key that names <paramref name="identifier"/>'s current login; null when the contest rule is
+    /// off. Not personal data (a keyed hash), so it may be remembered per login to read the marker sooner.</summary>
+    public async Task<string?> MarkerAsync(string identifier, CancellationToken cancellationToken)
+        => Limits.OnePendingLoginPerIdentifier ? MarkerOf(await HashAsync(identifier, cancellationToken)) : null;
+
+    /// <summary>The marker key of a started login's identifier, when the contest rule is on: the start made that login
+    /// current.</summary>
+    public string? MarkerOf(StartTicket ticket)
+        => Limits.OnePendingLoginPerIdentifier && ticket.IdentifierHash is { } hash ? MarkerOf(hash) : null;
+
+    private static string MarkerOf(string identifierHash) => "g:" + identifierHash;
+
+    /// <summary>Whether the login named by <paramref name="marker"/> is <paramref name="loginId"/>.</summary>
+    public async Task<bool> MarkerNamesAsync(string marker, string loginId, CancellationToken cancellationToken)
+    {
+        var current = await limiter.GetAsync(marker, cancellationToken);
         return current is not null && current.Value == LimiterKeys.Tag(loginId);
     }
 

@@ -103,6 +103,52 @@ public class LoginStarterTests
     }
 
     [Fact]
+    public async Task A_started_login_needs_no_marker_read_at_its_first_poll_and_later_reads_it_with_the_lease()
+    {
+        var limiter = new CountingLimiter(new InMemoryEidAbuseLimiter(_time));
+        var services = new LoginServices(_store, limiter, _upstream, new IcelandicEidMetrics(new TestMeterFactory(), _store, _time), NullLogger.Instance, _services.Options, _time);
+        var login = (await new LoginStarter(services).StartAsync(
+            new StartInput(EidMethod.Sim, "+3548881234", "888 ••34", new AuthenticationProperties(), NewBrowser(), null, null, ReferenceProblem.Missing, "is"),
+            CancellationToken.None)).Login!;
+        var poller = new LoginPoller(services);
+
+        // The start made it current: the first poll (one interval later) asks nobody whether it still is.
+        _time.Advance(login.PollInterval);
+        Assert.Null(ContestProbe.StartIfDue(services, login.Id));
+        var polled = await poller.PollWithLeaseAsync(login with { NextPollAt = _time.GetUtcNow() + login.PollInterval });
+        Assert.Equal((EidLoginStatus.Pending, 0), (polled.Status, limiter.Reads));
+
+        // Once that has gone stale, the read that takes the next lease reads the marker with it, and the poll uses it.
+        _time.Advance(CurrentLoginCache.Freshness);
+        var probe = ContestProbe.StartIfDue(services, login.Id);
+        Assert.NotNull(probe);
+        Assert.Equal(1, limiter.Reads);
+        polled = await poller.PollWithLeaseAsync(polled with { NextPollAt = _time.GetUtcNow() + login.PollInterval }, probe);
+        Assert.Equal((EidLoginStatus.Pending, 1), (polled.Status, limiter.Reads));
+        Assert.True(services.Current.IsFresh(login.Id));
+    }
+
+    [Fact]
+    public async Task A_marker_read_with_the_lease_fails_a_contested_login_but_an_approval_reads_the_marker_again()
+    {
+        var first = (await StartAsync(NewBrowser())).Login!;
+        await StartAsync(NewBrowser()); // another browser: the first is contested
+        var poller = new LoginPoller(_services);
+
+        // Still pending upstream: the probe read with the lease says it is no longer current.
+        _time.Advance(CurrentLoginCache.Freshness);
+        var probe = ContestProbe.StartIfDue(_services, first.Id);
+        Assert.NotNull(probe);
+        var polled = await poller.PollWithLeaseAsync(first with { NextPollAt = _time.GetUtcNow() + first.PollInterval }, probe);
+        Assert.Equal((EidLoginStatus.Failed, EidFailureReason.Contested), (polled.Status, polled.FailureReason));
+
+        // Approved upstream: an earlier answer that it was current does not count; the marker is read again.
+        _upstream.Approve = true;
+        polled = await poller.PollWithLeaseAsync(first with { NextPollAt = _time.GetUtcNow() + first.PollInterval }, Task.FromResult<bool?>(true));
+        Assert.Equal((EidLoginStatus.Failed, EidFailureReason.Contested, null), (polled.Status, polled.FailureReason, polled.Person));
+    }
+
+    [Fact]
     public async Task An_upstream_request_already_open_says_when_it_ends_at_the_latest()
     {
         await StartAsync(NewBrowser());
@@ -149,7 +195,36 @@ public class LoginStarterTests
                 : EidStartResult.Started("ref-" + Starts, "1234", Interval));
         }
 
-        public Task<EidPollResult> PollAsync(EidPollRequest request, CancellationToken cancellationToken) => Task.FromResult(EidPollResult.Pending);
+        public bool Approve { get; set; }
+
+        public Task<EidPollResult> PollAsync(EidPollRequest request, CancellationToken cancellationToken)
+            => Task.FromResult(Approve ? EidPollResult.Success(new EidPerson { Name = "Jón", NationalId = "2410803079" }) : EidPollResult.Pending);
+    }
+
+    /// <summary>Counts the reads of a limiter value (the contest marker).</summary>
+    private sealed class CountingLimiter(IEidAbuseLimiter inner) : IEidAbuseLimiter
+    {
+        public int Reads { get; private set; }
+
+        public Task<(long Count, TimeSpan ResetsIn)> HitAsync(string key, TimeSpan window, CancellationToken cancellationToken) => inner.HitAsync(key, window, cancellationToken);
+
+        public Task RefundAsync(string key, CancellationToken cancellationToken) => inner.RefundAsync(key, cancellationToken);
+
+        public Task<EidLimiterValue?> TryLockAsync(string key, string owner, TimeSpan ttl, CancellationToken cancellationToken) => inner.TryLockAsync(key, owner, ttl, cancellationToken);
+
+        public Task<bool> ReplaceAsync(string key, string expected, string value, TimeSpan ttl, CancellationToken cancellationToken) => inner.ReplaceAsync(key, expected, value, ttl, cancellationToken);
+
+        public Task<EidLimiterValue?> SwapAsync(string key, string value, TimeSpan ttl, CancellationToken cancellationToken) => inner.SwapAsync(key, value, ttl, cancellationToken);
+
+        public Task<EidLimiterValue?> GetAsync(string key, CancellationToken cancellationToken)
+        {
+            Reads++;
+            return inner.GetAsync(key, cancellationToken);
+        }
+
+        public Task ReleaseAsync(string key, string owner, CancellationToken cancellationToken) => inner.ReleaseAsync(key, owner, cancellationToken);
+
+        public Task<byte[]> GetHashKeyAsync(CancellationToken cancellationToken) => inner.GetHashKeyAsync(cancellationToken);
     }
 }
 
