@@ -34,6 +34,10 @@ internal sealed class RedisEidLoginStore : IEidLoginStore, IEidPendingLoginCount
     // Personal data held in memory as long as the in-memory store would hold it; forgotten when a login ends.
     private readonly BoundedMap<DecryptedBody> _bodies = new(20_000);
 
+    // How much of a login's value the read path fetches: the header (status, times, method, failure, code) fits with
+    // room to spare; a longer one is read whole.
+    private const int HeaderRead = 128;
+
     /// <summary>Creates the store.</summary>
     public RedisEidLoginStore(IConnectionMultiplexer redis, IDataProtectionProvider dataProtection, IcelandicEidRedisOptions options, TimeProvider timeProvider)
     {
@@ -85,7 +89,12 @@ internal sealed class RedisEidLoginStore : IEidLoginStore, IEidPendingLoginCount
         }
         else
         {
-            value = (byte[]?)await Bound(_database().StringGetAsync(key), cancellationToken);
+            // The read path needs only the header: read its bytes alone, not the protected state behind them.
+            value = (byte[]?)await Bound(_database().StringGetRangeAsync(key, 0, HeaderRead - 1), cancellationToken);
+            if (value is { Length: HeaderRead } && Array.IndexOf(value, (byte)'\n') < 0)
+            {
+                value = (byte[]?)await Bound(_database().StringGetAsync(key), cancellationToken); // a longer header than any code makes
+            }
         }
 
         if (value is null || ParseHeader(value) is not { } header)
@@ -109,10 +118,13 @@ internal sealed class RedisEidLoginStore : IEidLoginStore, IEidPendingLoginCount
                 return new EidLoginPeek(summary, false, null);
             }
 
-            // Due, but this instance did not expect it: take the lease now (a second round trip, once per login).
-            if (!await TryBeginPollAsync(id, now, now + summary.PollInterval + leaseExtra, cancellationToken))
+            // Due, but this instance did not expect it: take the lease now, with the whole value (a second round trip,
+            // once per login and instance).
+            var result = (RedisResult[]?)await Bound(RedisScripts.PeekLeaseRunner.EvaluateAsync(_database(), [key], [Ms(now), (long)leaseExtra.TotalMilliseconds]), cancellationToken);
+            value = result is { Length: 2 } ? (byte[]?)result[1] : null;
+            if (result is not { Length: 2 } || (int)result[0] != 1 || value is null)
             {
-                return new EidLoginPeek(summary, false, null);
+                return value is not null && ParseHeader(value) is { } again ? new EidLoginPeek(again.Summary, false, null) : null;
             }
         }
 
@@ -293,18 +305,4 @@ internal sealed class RedisEidLoginStore : IEidLoginStore, IEidPendingLoginCount
             return null;
         }
     }
-}
-
-/// <summary>A protected body and what it decrypts to. Equality is by reference: a new body is a new entry.</summary>
-internal sealed class DecryptedBody(byte[] body, StoredLogin login) : IEquatable<DecryptedBody>
-{
-    public byte[] Body { get; } = body;
-
-    public StoredLogin Login { get; } = login;
-
-    public bool Equals(DecryptedBody? other) => ReferenceEquals(this, other);
-
-    public override bool Equals(object? obj) => ReferenceEquals(this, obj);
-
-    public override int GetHashCode() => System.Runtime.CompilerServices.RuntimeHelpers.GetHashCode(this);
 }

@@ -77,3 +77,17 @@ internal sealed class StoredLogin
 [JsonSourceGenerationOptions(DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingDefault, UseStringEnumConverter = false)]
 [JsonSerializable(typeof(StoredLogin))]
 internal sealed partial class StoredLoginJson : JsonSerializerContext;
+
+/// <summary>A protected body and what it decrypts to. Equality is by reference: a new body is a new entry.</summary>
+internal sealed class DecryptedBody(byte[] body, StoredLogin login) : IEquatable<DecryptedBody>
+{
+    public byte[] Body { get; } = body;
+
+    public StoredLogin Login { get; } = login;
+
+    public bool Equals(DecryptedBody? other) => ReferenceEquals(this, other);
+
+    public override bool Equals(object? obj) => ReferenceEquals(this, obj);
+
+    public override int GetHashCode() => System.Runtime.CompilerServices.RuntimeHelpers.GetHashCode(this);
+}

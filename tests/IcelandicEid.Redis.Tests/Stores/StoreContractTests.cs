@@ -208,11 +208,12 @@ public sealed class RedisStoreContractTests : StoreContractTests, IClassFixture<
     private readonly ConnectionMultiplexer _redis;
     private readonly RedisEidLoginStore _store;
     private readonly IcelandicEidRedisOptions _options = new() { KeyPrefix = "contract-" + Guid.NewGuid().ToString("N")[..8] + ":" };
+    private readonly IDataProtectionProvider _protection = new EphemeralDataProtectionProvider();
 
     public RedisStoreContractTests(RedisFixture fixture)
     {
         _redis = ConnectionMultiplexer.Connect(fixture.Server.Configuration);
-        _store = new RedisEidLoginStore(_redis, new EphemeralDataProtectionProvider(), _options, Time);
+        _store = new RedisEidLoginStore(_redis, _protection, _options, Time);
     }
 
     protected override IEidLoginStore Store => _store;
@@ -288,6 +289,28 @@ public sealed class RedisStoreContractTests : StoreContractTests, IClassFixture<
         var key = server.Keys(pattern: _options.KeyPrefix + "l:*").Single();
         var expiresIn = state.ExpiresAt - DateTimeOffset.UtcNow;
         Assert.InRange((await _redis.GetDatabase().KeyTimeToLiveAsync(key))!.Value, expiresIn - TimeSpan.FromMinutes(1), expiresIn);
+    }
+
+    [Fact]
+    public async Task The_read_path_fetches_only_the_header_and_reads_a_longer_one_whole()
+    {
+        var now = Time.GetUtcNow();
+        var usual = NewState() with { VerificationCode = "🐑🐴🐟🐳", NextPollAt = now.AddSeconds(3) };
+        var longCode = NewState() with { VerificationCode = new string('7', 150), NextPollAt = now.AddSeconds(3) };
+        await _store.CreateAsync(usual, default);
+        await _store.CreateAsync(longCode, default);
+
+        foreach (var state in new[] { usual, longCode })
+        {
+            var peek = await _store.PeekAsync(state.Id, now, TimeSpan.FromMilliseconds(500), default);
+            Assert.Equal((state.VerificationCode, EidLoginStatus.Pending, state.NextPollAt, false), (peek!.Summary.VerificationCode, peek.Summary.Status, peek.Summary.NextPollAt, peek.PollLease));
+
+            // Due without this instance expecting it: the lease comes with the whole state.
+            var due = await new RedisEidLoginStore(_redis, _protection, _options, Time).PeekAsync(state.Id, now.AddSeconds(3), TimeSpan.FromMilliseconds(500), default);
+            Assert.True(due!.PollLease);
+            Assert.Equal(state.Reference, due.State!.Reference);
+            Assert.Equal(now.AddSeconds(6.5), (await _store.GetAsync(state.Id, default))!.NextPollAt);
+        }
     }
 
     [Fact]
