@@ -106,11 +106,6 @@ internal sealed class LoginPoller(LoginServices services)
             await ContestProbe.ObserveAsync(services, login.Id, contestProbe);
         }
 
-        if (updated.Status == EidLoginStatus.Pending)
-        {
-            services.Current.NextPoll(login.Id, updated.NextPollAt);
-        }
-
         if (updated.Status == EidLoginStatus.Succeeded)
         {
             Log.LoginApproved(services.Logger, logId, login.Provider);
@@ -140,6 +135,12 @@ internal sealed class LoginPoller(LoginServices services)
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
             services.StoreError(ex);
+        }
+
+        if (updated.Status == EidLoginStatus.Pending)
+        {
+            // The next poll time as stored (the lease, when no write was needed): the marker is read with that poll.
+            services.Current.NextPoll(login.Id, updated.NextPollAt);
         }
 
         return updated;

@@ -129,6 +129,27 @@ public class LoginStarterTests
     }
 
     [Fact]
+    public async Task The_marker_is_read_with_the_poll_the_lease_allows_not_sooner()
+    {
+        _upstream.Interval = TimeSpan.FromSeconds(6); // longer than the freshness: the marker goes stale before each poll
+        var login = (await StartAsync(NewBrowser())).Login!;
+        var poller = new LoginPoller(_services);
+
+        _time.Advance(TimeSpan.FromSeconds(6));
+        var probe = ContestProbe.StartIfDue(_services, login.Id);
+        Assert.NotNull(probe);
+        var lease = _time.GetUtcNow() + login.PollInterval + PollTransitions.LeaseGuard;
+        var polled = await poller.PollWithLeaseAsync(login with { NextPollAt = lease }, probe);
+        Assert.Equal(lease, polled.NextPollAt); // a quick quiet poll: the lease is the next poll time
+
+        // Past one interval but inside the lease no poll can happen, so no marker is read for one.
+        _time.Advance(login.PollInterval + TimeSpan.FromMilliseconds(200));
+        Assert.Null(ContestProbe.StartIfDue(_services, login.Id));
+        _time.Advance(PollTransitions.LeaseGuard);
+        Assert.NotNull(ContestProbe.StartIfDue(_services, login.Id));
+    }
+
+    [Fact]
     public async Task A_marker_read_with_the_lease_fails_a_contested_login_but_an_approval_reads_the_marker_again()
     {
         var first = (await StartAsync(NewBrowser())).Login!;
