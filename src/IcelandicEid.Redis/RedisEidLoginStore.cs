@@ -1,5 +1,7 @@
 using IcelandicEid.AspNetCore.Flow;
+using System.Buffers.Text;
 using System.Globalization;
+using System.Runtime.CompilerServices;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
@@ -81,7 +83,8 @@ internal sealed class RedisEidLoginStore : IEidLoginStore, IEidPendingLoginCount
         var key = Key(id).Key;
         byte[]? value;
         var leased = false;
-        if (_nextPolls.TryGet(key, out var expectedNext) && expectedNext <= Ms(now))
+        var known = _nextPolls.TryGet(key, out var expectedNext);
+        if (known && expectedNext <= Ms(now))
         {
             var result = (RedisResult[]?)await Bound(RedisScripts.PeekLeaseRunner.EvaluateAsync(_database(), [key], [Ms(now), (long)leaseExtra.TotalMilliseconds]), cancellationToken);
             leased = result is { Length: 2 } && (int)result[0] == 1;
@@ -97,7 +100,7 @@ internal sealed class RedisEidLoginStore : IEidLoginStore, IEidPendingLoginCount
             }
         }
 
-        if (value is null || ParseHeader(value) is not { } header)
+        if (value is null || LoginHeader.Parse(value) is not { } header)
         {
             Forget(key);
             return null;
@@ -112,7 +115,11 @@ internal sealed class RedisEidLoginStore : IEidLoginStore, IEidPendingLoginCount
 
         if (!leased)
         {
-            Remember(key, summary.NextPollAt);
+            if (!known || expectedNext != MsCeiling(summary.NextPollAt))
+            {
+                Remember(key, summary.NextPollAt);
+            }
+
             if (summary.NextPollAt > now)
             {
                 return new EidLoginPeek(summary, false, null);
@@ -124,7 +131,7 @@ internal sealed class RedisEidLoginStore : IEidLoginStore, IEidPendingLoginCount
             value = result is { Length: 2 } ? (byte[]?)result[1] : null;
             if (result is not { Length: 2 } || (int)result[0] != 1 || value is null)
             {
-                return value is not null && ParseHeader(value) is { } again ? new EidLoginPeek(again.Summary, false, null) : null;
+                return value is not null && LoginHeader.Parse(value) is { } again ? new EidLoginPeek(again.Summary, false, null) : null;
             }
         }
 
@@ -193,8 +200,17 @@ internal sealed class RedisEidLoginStore : IEidLoginStore, IEidPendingLoginCount
     private (RedisKey Key, string Member) Key(string id)
     {
         var hash = LoginId.CachedKey(id);
-        return (_options.KeyPrefix + "l:" + hash, hash);
+        if (!_keys.TryGetValue(id, out var key))
+        {
+            key = _options.KeyPrefix + "l:" + hash;
+            _keys.AddOrUpdate(id, key);
+        }
+
+        return (key, hash);
     }
+
+    // The status path names the same login (the same id string, from the reference cache) every second.
+    private readonly ConditionalWeakTable<string, string> _keys = [];
 
     private Task<T> Bound<T>(Task<T> call, CancellationToken cancellationToken) => RedisTimeouts.Bound(call, _options, cancellationToken);
 
@@ -208,10 +224,7 @@ internal sealed class RedisEidLoginStore : IEidLoginStore, IEidPendingLoginCount
     /// <summary>The header (see <see cref="RedisScripts"/>) and the protected state.</summary>
     private byte[] Serialize(EidLoginState state, string key)
     {
-        var code = (state.VerificationCode ?? string.Empty).Replace("\n", string.Empty, StringComparison.Ordinal).Replace(":", string.Empty, StringComparison.Ordinal);
-        var header = Encoding.UTF8.GetBytes(string.Create(
-            CultureInfo.InvariantCulture,
-            $"{(int)state.Status}:{MsCeiling(state.NextPollAt)}:{(int)state.Method}:{(long)state.PollInterval.TotalMilliseconds}:{Ms(state.ExpiresAt)}:{(state.FailureReason is { } r ? ((int)r).ToString(CultureInfo.InvariantCulture) : string.Empty)}:{code}\n"));
+        var header = LoginHeader.Format(state, MsCeiling(state.NextPollAt));
         var stored = StoredLogin.From(state);
         var body = _protector.Protect(JsonSerializer.SerializeToUtf8Bytes(stored, StoredLoginJson.Default.StoredLogin));
         var value = new byte[header.Length + body.Length];
@@ -229,36 +242,6 @@ internal sealed class RedisEidLoginStore : IEidLoginStore, IEidPendingLoginCount
         return value;
     }
 
-    private static (EidLoginSummary Summary, int BodyStart)? ParseHeader(byte[] value)
-    {
-        var newline = Array.IndexOf(value, (byte)'\n');
-        if (newline < 0)
-        {
-            return null;
-        }
-
-        var f = Encoding.UTF8.GetString(value, 0, newline).Split(':', 7);
-        if (f.Length < 7
-            || !int.TryParse(f[0], NumberStyles.None, CultureInfo.InvariantCulture, out var status)
-            || !long.TryParse(f[1], NumberStyles.None, CultureInfo.InvariantCulture, out var next)
-            || !int.TryParse(f[2], NumberStyles.None, CultureInfo.InvariantCulture, out var method)
-            || !long.TryParse(f[3], NumberStyles.None, CultureInfo.InvariantCulture, out var interval)
-            || !long.TryParse(f[4], NumberStyles.None, CultureInfo.InvariantCulture, out var expires))
-        {
-            return null;
-        }
-
-        EidFailureReason? reason = int.TryParse(f[5], NumberStyles.None, CultureInfo.InvariantCulture, out var r) ? (EidFailureReason)r : null;
-        return (new EidLoginSummary(
-            (EidLoginStatus)status,
-            (EidMethod)method,
-            f[6].Length == 0 ? null : f[6],
-            DateTimeOffset.FromUnixTimeMilliseconds(expires),
-            DateTimeOffset.FromUnixTimeMilliseconds(next),
-            TimeSpan.FromMilliseconds(interval),
-            reason), newline + 1);
-    }
-
     private EidLoginState? Deserialize(string id, byte[]? value)
     {
         if (value is null)
@@ -266,7 +249,7 @@ internal sealed class RedisEidLoginStore : IEidLoginStore, IEidPendingLoginCount
             return null;
         }
 
-        if (ParseHeader(value) is not { } header)
+        if (LoginHeader.Parse(value) is not { } header)
         {
             return null;
         }

@@ -40,6 +40,14 @@ internal static class EidNames
         _ => "other",
     };
 
+    /// <summary>The metrics' name of a poll's outcome.</summary>
+    public static string Of(EidPollStatus status) => status switch
+    {
+        EidPollStatus.Pending => "pending",
+        EidPollStatus.Succeeded => "succeeded",
+        _ => "failed",
+    };
+
     /// <summary>The browser's name of a reason (JSON): the page's cases, so that an app can say what the page says
     /// (no request could be sent, an ID locked by wrong PINs); anything else is <c>failed</c>.</summary>
     public static string ForBrowser(EidFailureReason reason) => reason switch

@@ -74,7 +74,7 @@ internal sealed class LoginPoller(LoginServices services)
         }
 
         var step = PollTransitions.Apply(login, result, error, time.GetUtcNow(), services.Options.MaxConsecutivePollErrors);
-        var outcome = error is null ? result!.Status.ToString().ToLowerInvariant() : "error";
+        var outcome = error is null ? EidNames.Of(result!.Status) : "error";
         metrics.UpstreamCall(login.Provider, "poll", outcome, time.GetElapsedTime(started));
         activity?.SetTag("icelandic_eid.outcome", outcome);
         switch (step.Event)

@@ -313,6 +313,46 @@ public sealed class RedisStoreContractTests : StoreContractTests, IClassFixture<
         }
     }
 
+    [Theory]
+    [InlineData("")]
+    [InlineData("garbage")]
+    [InlineData("0:-1:0:3000:9999999999999::1234\n")]
+    [InlineData("0:+1:0:3000:9999999999999::1234\n")]
+    [InlineData("0: 1:0:3000:9999999999999::1234\n")]
+    [InlineData("0:1:0:3000:9999999999999\n")]
+    [InlineData("0:1:0:3000:99999999999999999999::1234\n")]
+    [InlineData("0:1:0:3000:9999999999999:1234\n")]
+    [InlineData("0:1::3000:9999999999999::1234\n")]
+    public async Task A_malformed_header_reads_as_gone_never_as_an_error(string header)
+    {
+        // Whatever is found under a login's key (another writer, a restore, a truncated value): gone, not a 500.
+        var state = NewState() with { NextPollAt = Time.GetUtcNow().AddSeconds(3) };
+        await _store.CreateAsync(state, default);
+        var server = _redis.GetServer(_redis.GetEndPoints()[0]);
+        var key = server.Keys(pattern: _options.KeyPrefix + "l:*").Single();
+        await _redis.GetDatabase().StringSetAsync(key, header + "body", TimeSpan.FromMinutes(1));
+
+        Assert.Null(await _store.PeekAsync(state.Id, Time.GetUtcNow(), TimeSpan.FromMilliseconds(500), default));
+        Assert.Null(await new RedisEidLoginStore(_redis, _protection, _options, Time).PeekAsync(state.Id, Time.GetUtcNow().AddSeconds(10), TimeSpan.FromMilliseconds(500), default));
+        Assert.Null(await _store.GetAsync(state.Id, default));
+    }
+
+    [Fact]
+    public async Task A_header_reads_back_field_by_field()
+    {
+        var now = Time.GetUtcNow();
+        var state = NewState() with { VerificationCode = "12:34", NextPollAt = now.AddSeconds(3), PollInterval = TimeSpan.FromMilliseconds(1500), Method = EidMethod.App };
+        await _store.CreateAsync(state, default);
+        var peek = (await new RedisEidLoginStore(_redis, _protection, _options, Time).PeekAsync(state.Id, now, TimeSpan.FromMilliseconds(500), default))!;
+        Assert.Equal(
+            new EidLoginSummary(EidLoginStatus.Pending, EidMethod.App, "1234", DateTimeOffset.FromUnixTimeMilliseconds(state.ExpiresAt.ToUnixTimeMilliseconds()), state.NextPollAt, state.PollInterval, null),
+            peek.Summary);
+
+        await _store.UpdateAsync(state with { Status = EidLoginStatus.Failed, FailureReason = EidFailureReason.Contested }, default);
+        var failed = (await new RedisEidLoginStore(_redis, _protection, _options, Time).PeekAsync(state.Id, now, TimeSpan.FromMilliseconds(500), default))!;
+        Assert.Equal((EidLoginStatus.Failed, EidFailureReason.Contested), (failed.Summary.Status, failed.Summary.FailureReason));
+    }
+
     [Fact]
     public async Task Pending_logins_are_counted()
     {
