@@ -1,10 +1,6 @@
 using IcelandicEid.AspNetCore.Flow;
-using System.Buffers.Text;
-using System.Globalization;
 using System.Runtime.CompilerServices;
 using System.Security.Cryptography;
-using System.Text;
-using System.Text.Json;
 using IcelandicEid.AspNetCore.State;
 using Microsoft.AspNetCore.DataProtection;
 using StackExchange.Redis;
@@ -18,10 +14,9 @@ namespace IcelandicEid.Redis;
 /// data-protected (encrypted and signed) before it is stored; every key expires with the login, and a completed
 /// login is kept only <see cref="IcelandicEidRedisOptions.CompletedLoginRetention"/>.
 /// </summary>
-internal sealed class RedisEidLoginStore : IEidLoginStore, IEidPendingLoginCounter
+internal sealed class RedisEidLoginStore : IEidLoginStore, IEidPendingLoginCounter, IEidContestedLogins
 {
     private readonly Func<IDatabase> _database;
-    private readonly IDataProtector _protector;
     private readonly IcelandicEidRedisOptions _options;
     private readonly TimeProvider _time;
     private readonly RedisKey _pendingSet;
@@ -30,11 +25,7 @@ internal sealed class RedisEidLoginStore : IEidLoginStore, IEidPendingLoginCount
     // lease in the same round trip. Only a hint: the scripts decide. Bounded; forgotten when a login ends.
     private readonly BoundedMap<long> _nextPolls = new(100_000);
 
-    // The last protected body this instance wrote or read for each pending login, with what it decrypts to: a poll
-    // reads the whole state, and decrypting it (a key derivation and an HMAC per call) costs more than the rest of a
-    // status request; the body changes only when the login does. A hit needs the exact bytes Redis holds now.
-    // Personal data held in memory as long as the in-memory store would hold it; forgotten when a login ends.
-    private readonly BoundedMap<DecryptedBody> _bodies = new(20_000);
+    private readonly LoginCodec _codec;
 
     // How much of a login's value the read path fetches: the header (status, times, method, failure, code) fits with
     // room to spare; a longer one is read whole.
@@ -48,7 +39,7 @@ internal sealed class RedisEidLoginStore : IEidLoginStore, IEidPendingLoginCount
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(timeProvider);
         _database = () => redis.GetDatabase(options.Database);
-        _protector = dataProtection.CreateProtector("IcelandicEid.Redis.LoginState", "v1");
+        _codec = new LoginCodec(dataProtection.CreateProtector("IcelandicEid.Redis.LoginState", "v1"), timeProvider);
         _options = options;
         _time = timeProvider;
         _pendingSet = options.KeyPrefix + "pending";
@@ -59,7 +50,7 @@ internal sealed class RedisEidLoginStore : IEidLoginStore, IEidPendingLoginCount
     {
         ArgumentNullException.ThrowIfNull(state);
         var (key, member) = Key(state.Id);
-        var created = (int)await Bound(RedisScripts.CreateRunner.EvaluateAsync(_database(), [key, _pendingSet], [Serialize(state, key.ToString()), Ms(state.ExpiresAt), member]), cancellationToken);
+        var created = (int)await Bound(RedisScripts.CreateRunner.EvaluateAsync(_database(), [key, _pendingSet], [_codec.Serialize(state, key.ToString(), MsCeiling(state.NextPollAt)), Ms(state.ExpiresAt), member]), cancellationToken);
         if (created != 1)
         {
             throw new InvalidOperationException("A login with this id already exists.");
@@ -68,7 +59,7 @@ internal sealed class RedisEidLoginStore : IEidLoginStore, IEidPendingLoginCount
 
     /// <inheritdoc />
     public async Task<EidLoginState?> GetAsync(string id, CancellationToken cancellationToken)
-        => Deserialize(id, (byte[]?)await Bound(_database().StringGetAsync(Key(id).Key), cancellationToken));
+        => _codec.Deserialize(id, Key(id).Key.ToString(), (byte[]?)await Bound(_database().StringGetAsync(Key(id).Key), cancellationToken));
 
     /// <inheritdoc />
     public async Task<bool> TryBeginPollAsync(string id, DateTimeOffset now, DateTimeOffset nextPollAt, CancellationToken cancellationToken)
@@ -137,7 +128,7 @@ internal sealed class RedisEidLoginStore : IEidLoginStore, IEidPendingLoginCount
 
         var next = now + summary.PollInterval + leaseExtra;
         Remember(key, next);
-        var state = Deserialize(id, value);
+        var state = _codec.Deserialize(id, Key(id).Key.ToString(), value);
         return new EidLoginPeek(summary with { NextPollAt = next }, state is not null, state is null ? null : state with { NextPollAt = next });
     }
 
@@ -154,7 +145,7 @@ internal sealed class RedisEidLoginStore : IEidLoginStore, IEidPendingLoginCount
     private void Forget(string key)
     {
         _nextPolls.Remove(key);
-        _bodies.Remove(key);
+        _codec.Forget(key);
     }
 
     /// <inheritdoc />
@@ -163,7 +154,7 @@ internal sealed class RedisEidLoginStore : IEidLoginStore, IEidPendingLoginCount
         ArgumentNullException.ThrowIfNull(state);
         var retention = (long)Math.Max(1000, _options.CompletedLoginRetention.TotalMilliseconds);
         var (key, member) = Key(state.Id);
-        return Bound(RedisScripts.UpdateRunner.EvaluateAsync(_database(), [key, _pendingSet], [Serialize(state, key.ToString()), (int)state.Status, retention, member]), cancellationToken);
+        return Bound(RedisScripts.UpdateRunner.EvaluateAsync(_database(), [key, _pendingSet], [_codec.Serialize(state, key.ToString(), MsCeiling(state.NextPollAt)), (int)state.Status, retention, member]), cancellationToken);
     }
 
     /// <inheritdoc />
@@ -171,9 +162,33 @@ internal sealed class RedisEidLoginStore : IEidLoginStore, IEidPendingLoginCount
     {
         var (key, member) = Key(id);
         var result = await Bound(RedisScripts.ConsumeRunner.EvaluateAsync(_database(), [key, _pendingSet], [member]), cancellationToken);
-        var state = result.IsNull ? null : Deserialize(id, (byte[]?)result);
+        var state = result.IsNull ? null : _codec.Deserialize(id, Key(id).Key.ToString(), (byte[]?)result);
         Forget(key.ToString());
         return state;
+    }
+
+    /// <inheritdoc />
+    public async Task<EidPollRequest?> FailContestedAsync(string loginKey, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(loginKey);
+        RedisKey key = _options.KeyPrefix + "l:" + loginKey;
+        var retention = (long)Math.Max(1000, _options.CompletedLoginRetention.TotalMilliseconds);
+        var result = await Bound(RedisScripts.ContestRunner.EvaluateAsync(_database(), [key, _pendingSet], [(int)EidFailureReason.Contested, retention, loginKey]), cancellationToken);
+        Forget(key.ToString());
+        if ((byte[]?)result is not { } value || LoginHeader.Parse(value) is not { } header)
+        {
+            return null;
+        }
+
+        try
+        {
+            var stored = _codec.Unprotect(value.AsSpan(header.BodyStart).ToArray());
+            return stored is null ? null : new EidPollRequest(stored.Method, stored.Reference) { PollInterval = TimeSpan.FromMilliseconds(stored.PollIntervalMs) };
+        }
+        catch (CryptographicException)
+        {
+            return null; // failed all the same; only its request upstream cannot be withdrawn from here
+        }
     }
 
     /// <inheritdoc />
@@ -220,72 +235,4 @@ internal sealed class RedisEidLoginStore : IEidLoginStore, IEidPendingLoginCount
 
     /// <summary>Next-poll times round up, so a lease never frees itself a fraction of a millisecond early.</summary>
     private static long MsCeiling(DateTimeOffset time) => (time.UtcTicks - DateTimeOffset.UnixEpoch.UtcTicks + TimeSpan.TicksPerMillisecond - 1) / TimeSpan.TicksPerMillisecond;
-
-    /// <summary>The header (see <see cref="RedisScripts"/>) and the protected state.</summary>
-    private byte[] Serialize(EidLoginState state, string key)
-    {
-        var header = LoginHeader.Format(state, MsCeiling(state.NextPollAt));
-        var stored = StoredLogin.From(state);
-        var body = _protector.Protect(JsonSerializer.SerializeToUtf8Bytes(stored, StoredLoginJson.Default.StoredLogin));
-        var value = new byte[header.Length + body.Length];
-        header.CopyTo(value, 0);
-        body.CopyTo(value, header.Length);
-        if (state.Status == EidLoginStatus.Pending)
-        {
-            _bodies.Set(key, new DecryptedBody(body, stored));
-        }
-        else
-        {
-            _bodies.Remove(key);
-        }
-
-        return value;
-    }
-
-    private EidLoginState? Deserialize(string id, byte[]? value)
-    {
-        if (value is null)
-        {
-            return null;
-        }
-
-        if (LoginHeader.Parse(value) is not { } header)
-        {
-            return null;
-        }
-
-        var next = header.Summary.NextPollAt;
-        try
-        {
-            var body = value.AsSpan(header.BodyStart);
-            var key = Key(id).Key.ToString();
-            StoredLogin? stored;
-            if (_bodies.TryGet(key, out var known) && body.SequenceEqual(known.Body))
-            {
-                stored = known.Login;
-            }
-            else
-            {
-                var bytes = body.ToArray();
-                stored = JsonSerializer.Deserialize(_protector.Unprotect(bytes), StoredLoginJson.Default.StoredLogin);
-                if (stored is not null && header.Summary.Status == EidLoginStatus.Pending)
-                {
-                    _bodies.Set(key, new DecryptedBody(bytes, stored));
-                }
-            }
-
-            if (stored is null || stored.ExpiresAt <= _time.GetUtcNow().ToUnixTimeMilliseconds())
-            {
-                return null;
-            }
-
-            // The poll lease moves only the header's n; it is the truth for NextPollAt.
-            return stored.ToState(id, next);
-        }
-        catch (CryptographicException)
-        {
-            // Written with a key this instance does not have, or tampered with: as good as gone.
-            return null;
-        }
-    }
 }

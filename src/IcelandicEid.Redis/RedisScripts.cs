@@ -21,6 +21,7 @@ internal static class RedisScripts
     public static readonly LuaScriptRunner ReplaceRunner = new(Replace);
     public static readonly LuaScriptRunner SwapRunner = new(Swap);
     public static readonly LuaScriptRunner PeekLeaseRunner = new(PeekLease);
+    public static readonly LuaScriptRunner ContestRunner = new(Contest);
 
     private const string Parse = """
         local v = redis.call('get', KEYS[1])
@@ -96,6 +97,24 @@ internal static class RedisScripts
           if ttl < 0 or ttl > tonumber(ARGV[3]) then redis.call('pexpire', KEYS[1], ARGV[3]) end
         end
         return 1
+        """;
+
+    // KEYS: login, pending-set. ARGV: failure reason, retention-ms, pending-member. A start in another browser has
+    // superseded this login: a pending one fails as contested (the header says so; the protected state is the
+    // poller's to write and may lag, which the reader resolves in favour of the failure). Returns the old value, or nil
+    // when the login is gone or has already ended.
+    public const string Contest = """
+        local v = redis.call('get', KEYS[1])
+        if not v then return false end
+        local s, mid, c, pos = string.match(v, '^(%d)(:%d+:%d:%d+:%d+:)%d*:([^\n]*)\n()')
+        if s ~= '0' then return false end
+        local ttl = redis.call('pttl', KEYS[1])
+        redis.call('set', KEYS[1], '2' .. mid .. ARGV[1] .. ':' .. c .. '\n' .. string.sub(v, pos))
+        local keep = tonumber(ARGV[2])
+        if ttl > 0 and ttl < keep then keep = ttl end
+        redis.call('pexpire', KEYS[1], keep)
+        redis.call('zrem', KEYS[2], ARGV[3])
+        return v
         """;
 
     // KEYS: login, pending-set. ARGV: pending-member. Returns the value, or nil while pending.

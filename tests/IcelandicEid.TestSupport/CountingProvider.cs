@@ -1,8 +1,10 @@
 namespace IcelandicEid.Tests.Infrastructure;
 
-/// <summary>Counts the calls that reach the provider.</summary>
-public sealed class CountingProvider(IIcelandicEidProvider inner) : IIcelandicEidProvider
+/// <summary>Counts the calls that reach the provider, and records which requests were started and withdrawn.</summary>
+public sealed class CountingProvider(IIcelandicEidProvider inner) : IIcelandicEidProvider, IEidProviderCancellation
 {
+    private readonly System.Collections.Concurrent.ConcurrentQueue<string> _started = new();
+    private readonly System.Collections.Concurrent.ConcurrentQueue<string> _cancelled = new();
     private readonly List<DateTimeOffset> _pollTimes = [];
     private int _starts;
     private int _polls;
@@ -27,10 +29,28 @@ public sealed class CountingProvider(IIcelandicEidProvider inner) : IIcelandicEi
 
     public string Name => inner.Name;
 
-    public Task<EidStartResult> StartAsync(EidStartRequest request, CancellationToken cancellationToken)
+    /// <summary>The references of the requests started, in order.</summary>
+    public IReadOnlyList<string> Started => [.. _started];
+
+    /// <summary>The references of the requests withdrawn.</summary>
+    public IReadOnlyList<string> Cancelled => [.. _cancelled];
+
+    public async Task<EidStartResult> StartAsync(EidStartRequest request, CancellationToken cancellationToken)
     {
         Interlocked.Increment(ref _starts);
-        return inner.StartAsync(request, cancellationToken);
+        var result = await inner.StartAsync(request, cancellationToken);
+        if (result.Reference is { } reference)
+        {
+            _started.Enqueue(reference);
+        }
+
+        return result;
+    }
+
+    public Task CancelAsync(EidPollRequest request, CancellationToken cancellationToken)
+    {
+        _cancelled.Enqueue(request.Reference);
+        return inner is IEidProviderCancellation cancellation ? cancellation.CancelAsync(request, cancellationToken) : Task.CompletedTask;
     }
 
     public Task<EidPollResult> PollAsync(EidPollRequest request, CancellationToken cancellationToken)

@@ -20,7 +20,7 @@ internal static class ContestProbe
         switch (await probe)
         {
             case true:
-                services.Current.Remember(loginId, null);
+                services.Current.Remember(loginId, null, services.ContestFreshness);
                 break;
             case false:
                 services.Current.Forget(loginId);

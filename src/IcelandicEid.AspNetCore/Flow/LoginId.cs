@@ -37,5 +37,8 @@ internal static class LoginId
     private static readonly ConditionalWeakTable<string, string> s_keys = [];
 
     /// <summary>The name a login has in log lines: the first 8 characters of <see cref="Key"/>.</summary>
-    public static string ForLog(string id) => Key(id)[..8];
+    public static string ForLog(string id) => ForLogFromKey(Key(id));
+
+    /// <summary><see cref="ForLog"/> of the login whose <see cref="Key"/> this is.</summary>
+    public static string ForLogFromKey(string key) => key.Length > 8 ? key[..8] : key;
 }

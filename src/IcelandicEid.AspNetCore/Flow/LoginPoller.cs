@@ -178,7 +178,11 @@ internal sealed class LoginPoller(LoginServices services)
     }
 
     /// <summary>Withdraws the request on the phone where the upstream has a way to; best effort, bounded in time.</summary>
-    public async Task CancelUpstreamAsync(EidLoginState login)
+    public Task CancelUpstreamAsync(EidLoginState login)
+        => CancelUpstreamAsync(new EidPollRequest(login.Method, login.Reference) { PollInterval = login.PollInterval }, LoginId.ForLog(login.Id), login.Provider);
+
+    /// <summary><see cref="CancelUpstreamAsync(EidLoginState)"/> with what the request upstream needs alone.</summary>
+    public async Task CancelUpstreamAsync(EidPollRequest request, string logId, string providerName)
     {
         if (services.Provider is not IEidProviderCancellation cancellation)
         {
@@ -188,11 +192,11 @@ internal sealed class LoginPoller(LoginServices services)
         using var timeout = new CancellationTokenSource(services.Options.BackchannelTimeout, services.Time);
         try
         {
-            await cancellation.CancelAsync(new EidPollRequest(login.Method, login.Reference) { PollInterval = login.PollInterval }, timeout.Token);
+            await cancellation.CancelAsync(request, timeout.Token);
         }
         catch (Exception ex)
         {
-            Log.UpstreamCancelFailed(services.Logger, LoginId.ForLog(login.Id), login.Provider, ex);
+            Log.UpstreamCancelFailed(services.Logger, logId, providerName, ex);
         }
     }
 
@@ -228,7 +232,7 @@ internal sealed class LoginPoller(LoginServices services)
 
         if (current)
         {
-            services.Current.Remember(login.Id, marker);
+            services.Current.Remember(login.Id, marker, services.ContestFreshness);
             return updated;
         }
 

@@ -19,6 +19,9 @@ internal sealed class LoginServices(
 
     public IEidLoginStore Store { get; } = store;
 
+    /// <summary>How long a login found current is taken to stay so before a poll asks the marker again.</summary>
+    public TimeSpan ContestFreshness { get; } = store is IEidContestedLogins ? CurrentLoginCache.FreshnessWithStoreNotice : CurrentLoginCache.Freshness;
+
     public StartRules Rules { get; } = new(limiter, options, time);
 
     public IIcelandicEidProvider Provider { get; } = provider;

@@ -128,6 +128,7 @@ internal sealed class LoginStarter(LoginServices services)
             {
                 Log.LoginContested(services.Logger, EidNames.Of(input.Method), input.MaskedIdentifier);
                 services.Metrics.Limited("contested");
+                await EndSupersededAsync(ticket.SupersededLogin);
             }
         }
         catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
@@ -188,7 +189,7 @@ internal sealed class LoginStarter(LoginServices services)
         if (rules.MarkerOf(ticket) is { } marker)
         {
             // The start made this login its identifier's current one: its first poll need not read the marker again.
-            services.Current.Remember(login.Id, marker);
+            services.Current.Remember(login.Id, marker, services.ContestFreshness);
             services.Current.NextPoll(login.Id, login.NextPollAt);
         }
 
@@ -227,6 +228,31 @@ internal sealed class LoginStarter(LoginServices services)
     /// <summary>A login this browser can still join (pending), or null: a start after one that ended starts anew.</summary>
     private async Task<EidLoginState?> LoadPendingAsync(string loginId, CancellationToken cancellationToken)
         => await services.Store.GetAsync(loginId, cancellationToken) is { IsCompleted: false } login ? login : null;
+
+    /// <summary>Where the store can, the superseded login fails now, so its browser learns it at its next status read
+    /// (no poll need ask the marker), and its request is withdrawn upstream in the background. When this fails the
+    /// superseded login is still caught: by the polls' own marker reads, at its approval and at its finish.</summary>
+    private async Task EndSupersededAsync(string? loginKey)
+    {
+        if (loginKey is null || services.Store is not IEidContestedLogins contested)
+        {
+            return;
+        }
+
+        try
+        {
+            if (await contested.FailContestedAsync(loginKey, CancellationToken.None) is { } request)
+            {
+                Log.LoginSuperseded(services.Logger, LoginId.ForLogFromKey(loginKey));
+                var poller = new LoginPoller(services);
+                _ = Task.Run(() => poller.CancelUpstreamAsync(request, LoginId.ForLogFromKey(loginKey), services.Provider.Name), CancellationToken.None);
+            }
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            services.StoreError(ex);
+        }
+    }
 
     private void AbandonInBackground(StartTicket ticket, bool reachedUpstream)
         => _ = Task.Run(() => AbandonAsync(ticket, reachedUpstream), CancellationToken.None);

@@ -173,6 +173,7 @@ internal sealed class StartRules(IEidAbuseLimiter limiter, IcelandicEidOptions o
             return false;
         }
 
+        ticket.SupersededLogin = previous.Value;
         var left = previous.TimeToLive - (GenerationLifetime - options.RemoteAuthenticationTimeout);
         ticket.OpenRequestLeft = left > TimeSpan.Zero && left <= options.RemoteAuthenticationTimeout ? left : null;
         return true;

@@ -41,4 +41,8 @@ internal sealed class StartTicket
     /// <summary>After <see cref="StartRules.ContestAsync"/>: what was left of the life of the login this start
     /// superseded, if this site had one pending for the identifier.</summary>
     public TimeSpan? OpenRequestLeft { get; set; }
+
+    /// <summary>After <see cref="StartRules.ContestAsync"/>: the <see cref="Flow.LoginId.Key"/> of the login this start
+    /// superseded, if there was one.</summary>
+    public string? SupersededLogin { get; set; }
 }

@@ -170,6 +170,31 @@ public class LoginStarterTests
     }
 
     [Fact]
+    public async Task A_store_told_of_contests_hears_of_the_superseded_login_and_its_polls_ask_the_marker_only_to_back_that_up()
+    {
+        var store = new TellingStore(new InMemoryEidLoginStore(_time));
+        var limiter = new CountingLimiter(new InMemoryEidAbuseLimiter(_time));
+        var services = new LoginServices(store, limiter, _upstream, new IcelandicEidMetrics(new TestMeterFactory(), store, _time), NullLogger.Instance, _services.Options, _time);
+        StartInput Input() => new(EidMethod.Sim, "+3548881234", "888 ••34", new AuthenticationProperties(), NewBrowser(), null, null, ReferenceProblem.Missing, "is");
+        var first = (await new LoginStarter(services).StartAsync(Input(), CancellationToken.None)).Login!;
+        var poller = new LoginPoller(services);
+
+        // Past the usual freshness the marker is not read: the store hears of a contest from the start that makes it.
+        _time.Advance(CurrentLoginCache.Freshness + first.PollInterval);
+        Assert.Null(ContestProbe.StartIfDue(services, first.Id));
+        var polled = await poller.PollWithLeaseAsync(first with { NextPollAt = _time.GetUtcNow() + first.PollInterval });
+        Assert.Equal((EidLoginStatus.Pending, 0), (polled.Status, limiter.Reads));
+
+        // It is still read now and then, in case that word was lost.
+        _time.Advance(CurrentLoginCache.FreshnessWithStoreNotice);
+        Assert.NotNull(ContestProbe.StartIfDue(services, first.Id));
+
+        var second = (await new LoginStarter(services).StartAsync(Input(), CancellationToken.None)).Login!;
+        Assert.Equal([LoginId.Key(first.Id)], store.Contested);
+        Assert.NotEqual(first.Id, second.Id);
+    }
+
+    [Fact]
     public async Task An_upstream_request_already_open_says_when_it_ends_at_the_latest()
     {
         await StartAsync(NewBrowser());
@@ -223,6 +248,30 @@ public class LoginStarterTests
     }
 
     /// <summary>Counts the reads of a limiter value (the contest marker).</summary>
+    /// <summary>A store that hears of contests (as the Redis store does) and records what it heard.</summary>
+    private sealed class TellingStore(InMemoryEidLoginStore inner) : IEidLoginStore, IEidContestedLogins
+    {
+        public List<string> Contested { get; } = [];
+
+        public Task CreateAsync(EidLoginState state, CancellationToken cancellationToken) => inner.CreateAsync(state, cancellationToken);
+
+        public Task<EidLoginState?> GetAsync(string id, CancellationToken cancellationToken) => inner.GetAsync(id, cancellationToken);
+
+        public Task<bool> TryBeginPollAsync(string id, DateTimeOffset now, DateTimeOffset nextPollAt, CancellationToken cancellationToken) => inner.TryBeginPollAsync(id, now, nextPollAt, cancellationToken);
+
+        public Task UpdateAsync(EidLoginState state, CancellationToken cancellationToken) => inner.UpdateAsync(state, cancellationToken);
+
+        public Task<EidLoginState?> TryConsumeAsync(string id, CancellationToken cancellationToken) => inner.TryConsumeAsync(id, cancellationToken);
+
+        public Task RemoveAsync(string id, CancellationToken cancellationToken) => inner.RemoveAsync(id, cancellationToken);
+
+        public Task<EidPollRequest?> FailContestedAsync(string loginKey, CancellationToken cancellationToken)
+        {
+            Contested.Add(loginKey);
+            return Task.FromResult<EidPollRequest?>(null);
+        }
+    }
+
     private sealed class CountingLimiter(IEidAbuseLimiter inner) : IEidAbuseLimiter
     {
         public int Reads { get; private set; }

@@ -178,6 +178,49 @@ public sealed class ScaleOutTests : IClassFixture<RedisFixture>
     }
 
     [Fact]
+    public async Task A_superseded_login_is_told_at_its_next_status_read_before_any_poll_and_withdrawn_upstream()
+    {
+        await using var cluster = await StartClusterAsync(approvalDelay: TimeSpan.FromSeconds(30));
+        var (a, routerA) = cluster.NewBrowser();
+        var (b, routerB) = cluster.NewBrowser();
+        routerA.Target = 0;
+        routerB.Target = 1;
+        Assert.Equal(HttpStatusCode.SeeOther, (await a.SubmitAsync(await a.OpenLoginAsync(), "sim", "8881234")).StatusCode);
+        Assert.Equal("pending", (await a.StatusAsync()).Json.GetProperty("status").GetString());
+        Assert.Equal(HttpStatusCode.SeeOther, (await b.SubmitAsync(await b.OpenLoginAsync(), "sim", "8881234")).StatusCode);
+
+        // No time has passed: no poll is due, and A's instance still holds its login to be current. The start on
+        // another instance has told the store, so A's very next read says so, on any instance, without a poll.
+        var polls = cluster.Upstream.Polls;
+        foreach (var instance in new[] { 0, 2 })
+        {
+            routerA.Target = instance;
+            var (_, json) = await a.StatusAsync();
+            Assert.Equal(("failed", "contested"), (json.GetProperty("status").GetString(), json.GetProperty("reason").GetString()));
+        }
+
+        Assert.Equal(polls, cluster.Upstream.Polls);
+        var superseded = cluster.Upstream.Started[0];
+        for (var i = 0; i < 100 && !cluster.Upstream.Cancelled.Contains(superseded); i++)
+        {
+            await Task.Delay(20);
+        }
+
+        Assert.Equal([superseded], cluster.Upstream.Cancelled);
+        Assert.Contains(cluster.Apps[1].Logs.Entries, e => e.Id.Name == "LoginSuperseded");
+
+        // B goes on and signs in; A cannot, approved or not.
+        cluster.Time.Advance(TimeSpan.FromSeconds(31));
+        routerA.Target = 1;
+        Assert.Equal("contested", (await a.StatusAsync()).Json.GetProperty("reason").GetString());
+        routerB.Target = 2;
+        Assert.Equal("succeeded", (await b.StatusAsync()).Json.GetProperty("status").GetString());
+        Assert.Equal("/profile", (await b.FinishAsync()).Headers.Location!.OriginalString);
+        a.Dispose();
+        b.Dispose();
+    }
+
+    [Fact]
     public async Task Redis_down_mid_login_gives_a_clear_try_again_and_logins_work_when_it_is_back()
     {
         await using var server = await RedisServer.StartAsync();

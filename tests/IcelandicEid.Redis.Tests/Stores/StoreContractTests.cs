@@ -1,3 +1,4 @@
+using IcelandicEid.AspNetCore.Flow;
 using IcelandicEid.AspNetCore.State;
 using IcelandicEid.Redis;
 using IcelandicEid.Tests.Infrastructure;
@@ -288,7 +289,7 @@ public sealed class RedisStoreContractTests : StoreContractTests, IClassFixture<
         var server = _redis.GetServer(_redis.GetEndPoints()[0]);
         var key = server.Keys(pattern: _options.KeyPrefix + "l:*").Single();
         var expiresIn = state.ExpiresAt - DateTimeOffset.UtcNow;
-        Assert.InRange((await _redis.GetDatabase().KeyTimeToLiveAsync(key))!.Value, expiresIn - TimeSpan.FromMinutes(1), expiresIn);
+        Assert.InRange((await _redis.GetDatabase().KeyTimeToLiveAsync(key))!.Value, expiresIn - TimeSpan.FromMinutes(1), expiresIn + TimeSpan.FromSeconds(1)); // Redis counts in whole milliseconds, on its own clock
     }
 
     [Fact]
@@ -311,6 +312,47 @@ public sealed class RedisStoreContractTests : StoreContractTests, IClassFixture<
             Assert.Equal(state.Reference, due.State!.Reference);
             Assert.Equal(now.AddSeconds(6.5), (await _store.GetAsync(state.Id, default))!.NextPollAt);
         }
+    }
+
+    [Fact]
+    public async Task A_contest_by_key_fails_a_pending_login_at_once_and_leaves_an_ended_one_alone()
+    {
+        var now = Time.GetUtcNow();
+        var pending = NewState() with { NextPollAt = now.AddSeconds(3) };
+        var approved = NewState() with { NextPollAt = now.AddSeconds(3) };
+        await _store.CreateAsync(pending, default);
+        await _store.CreateAsync(approved, default);
+        await _store.UpdateAsync(approved with { Status = EidLoginStatus.Succeeded, Person = new EidPerson { Name = "Jón", NationalId = "2410803079" } }, default);
+        var store = (IEidContestedLogins)_store;
+
+        var request = await store.FailContestedAsync(LoginId.Key(pending.Id), default);
+        Assert.Equal(new EidPollRequest(pending.Method, pending.Reference) { PollInterval = pending.PollInterval }, request);
+        Assert.Null(await store.FailContestedAsync(LoginId.Key(pending.Id), default)); // once
+        Assert.Null(await store.FailContestedAsync(LoginId.Key(approved.Id), default)); // an ended login stays as it ended
+        Assert.Null(await store.FailContestedAsync(LoginId.Key(LoginId.New()), default));
+        Assert.Equal(0, await _store.CountPendingAsync(default));
+
+        // Every instance, and every way of reading it, sees the failure; the protected state is never rewritten by it.
+        var other = new RedisEidLoginStore(_redis, _protection, _options, Time);
+        var peek = (await other.PeekAsync(pending.Id, now.AddSeconds(10), TimeSpan.FromMilliseconds(500), default))!;
+        Assert.Equal((EidLoginStatus.Failed, EidFailureReason.Contested, false), (peek.Summary.Status, peek.Summary.FailureReason, peek.PollLease));
+        Assert.Equal((EidLoginStatus.Failed, EidFailureReason.Contested), ((await other.GetAsync(pending.Id, default))!.Status, (await other.GetAsync(pending.Id, default))!.FailureReason));
+        Assert.False(await other.TryBeginPollAsync(pending.Id, now.AddSeconds(10), now.AddSeconds(20), default));
+        await other.UpdateAsync(pending with { Status = EidLoginStatus.Succeeded, Person = new EidPerson { Name = "Jón", NationalId = "2410803079" } }, default);
+        var consumed = await other.TryConsumeAsync(pending.Id, default);
+        Assert.Equal((EidLoginStatus.Failed, EidFailureReason.Contested, null), (consumed!.Status, consumed.FailureReason, consumed.Person));
+        Assert.Equal(EidLoginStatus.Succeeded, (await _store.GetAsync(approved.Id, default))!.Status);
+    }
+
+    [Fact]
+    public async Task A_contested_login_is_kept_only_as_long_as_an_ended_one()
+    {
+        var state = NewState() with { NextPollAt = Time.GetUtcNow().AddSeconds(3) };
+        await _store.CreateAsync(state, default);
+        await ((IEidContestedLogins)_store).FailContestedAsync(LoginId.Key(state.Id), default);
+        var server = _redis.GetServer(_redis.GetEndPoints()[0]);
+        var key = server.Keys(pattern: _options.KeyPrefix + "l:*").Single();
+        Assert.InRange((await _redis.GetDatabase().KeyTimeToLiveAsync(key))!.Value, TimeSpan.FromSeconds(1), _options.CompletedLoginRetention);
     }
 
     [Theory]
