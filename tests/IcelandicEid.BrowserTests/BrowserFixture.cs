@@ -118,3 +118,13 @@ public sealed class WaitingBrowserFixture : BrowserFixture
     {
     }
 }
+
+/// <summary>The same, with an approval after three seconds: long enough for a test to read the verification page
+/// before the page moves on by itself, however busy the machine.</summary>
+public sealed class ApprovingBrowserFixture : BrowserFixture
+{
+    public ApprovingBrowserFixture()
+        : base("00:00:03")
+    {
+    }
+}

@@ -4,11 +4,11 @@ using static IcelandicEid.BrowserTests.BrowserPages;
 
 namespace IcelandicEid.BrowserTests;
 
-public sealed partial class LoginInBrowserTests : IClassFixture<BrowserFixture>
+public sealed partial class LoginInBrowserTests : IClassFixture<ApprovingBrowserFixture>
 {
     private readonly BrowserFixture _fixture;
 
-    public LoginInBrowserTests(BrowserFixture fixture) => _fixture = fixture;
+    public LoginInBrowserTests(ApprovingBrowserFixture fixture) => _fixture = fixture;
 
     [SkippableTheory]
     [InlineData("is-IS", "sim", "888 1234", "Farsímanúmer", "Áfram", "Öryggistala", "Hætta við")]
