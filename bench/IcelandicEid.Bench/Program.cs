@@ -118,13 +118,13 @@ if (Section("status"))
         .AppendLine();
 
     report.AppendLine("## Status-poll throughput against the Redis store").AppendLine()
-        .AppendLine("| endpoint | requests/s | p50 | p99 | errors | CPU per request: this process / Redis |").AppendLine("| --- | --- | --- | --- | --- | --- |")
+        .AppendLine("| endpoint | requests/s | p50 | p99 | errors | CPU per request: this process / Redis | allocated per request |").AppendLine("| --- | --- | --- | --- | --- | --- | --- |")
         .AppendLine(CultureInfo.InvariantCulture, $"| `GET /icelandic-eid/status` ({statusBody.Length} bytes) | {status.PerSecond:F0} | {status.P50:F2} ms | {status.P99:F2} ms | {status.Errors} | {CpuText(status)} |")
         .AppendLine(CultureInfo.InvariantCulture, $"| baseline: one Redis GET of the caller's own key ({Baseline.Describe()}), same-size JSON | {baseline.PerSecond:F0} | {baseline.P50:F2} ms | {baseline.P99:F2} ms | {baseline.Errors} | {CpuText(baseline)} |")
         .AppendLine(CultureInfo.InvariantCulture, $"| `GET /icelandic-eid/status`, no poll due ({quietCookies.Count:N0} logins) | {quietStatus.PerSecond:F0} | {quietStatus.P50:F2} ms | {quietStatus.P99:F2} ms | {quietStatus.Errors} | {CpuText(quietStatus)} |")
         .AppendLine(CultureInfo.InvariantCulture, $"| baseline, measured again beside it | {quietBaseline.PerSecond:F0} | {quietBaseline.P50:F2} ms | {quietBaseline.P99:F2} ms | {quietBaseline.Errors} | {CpuText(quietBaseline)} |")
         .AppendLine().AppendLine(CultureInfo.InvariantCulture, $"Ratio status / baseline: **{status.PerSecond / baseline.PerSecond:F2}** with the upstream polls that fall due (target at least 0.8; per round {Rounds(paired)}); **{quietStatus.PerSecond / quietBaseline.PerSecond:F2}** for the read path alone (target at least 0.9; per round {Rounds(quietPaired)}). Status and baseline alternate in {rounds} rounds of {Math.Max(1, seconds / rounds)} s each (`--rounds`), after 5 s of warm-up each; requests/s and latencies are over all rounds.")
-        .AppendLine(CultureInfo.InvariantCulture, $"In the first row each login is asked {status.Requests / (double)cookies.Count / status.Elapsed.TotalSeconds:F1} times a second at random while the status rounds run, and the simulator's interval is 3 s: {pollsDuring:N0} upstream polls for {status.Requests:N0} status requests, one in {status.Requests / (double)Math.Max(1, pollsDuring):F1} (counted). The app's clock stands still during the baseline rounds, so the status rounds carry the polls their own requests bring, not also those that would fall due in the baseline rounds between them. A poll is a lease script that moves the next-poll time in place, the state decrypted only if it changed, and the upstream call; the contest marker is read with the lease at most every 30 s (a start that contests a login tells the Redis store at once). Real browsers ask once a second per tab. CPU per request is this process's (server and load generator) and the Redis server's, over all rounds.")
+        .AppendLine(CultureInfo.InvariantCulture, $"In the first row each login is asked {status.Requests / (double)cookies.Count / status.Elapsed.TotalSeconds:F1} times a second at random while the status rounds run, and the simulator's interval is 3 s: {pollsDuring:N0} upstream polls for {status.Requests:N0} status requests, one in {status.Requests / (double)Math.Max(1, pollsDuring):F1} (counted). The app's clock stands still during the baseline rounds, so the status rounds carry the polls their own requests bring, not also those that would fall due in the baseline rounds between them. A poll is a lease script that moves the next-poll time in place, the state decrypted only if it changed, and the upstream call; the contest marker is read with the lease at most every 30 s (a start that contests a login tells the Redis store at once). Real browsers ask once a second per tab. CPU per request is this process's (server and load generator) and the Redis server's, over all rounds; allocated per request is this process's managed allocations (server and load generator).")
         .AppendLine();
 }
 
@@ -445,7 +445,7 @@ static async Task<(LoadResult Status, LoadResult Baseline, List<double> Paired)>
 }
 
 static string CpuText(LoadResult result)
-    => string.Create(CultureInfo.InvariantCulture, $"{result.CpuPerRequest.Process:F0} µs / {result.CpuPerRequest.Redis:F1} µs");
+    => string.Create(CultureInfo.InvariantCulture, $"{result.CpuPerRequest.Process:F0} µs / {result.CpuPerRequest.Redis:F1} µs | {result.AllocatedPerRequest:F0} B");
 
 static string Rounds(List<double> paired)
     => string.Create(CultureInfo.InvariantCulture, $"{string.Join(", ", paired.Select(r => r.ToString("F2", CultureInfo.InvariantCulture)))}, median {paired[paired.Count / 2]:F2}");
@@ -537,6 +537,9 @@ internal sealed record LoadResult(int Requests, double PerSecond, double P50, do
 {
     /// <summary>CPU used while the load ran: this process (server and load generator) and the Redis server.</summary>
     public CpuUse Cpu { get; init; }
+
+    /// <summary>Bytes allocated per request in this process (server and load generator).</summary>
+    public double AllocatedPerRequest => Cpu.Allocated / (double)Requests;
 
     /// <summary>Microseconds of CPU per request: this process, Redis.</summary>
     public (double Process, double Redis) CpuPerRequest => (Cpu.Process.TotalMicroseconds / Requests, Cpu.Redis.TotalMicroseconds / Requests);
@@ -788,11 +791,11 @@ internal static partial class Wrk
 }
 
 /// <summary>CPU time used so far by this process and by the Redis server (INFO cpu).</summary>
-internal readonly record struct CpuUse(TimeSpan Process, TimeSpan Redis)
+internal readonly record struct CpuUse(TimeSpan Process, TimeSpan Redis, long Allocated)
 {
-    public static CpuUse operator -(CpuUse a, CpuUse b) => new(a.Process - b.Process, a.Redis - b.Redis);
+    public static CpuUse operator -(CpuUse a, CpuUse b) => new(a.Process - b.Process, a.Redis - b.Redis, a.Allocated - b.Allocated);
 
-    public static CpuUse operator +(CpuUse a, CpuUse b) => new(a.Process + b.Process, a.Redis + b.Redis);
+    public static CpuUse operator +(CpuUse a, CpuUse b) => new(a.Process + b.Process, a.Redis + b.Redis, a.Allocated + b.Allocated);
 }
 
 internal static class CpuMeter
@@ -809,7 +812,7 @@ internal static class CpuMeter
             redis = TimeSpan.FromSeconds(double.Parse(sys, CultureInfo.InvariantCulture) + double.Parse(user, CultureInfo.InvariantCulture));
         }
 
-        return new(process, redis);
+        return new(process, redis, GC.GetTotalAllocatedBytes(precise: false));
     }
 }
 

@@ -25,6 +25,8 @@ internal sealed class IcelandicEidHandler : RemoteAuthenticationHandler<Icelandi
     private readonly IcelandicEidMetrics _metrics;
     private readonly IcelandicEidProviders _providers;
     private readonly CurrentLoginCache _current;
+    private static readonly Task<bool> s_handled = Task.FromResult(true);
+    private static readonly Task<bool> s_notHandled = Task.FromResult(false);
     private EidRequest? _request;
     private LoginServices? _services;
 
@@ -62,6 +64,8 @@ internal sealed class IcelandicEidHandler : RemoteAuthenticationHandler<Icelandi
         set => base.Events = value;
     }
 
+    private static Task<bool> Handled(bool handled) => handled ? s_handled : s_notHandled;
+
     private EidRequest Request2 => _request ??= new EidRequest(Context, Scheme, Options, Logger);
 
     private LoginServices Services => _services ??= new LoginServices(
@@ -72,18 +76,20 @@ internal sealed class IcelandicEidHandler : RemoteAuthenticationHandler<Icelandi
 
     /// <summary>Serves the handler's endpoints under <see cref="IcelandicEidOptions.BasePath"/>, and the finish.</summary>
     /// <returns>Whether the request was handled here.</returns>
-    public override async Task<bool> HandleRequestAsync()
+    /// <remarks>Not itself async: each endpoint's task is returned as it is, so the status endpoint, asked every second
+    /// by every waiting tab, runs in one state machine of its own.</remarks>
+    public override Task<bool> HandleRequestAsync()
     {
         if (Request.Path == Options.CallbackPath)
         {
             return HttpMethods.IsGet(Request.Method) || HttpMethods.IsPost(Request.Method)
-                ? await base.HandleRequestAsync()
-                : Request2.MethodNotAllowed("GET, POST");
+                ? base.HandleRequestAsync()
+                : Handled(Request2.MethodNotAllowed("GET, POST"));
         }
 
         if (!Request.Path.StartsWithSegments(Options.BasePath, out var rest) || !rest.HasValue)
         {
-            return false;
+            return s_notHandled;
         }
 
         var r = Request2;
@@ -91,25 +97,26 @@ internal sealed class IcelandicEidHandler : RemoteAuthenticationHandler<Icelandi
         var post = HttpMethods.IsPost(Request.Method);
         switch (rest.Value)
         {
-            case IcelandicEidDefaults.LoginSubPath:
-                return get ? await LoginPageEndpoint.HandleAsync(r, Services.Provider is IEidProviderCancellation) : r.MethodNotAllowed("GET, HEAD");
-            case IcelandicEidDefaults.StartSubPath:
-                return post ? await StartEndpoint.HandleAsync(r, Services) : r.MethodNotAllowed("POST");
-            case IcelandicEidDefaults.VerifySubPath:
-                return get ? await VerifyEndpoint.HandleAsync(r, Services) : r.MethodNotAllowed("GET, HEAD");
             case IcelandicEidDefaults.StatusSubPath:
-                return get ? await StatusEndpoint.HandleAsync(r, Services) : r.MethodNotAllowed("GET, HEAD");
+                return get ? StatusEndpoint.HandleAsync(r, Services, includeNext: true) : Handled(r.MethodNotAllowed("GET, HEAD"));
+            case IcelandicEidDefaults.LoginSubPath:
+                return get ? LoginPageEndpoint.HandleAsync(r, Services.Provider is IEidProviderCancellation) : Handled(r.MethodNotAllowed("GET, HEAD"));
+            case IcelandicEidDefaults.StartSubPath:
+                return post ? StartEndpoint.HandleAsync(r, Services) : Handled(r.MethodNotAllowed("POST"));
+            case IcelandicEidDefaults.VerifySubPath:
+                return get ? VerifyEndpoint.HandleAsync(r, Services) : Handled(r.MethodNotAllowed("GET, HEAD"));
             case IcelandicEidDefaults.CancelSubPath:
-                return post ? await CancelEndpoint.HandleAsync(r, Services) : r.MethodNotAllowed("POST");
+                return post ? CancelEndpoint.HandleAsync(r, Services) : Handled(r.MethodNotAllowed("POST"));
         }
 
         if (rest.StartsWithSegments(IcelandicEidDefaults.ApiSubPath, out var api))
         {
-            return await JsonApiEndpoint.HandleAsync(r, Services, this, api.Value ?? string.Empty);
+            return JsonApiEndpoint.HandleAsync(r, Services, this, api.Value ?? string.Empty);
         }
 
         return rest.StartsWithSegments(IcelandicEidDefaults.AssetsSubPath, out var asset)
-            && await Assets.TryServeAsync(r, asset.Value!.TrimStart('/'));
+            ? Assets.TryServeAsync(r, asset.Value!.TrimStart('/'))
+            : s_notHandled;
     }
 
     /// <summary>Sends the browser to the login form, carrying the protected properties (return URL included).</summary>

@@ -115,24 +115,24 @@ internal sealed class RedisEidAbuseLimiter : IEidAbuseLimiter
 /// slot ends), so a call waits at most the timeout and one slot, and the hot path starts no timer of its own.</remarks>
 internal static class RedisTimeouts
 {
-    public static async Task<T> Bound<T>(Task<T> call, IcelandicEidRedisOptions options, CancellationToken cancellationToken)
+    public static Task<T> Bound<T>(Task<T> call, IcelandicEidRedisOptions options, CancellationToken cancellationToken)
+        => call.IsCompleted ? call : WaitAsync(call, options, cancellationToken);
+
+    public static Task Bound(Task call, IcelandicEidRedisOptions options, CancellationToken cancellationToken)
+        => call.IsCompleted ? call : WaitAsync(call, options, cancellationToken);
+
+    // One state machine per call that has to wait, the call's own result or failure passed through by WaitAsync.
+    private static async Task<T> WaitAsync<T>(Task<T> call, IcelandicEidRedisOptions options, CancellationToken cancellationToken)
     {
-        if (!call.IsCompleted)
+        var deadline = SharedDeadlines.Current(options.OperationTimeout);
+        try
         {
-            await WaitAsync(call, options, cancellationToken);
+            return await (cancellationToken.CanBeCanceled ? call.WaitAsync(options.OperationTimeout, cancellationToken) : call.WaitAsync(deadline));
         }
-
-        return await call;
-    }
-
-    public static async Task Bound(Task call, IcelandicEidRedisOptions options, CancellationToken cancellationToken)
-    {
-        if (!call.IsCompleted)
+        catch (Exception ex) when (TimedOut(ex, deadline, cancellationToken))
         {
-            await WaitAsync(call, options, cancellationToken);
+            throw Timeout(call, options, ex);
         }
-
-        await call;
     }
 
     private static async Task WaitAsync(Task call, IcelandicEidRedisOptions options, CancellationToken cancellationToken)
@@ -142,17 +142,20 @@ internal static class RedisTimeouts
         {
             await (cancellationToken.CanBeCanceled ? call.WaitAsync(options.OperationTimeout, cancellationToken) : call.WaitAsync(deadline));
         }
-        catch (Exception ex) when (ex is TimeoutException || (ex is OperationCanceledException && deadline.IsCancellationRequested && !cancellationToken.IsCancellationRequested))
+        catch (Exception ex) when (TimedOut(ex, deadline, cancellationToken))
         {
-            // The call still completes (or faults) in the background; observe it so it is not an unobserved exception.
-            _ = call.ContinueWith(static t => _ = t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
-            throw new TimeoutException($"Redis did not answer within {options.OperationTimeout.TotalMilliseconds:0} ms.", ex);
+            throw Timeout(call, options, ex);
         }
-        catch (Exception) when (!call.IsCompleted || call.IsFaulted || call.IsCanceled)
-        {
-            // The call's own failure is rethrown by the caller's await; cancellation of the wait is rethrown here.
-            cancellationToken.ThrowIfCancellationRequested();
-        }
+    }
+
+    private static bool TimedOut(Exception ex, CancellationToken deadline, CancellationToken cancellationToken)
+        => ex is TimeoutException || (ex is OperationCanceledException && deadline.IsCancellationRequested && !cancellationToken.IsCancellationRequested);
+
+    private static TimeoutException Timeout(Task call, IcelandicEidRedisOptions options, Exception ex)
+    {
+        // The call still completes (or faults) in the background; observe it so it is not an unobserved exception.
+        _ = call.ContinueWith(static t => _ = t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
+        return new TimeoutException($"Redis did not answer within {options.OperationTimeout.TotalMilliseconds:0} ms.", ex);
     }
 }
 

@@ -39,7 +39,7 @@ internal static class JsonApiEndpoint
         switch (operation)
         {
             case "/status":
-                await StatusEndpoint.WriteAsync(r, await StatusEndpoint.ReadAsync(r, services), includeNext: false);
+                await StatusEndpoint.HandleAsync(r, services, includeNext: false);
                 return true;
             case "/cancel":
                 await CancelEndpoint.CancelAsync(r, services);
@@ -113,7 +113,7 @@ internal static class JsonApiEndpoint
         switch (outcome.Kind)
         {
             case StartOutcomeKind.Started or StartOutcomeKind.Joined or StartOutcomeKind.Resumed:
-                await StatusEndpoint.WriteAsync(r, new LoginStatus("pending", r.Texts.StatusWaiting, StatusCodes.Status200OK, State.EidLoginSummary.From(outcome.Login!)), includeNext: false);
+                StatusEndpoint.Write(r, new LoginStatus("pending", r.Texts.StatusWaiting, StatusCodes.Status200OK, State.EidLoginSummary.From(outcome.Login!)), includeNext: false);
                 return true;
             case StartOutcomeKind.Limited:
                 return await WaitAsync(r, StatusCodes.Status429TooManyRequests, "limited", string.Format(System.Globalization.CultureInfo.InvariantCulture, r.Texts.FailureTooManyRequests, r.Texts.FormatWait(outcome.Wait)), outcome.Wait);

@@ -22,6 +22,11 @@ internal static class Preferences
     /// <summary>The language asked for in this request's query, if any (is or en).</summary>
     public static string? FromQuery(HttpRequest request)
     {
+        if (!request.QueryString.HasValue)
+        {
+            return null;
+        }
+
         foreach (var name in s_queryNames)
         {
             if (Supported(request.Query[name].ToString()) is { } language)
@@ -46,6 +51,11 @@ internal static class Preferences
             && Supported(feature.RequestCulture.UICulture.TwoLetterISOLanguageName) is { } app)
         {
             return app;
+        }
+
+        if (request.Headers.AcceptLanguage.Count == 0)
+        {
+            return "is";
         }
 
         var listed = request.GetTypedHeaders().AcceptLanguage;
@@ -116,6 +126,7 @@ internal static class Preferences
         => method == EidMethod.Sim && identifier.Length == 7 ? identifier[..3] + " ••" + identifier[5..]
             : identifier.Length == 10 ? "••••••-••" + identifier[8..] : "••";
 
+    /// <summary>"is" or "en" when the value names Icelandic or English (is, IS, is-IS, en_GB…), else null.</summary>
     private static string? Supported(string? value)
     {
         if (string.IsNullOrEmpty(value) || value.Length > 35)
@@ -123,8 +134,11 @@ internal static class Preferences
             return null;
         }
 
-        var language = value.Split('-', '_')[0].ToLowerInvariant();
-        return language is "is" or "en" ? language : null;
+        var end = value.AsSpan().IndexOfAny('-', '_');
+        var language = end < 0 ? value.AsSpan() : value.AsSpan(0, end);
+        return language.Equals("is", StringComparison.OrdinalIgnoreCase) ? "is"
+            : language.Equals("en", StringComparison.OrdinalIgnoreCase) ? "en"
+            : null;
     }
 
     private static CookieOptions Options(HttpContext context, TimeSpan lifetime) => new()

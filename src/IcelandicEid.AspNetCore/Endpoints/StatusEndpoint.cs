@@ -1,5 +1,6 @@
 using IcelandicEid.AspNetCore.Flow;
 using IcelandicEid.AspNetCore.State;
+using System.Text.Json;
 using Microsoft.AspNetCore.Http;
 
 namespace IcelandicEid.AspNetCore.Endpoints;
@@ -11,14 +12,22 @@ internal readonly record struct LoginStatus(string Status, string Message, int S
 /// reads the summary and takes the poll lease when a poll is due; the whole (encrypted) state is read only to poll.</summary>
 internal static class StatusEndpoint
 {
-    public static async Task<bool> HandleAsync(EidRequest r, LoginServices services)
-    {
-        var status = await ReadAsync(r, services);
-        await WriteAsync(r, status, includeNext: true);
-        return true;
-    }
+    // The answer's names, encoded once.
+    private static readonly JsonEncodedText s_status = JsonEncodedText.Encode("status");
+    private static readonly JsonEncodedText s_message = JsonEncodedText.Encode("message");
+    private static readonly JsonEncodedText s_method = JsonEncodedText.Encode("method");
+    private static readonly JsonEncodedText s_code = JsonEncodedText.Encode("verificationCode");
+    private static readonly JsonEncodedText s_secondsLeft = JsonEncodedText.Encode("secondsLeft");
+    private static readonly JsonEncodedText s_retryAfterMs = JsonEncodedText.Encode("retryAfterMs");
+    private static readonly JsonEncodedText s_reason = JsonEncodedText.Encode("reason");
+    private static readonly JsonEncodedText s_next = JsonEncodedText.Encode("next");
 
-    public static async Task<LoginStatus> ReadAsync(EidRequest r, LoginServices services)
+    /// <summary>Reads this browser's login and answers with its status as JSON, in one state machine: the hot path.</summary>
+    /// <param name="r">The request.</param>
+    /// <param name="services">The login's rules and store.</param>
+    /// <param name="includeNext">Whether an ended login's answer says where to go next (the pages' script follows it;
+    /// the JSON API finishes through its own operation).</param>
+    public static async Task<bool> HandleAsync(EidRequest r, LoginServices services, bool includeNext)
     {
         var problem = r.ReadReference(out var id);
         EidLoginSummary? login = null;
@@ -56,6 +65,12 @@ internal static class StatusEndpoint
             }
         }
 
+        Write(r, Answer(r, problem, login), includeNext);
+        return true;
+    }
+
+    private static LoginStatus Answer(EidRequest r, ReferenceProblem problem, EidLoginSummary? login)
+    {
         var texts = r.Texts;
         if (login is null)
         {
@@ -76,7 +91,7 @@ internal static class StatusEndpoint
     }
 
     /// <summary>Writes the status as JSON.</summary>
-    public static Task WriteAsync(EidRequest r, LoginStatus status, bool includeNext)
+    public static void Write(EidRequest r, LoginStatus status, bool includeNext)
     {
         if (status.StatusCode == StatusCodes.Status503ServiceUnavailable)
         {
@@ -86,29 +101,28 @@ internal static class StatusEndpoint
         JsonAnswer.Write(r, status.StatusCode, (r, status, includeNext), static (json, s) =>
         {
             var (r, status, includeNext) = s;
-            json.WriteString("status", status.Status);
-            json.WriteString("message", status.Message);
+            json.WriteString(s_status, status.Status);
+            json.WriteString(s_message, status.Message);
             if (status.Login is { } login)
             {
-                json.WriteString("method", EidNames.Of(login.Method));
-                json.WriteString("verificationCode", login.VerificationCode ?? string.Empty);
-                json.WriteNumber("secondsLeft", r.SecondsLeft(login.ExpiresAt));
+                json.WriteString(s_method, EidNames.Of(login.Method));
+                json.WriteString(s_code, login.VerificationCode ?? string.Empty);
+                json.WriteNumber(s_secondsLeft, r.SecondsLeft(login.ExpiresAt));
                 if (login.Status == EidLoginStatus.Pending)
                 {
                     var wait = Math.Min((login.NextPollAt - r.Time.GetUtcNow()).TotalMilliseconds, login.PollInterval.TotalMilliseconds);
-                    json.WriteNumber("retryAfterMs", (int)Math.Ceiling(Math.Max(wait, r.Options.StatusRefreshInterval.TotalMilliseconds)));
+                    json.WriteNumber(s_retryAfterMs, (int)Math.Ceiling(Math.Max(wait, r.Options.StatusRefreshInterval.TotalMilliseconds)));
                 }
                 else if (login.Status == EidLoginStatus.Failed)
                 {
-                    json.WriteString("reason", EidNames.ForBrowser(login.FailureReason ?? EidFailureReason.Other));
+                    json.WriteString(s_reason, EidNames.ForBrowser(login.FailureReason ?? EidFailureReason.Other));
                 }
             }
 
             if (includeNext && status.Status != "pending")
             {
-                json.WriteString("next", r.FinishUrl);
+                json.WriteString(s_next, r.FinishUrl);
             }
         });
-        return Task.CompletedTask;
     }
 }
