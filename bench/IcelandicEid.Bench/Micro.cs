@@ -45,7 +45,7 @@ internal static class Micro
         };
         await store.CreateAsync(login, CancellationToken.None);
         var db = redis.GetDatabase();
-        var key = "micro:l:" + LoginId.CachedKey(login.Id);
+        var key = "micro:l:" + LoginId.Key(login.Id);
         var server = redis.GetServer(redis.GetEndPoints()[0]);
 
         var rows = new List<string>();
@@ -125,10 +125,11 @@ internal static class Micro
             ids.Add(login.Id);
         }
 
-        var keys = ids.Select(id => (RedisKey)("micro:l:" + LoginId.CachedKey(id))).ToArray();
+        var keys = ids.Select(id => (RedisKey)("micro:l:" + LoginId.Key(id))).ToArray();
         var polls = 0;
         var poller = new LoginPoller(services);
-        async Task<int> RunAsync(bool baseline, TimeSpan duration)
+        var options = new IcelandicEidRedisOptions();
+        async Task<int> RunAsync(string kind, TimeSpan duration)
         {
             var count = 0;
             var watch = Stopwatch.StartNew();
@@ -138,9 +139,22 @@ internal static class Micro
                 while (watch.Elapsed < duration)
                 {
                     var i = Random.Shared.Next(ids.Count);
-                    if (baseline)
+                    if (kind == "GET")
                     {
                         await db.StringGetAsync(keys[i]);
+                    }
+                    else if (kind == "GETRANGE")
+                    {
+                        var unused = (byte[]?)await RedisTimeouts.Bound(db.StringGetRangeAsync(keys[i], 0, 127), options, CancellationToken.None);
+                    }
+                    else if (kind == "GETRANGE+parse")
+                    {
+                        var v = (byte[]?)await RedisTimeouts.Bound(db.StringGetRangeAsync(keys[i], 0, 127), options, CancellationToken.None);
+                        var parsed = LoginHeader.Parse(v!);
+                    }
+                    else if (kind == "GET with the time limit")
+                    {
+                        await RedisTimeouts.Bound(db.StringGetAsync(keys[i]), options, CancellationToken.None);
                     }
                     else
                     {
@@ -159,16 +173,16 @@ internal static class Micro
             return count;
         }
 
-        await RunAsync(false, TimeSpan.FromSeconds(2));
+        await RunAsync("peek+poll", TimeSpan.FromSeconds(2));
         var result = new StringBuilder();
-        foreach (var baseline in new[] { false, true })
+        foreach (var kind in new[] { "peek+poll", "GET", "GET with the time limit", "GETRANGE", "GETRANGE+parse", "peek+poll" })
         {
             polls = 0;
             var before = CpuMeter.Read();
             var watch = Stopwatch.StartNew();
-            var count = await RunAsync(baseline, TimeSpan.FromSeconds(4));
+            var count = await RunAsync(kind, TimeSpan.FromSeconds(4));
             var used = CpuMeter.Read() - before;
-            result.Append(CultureInfo.InvariantCulture, $"| 32 concurrent, interval {interval.TotalSeconds} s, {(baseline ? "GET" : "peek+poll")} | {count / watch.Elapsed.TotalSeconds:F0}/s, {polls} polls | {used.Process.TotalMicroseconds / count:F1} | {used.Redis.TotalMicroseconds / count:F1} |\n");
+            result.Append(CultureInfo.InvariantCulture, $"| 32 concurrent, interval {interval.TotalSeconds} s, {kind} | {count / watch.Elapsed.TotalSeconds:F0}/s, {polls} polls | {used.Process.TotalMicroseconds / count:F1} | {used.Redis.TotalMicroseconds / count:F1} |\n");
         }
 
         return result.ToString().TrimEnd('\n');

@@ -1,5 +1,4 @@
 using IcelandicEid.AspNetCore.Flow;
-using System.Runtime.CompilerServices;
 using System.Security.Cryptography;
 using IcelandicEid.AspNetCore.State;
 using Microsoft.AspNetCore.DataProtection;
@@ -21,9 +20,10 @@ internal sealed class RedisEidLoginStore : IEidLoginStore, IEidPendingLoginCount
     private readonly TimeProvider _time;
     private readonly RedisKey _pendingSet;
 
-    // This instance's last word on each pending login's next poll time, so a read that finds a poll due can take the
-    // lease in the same round trip. Only a hint: the scripts decide. Bounded; forgotten when a login ends.
-    private readonly BoundedMap<long> _nextPolls = new(100_000);
+    // Per login id, in one lookup: its key and pending-index member (a hash of the id, computed once), and this
+    // instance's last word on its next poll time, so a read that finds a poll due can take the lease in the same round
+    // trip. The time is only a hint (the scripts decide), forgotten when the login ends here. Bounded.
+    private readonly BoundedMap<LoginKeys> _logins = new(100_000);
 
     private readonly LoginCodec _codec;
 
@@ -49,7 +49,7 @@ internal sealed class RedisEidLoginStore : IEidLoginStore, IEidPendingLoginCount
     public async Task CreateAsync(EidLoginState state, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(state);
-        var (key, member) = Key(state.Id);
+        var (key, member) = Keys(state.Id);
         var created = (int)await Bound(RedisScripts.CreateRunner.EvaluateAsync(_database(), [key, _pendingSet], [_codec.Serialize(state, key.ToString(), MsCeiling(state.NextPollAt)), Ms(state.ExpiresAt), member]), cancellationToken);
         if (created != 1)
         {
@@ -59,11 +59,14 @@ internal sealed class RedisEidLoginStore : IEidLoginStore, IEidPendingLoginCount
 
     /// <inheritdoc />
     public async Task<EidLoginState?> GetAsync(string id, CancellationToken cancellationToken)
-        => _codec.Deserialize(id, Key(id).Key.ToString(), (byte[]?)await Bound(_database().StringGetAsync(Key(id).Key), cancellationToken));
+    {
+        var login = Keys(id);
+        return _codec.Deserialize(id, login.Name, (byte[]?)await Bound(_database().StringGetAsync(login.Key), cancellationToken));
+    }
 
     /// <inheritdoc />
     public async Task<bool> TryBeginPollAsync(string id, DateTimeOffset now, DateTimeOffset nextPollAt, CancellationToken cancellationToken)
-        => (int)await Bound(RedisScripts.BeginPollRunner.EvaluateAsync(_database(), [Key(id).Key], [Ms(now), MsCeiling(nextPollAt)]), cancellationToken) == 1;
+        => (int)await Bound(RedisScripts.BeginPollRunner.EvaluateAsync(_database(), [Keys(id).Key], [Ms(now), MsCeiling(nextPollAt)]), cancellationToken) == 1;
 
     /// <inheritdoc />
     /// <remarks>The common case is one plain GET and no decryption: the header holds the summary. When this instance's
@@ -71,10 +74,12 @@ internal sealed class RedisEidLoginStore : IEidLoginStore, IEidPendingLoginCount
     /// the lease in the same round trip; only then is the state decrypted.</remarks>
     public async Task<EidLoginPeek?> PeekAsync(string id, DateTimeOffset now, TimeSpan leaseExtra, CancellationToken cancellationToken)
     {
-        var key = Key(id).Key;
+        var login = Keys(id);
+        var key = login.Key;
         byte[]? value;
         var leased = false;
-        var known = _nextPolls.TryGet(key, out var expectedNext);
+        var expectedNext = login.NextPollMs;
+        var known = expectedNext != 0;
         if (known && expectedNext <= Ms(now))
         {
             var result = (RedisResult[]?)await Bound(RedisScripts.PeekLeaseRunner.EvaluateAsync(_database(), [key], [Ms(now), (long)leaseExtra.TotalMilliseconds]), cancellationToken);
@@ -93,23 +98,20 @@ internal sealed class RedisEidLoginStore : IEidLoginStore, IEidPendingLoginCount
 
         if (value is null || LoginHeader.Parse(value) is not { } header)
         {
-            Forget(key);
+            Forget(login);
             return null;
         }
 
         var summary = header.Summary;
         if (summary.Status != EidLoginStatus.Pending)
         {
-            Forget(key);
+            Forget(login);
             return new EidLoginPeek(summary, false, null);
         }
 
         if (!leased)
         {
-            if (!known || expectedNext != MsCeiling(summary.NextPollAt))
-            {
-                Remember(key, summary.NextPollAt);
-            }
+            login.NextPollMs = MsCeiling(summary.NextPollAt);
 
             if (summary.NextPollAt > now)
             {
@@ -127,25 +129,23 @@ internal sealed class RedisEidLoginStore : IEidLoginStore, IEidPendingLoginCount
         }
 
         var next = now + summary.PollInterval + leaseExtra;
-        Remember(key, next);
-        var state = _codec.Deserialize(id, Key(id).Key.ToString(), value);
+        login.NextPollMs = MsCeiling(next);
+        var state = _codec.Deserialize(id, login.Name, value);
         return new EidLoginPeek(summary with { NextPollAt = next }, state is not null, state is null ? null : state with { NextPollAt = next });
     }
 
     /// <inheritdoc />
     public Task SetNextPollAsync(string id, DateTimeOffset nextPollAt, CancellationToken cancellationToken)
     {
-        var key = Key(id).Key;
-        Remember(key, nextPollAt);
-        return Bound(RedisScripts.SetNextRunner.EvaluateAsync(_database(), [key], [MsCeiling(nextPollAt)]), cancellationToken);
+        var login = Keys(id);
+        login.NextPollMs = MsCeiling(nextPollAt);
+        return Bound(RedisScripts.SetNextRunner.EvaluateAsync(_database(), [login.Key], [MsCeiling(nextPollAt)]), cancellationToken);
     }
 
-    private void Remember(string key, DateTimeOffset nextPollAt) => _nextPolls.Set(key, MsCeiling(nextPollAt));
-
-    private void Forget(string key)
+    private void Forget(LoginKeys login)
     {
-        _nextPolls.Remove(key);
-        _codec.Forget(key);
+        login.NextPollMs = 0;
+        _codec.Forget(login.Name);
     }
 
     /// <inheritdoc />
@@ -153,17 +153,17 @@ internal sealed class RedisEidLoginStore : IEidLoginStore, IEidPendingLoginCount
     {
         ArgumentNullException.ThrowIfNull(state);
         var retention = (long)Math.Max(1000, _options.CompletedLoginRetention.TotalMilliseconds);
-        var (key, member) = Key(state.Id);
+        var (key, member) = Keys(state.Id);
         return Bound(RedisScripts.UpdateRunner.EvaluateAsync(_database(), [key, _pendingSet], [_codec.Serialize(state, key.ToString(), MsCeiling(state.NextPollAt)), (int)state.Status, retention, member]), cancellationToken);
     }
 
     /// <inheritdoc />
     public async Task<EidLoginState?> TryConsumeAsync(string id, CancellationToken cancellationToken)
     {
-        var (key, member) = Key(id);
-        var result = await Bound(RedisScripts.ConsumeRunner.EvaluateAsync(_database(), [key, _pendingSet], [member]), cancellationToken);
-        var state = result.IsNull ? null : _codec.Deserialize(id, Key(id).Key.ToString(), (byte[]?)result);
-        Forget(key.ToString());
+        var login = Keys(id);
+        var result = await Bound(RedisScripts.ConsumeRunner.EvaluateAsync(_database(), [login.Key, _pendingSet], [login.Member]), cancellationToken);
+        var state = result.IsNull ? null : _codec.Deserialize(id, login.Name, (byte[]?)result);
+        Forget(login);
         return state;
     }
 
@@ -174,7 +174,7 @@ internal sealed class RedisEidLoginStore : IEidLoginStore, IEidPendingLoginCount
         RedisKey key = _options.KeyPrefix + "l:" + loginKey;
         var retention = (long)Math.Max(1000, _options.CompletedLoginRetention.TotalMilliseconds);
         var result = await Bound(RedisScripts.ContestRunner.EvaluateAsync(_database(), [key, _pendingSet], [(int)EidFailureReason.Contested, retention, loginKey]), cancellationToken);
-        Forget(key.ToString());
+        _codec.Forget(key.ToString()); // its next-poll hint, kept by id, stays: the scripts see the header and decide
         if ((byte[]?)result is not { } value || LoginHeader.Parse(value) is not { } header)
         {
             return null;
@@ -195,9 +195,9 @@ internal sealed class RedisEidLoginStore : IEidLoginStore, IEidPendingLoginCount
     public async Task RemoveAsync(string id, CancellationToken cancellationToken)
     {
         var db = _database();
-        var (key, member) = Key(id);
-        Forget(key.ToString());
-        await Bound(Task.WhenAll(db.KeyDeleteAsync(key), db.SortedSetRemoveAsync(_pendingSet, member)), cancellationToken);
+        var login = Keys(id);
+        Forget(login);
+        await Bound(Task.WhenAll(db.KeyDeleteAsync(login.Key), db.SortedSetRemoveAsync(_pendingSet, login.Member)), cancellationToken);
     }
 
     /// <inheritdoc />
@@ -211,21 +211,30 @@ internal sealed class RedisEidLoginStore : IEidLoginStore, IEidPendingLoginCount
     /// <summary>Checks that Redis answers (for health checks).</summary>
     public Task<TimeSpan> PingAsync(CancellationToken cancellationToken = default) => Bound(_database().PingAsync(), cancellationToken);
 
-    /// <summary>The login's key and its member in the pending index: a hash of the id, never the id itself.</summary>
-    private (RedisKey Key, string Member) Key(string id)
+    /// <summary>The login's key and its member in the pending index (a hash of the id, never the id itself), with this
+    /// instance's hint of its next poll time: one lookup, the hash computed once per id.</summary>
+    private LoginKeys Keys(string id)
+        => _logins.GetOrAdd(id, static (id, prefix) => new LoginKeys(prefix, LoginId.Key(id)), _options.KeyPrefix);
+
+    private sealed class LoginKeys(string prefix, string member)
     {
-        var hash = LoginId.CachedKey(id);
-        if (!_keys.TryGetValue(id, out var key))
+        private long _nextPollMs;
+
+        public string Name { get; } = prefix + "l:" + member;
+
+        public RedisKey Key => Name;
+
+        public string Member { get; } = member;
+
+        /// <summary>Unix milliseconds of the next poll as this instance last heard it; 0 when unknown.</summary>
+        public long NextPollMs
         {
-            key = _options.KeyPrefix + "l:" + hash;
-            _keys.AddOrUpdate(id, key);
+            get => Volatile.Read(ref _nextPollMs);
+            set => Volatile.Write(ref _nextPollMs, value);
         }
 
-        return (key, hash);
+        public void Deconstruct(out RedisKey key, out string member) => (key, member) = (Key, Member);
     }
-
-    // The status path names the same login (the same id string, from the reference cache) every second.
-    private readonly ConditionalWeakTable<string, string> _keys = [];
 
     private Task<T> Bound<T>(Task<T> call, CancellationToken cancellationToken) => RedisTimeouts.Bound(call, _options, cancellationToken);
 

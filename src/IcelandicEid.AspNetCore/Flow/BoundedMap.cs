@@ -8,7 +8,6 @@ namespace IcelandicEid.AspNetCore.Flow;
 /// asks the dictionary for its <c>Count</c> (which takes every lock) and writes only when a value changes.
 /// </summary>
 internal sealed class BoundedMap<TValue>(int capacity)
-    where TValue : IEquatable<TValue>
 {
     private readonly ConcurrentDictionary<string, TValue> _entries = new(StringComparer.Ordinal);
     private int _count;
@@ -19,7 +18,7 @@ internal sealed class BoundedMap<TValue>(int capacity)
     {
         if (_entries.TryGetValue(key, out var known))
         {
-            if (!known.Equals(value))
+            if (!EqualityComparer<TValue>.Default.Equals(known, value))
             {
                 _entries[key] = value;
             }
@@ -34,6 +33,24 @@ internal sealed class BoundedMap<TValue>(int capacity)
         }
 
         _entries[key] = value;
+    }
+
+    /// <summary>The value for the key, made by <paramref name="create"/> when there is none (two threads may both make
+    /// one; one of them is kept).</summary>
+    public TValue GetOrAdd<TState>(string key, Func<string, TState, TValue> create, TState state)
+    {
+        if (_entries.TryGetValue(key, out var known))
+        {
+            return known;
+        }
+
+        if (Interlocked.Increment(ref _count) > capacity)
+        {
+            _entries.Clear();
+            Interlocked.Exchange(ref _count, 1);
+        }
+
+        return _entries.GetOrAdd(key, create, state);
     }
 
     public void Remove(string key)

@@ -1,5 +1,4 @@
 using System.Buffers.Text;
-using System.Runtime.CompilerServices;
 using System.Security.Cryptography;
 using System.Text;
 
@@ -25,16 +24,6 @@ internal static class LoginId
         SHA256.HashData(utf8[..length], hash);
         return Base64Url.EncodeToString(hash[..18]);
     }
-
-    /// <summary><see cref="Key"/> for the status hot path, which asks for the same id (the same string, from the
-    /// reference cache) every second: computed once and kept for as long as that string lives.</summary>
-    public static string CachedKey(string id)
-    {
-        ArgumentNullException.ThrowIfNull(id);
-        return s_keys.TryGetValue(id, out var key) ? key : s_keys.GetValue(id, Key);
-    }
-
-    private static readonly ConditionalWeakTable<string, string> s_keys = [];
 
     /// <summary>The name a login has in log lines: the first 8 characters of <see cref="Key"/>.</summary>
     public static string ForLog(string id) => ForLogFromKey(Key(id));
