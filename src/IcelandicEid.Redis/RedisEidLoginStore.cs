@@ -22,7 +22,7 @@ internal sealed class RedisEidLoginStore : IEidLoginStore, IEidPendingLoginCount
 
     // Per login id, in one lookup: its key and pending-index member (a hash of the id, computed once), and this
     // instance's last word on its next poll time, so a read that finds a poll due can take the lease in the same round
-    // trip. The time is only a hint (the scripts decide), forgotten when the login ends here. Bounded.
+    // trip. The time is only a hint (the scripts decide). Dropped when the login ends here; bounded.
     private readonly BoundedMap<LoginKeys> _logins = new(100_000);
 
     private readonly LoginCodec _codec;
@@ -98,14 +98,14 @@ internal sealed class RedisEidLoginStore : IEidLoginStore, IEidPendingLoginCount
 
         if (value is null || LoginHeader.Parse(value) is not { } header)
         {
-            Forget(login);
+            Forget(id, login);
             return null;
         }
 
         var summary = header.Summary;
         if (summary.Status != EidLoginStatus.Pending)
         {
-            Forget(login);
+            Forget(id, login);
             return new EidLoginPeek(summary, false, null);
         }
 
@@ -142,9 +142,11 @@ internal sealed class RedisEidLoginStore : IEidLoginStore, IEidPendingLoginCount
         return Bound(RedisScripts.SetNextRunner.EvaluateAsync(_database(), [login.Key], [MsCeiling(nextPollAt)]), cancellationToken);
     }
 
-    private void Forget(LoginKeys login)
+    /// <summary>The login ended or is gone: this instance keeps nothing of it.</summary>
+    private void Forget(string id, LoginKeys login)
     {
         login.NextPollMs = 0;
+        _logins.Remove(id);
         _codec.Forget(login.Name);
     }
 
@@ -163,7 +165,7 @@ internal sealed class RedisEidLoginStore : IEidLoginStore, IEidPendingLoginCount
         var login = Keys(id);
         var result = await Bound(RedisScripts.ConsumeRunner.EvaluateAsync(_database(), [login.Key, _pendingSet], [login.Member]), cancellationToken);
         var state = result.IsNull ? null : _codec.Deserialize(id, login.Name, (byte[]?)result);
-        Forget(login);
+        Forget(id, login);
         return state;
     }
 
@@ -196,7 +198,7 @@ internal sealed class RedisEidLoginStore : IEidLoginStore, IEidPendingLoginCount
     {
         var db = _database();
         var login = Keys(id);
-        Forget(login);
+        Forget(id, login);
         await Bound(Task.WhenAll(db.KeyDeleteAsync(login.Key), db.SortedSetRemoveAsync(_pendingSet, login.Member)), cancellationToken);
     }
 
