@@ -48,7 +48,6 @@ internal sealed class LoginPoller(LoginServices services)
         var lease = login.NextPollAt;
         var extended = false;
         var (provider, time, metrics) = (services.Provider, services.Time, services.Metrics);
-        var logId = LoginId.ForLog(login.Id);
         using var activity = IcelandicEidMetrics.ActivitySource.StartActivity("IcelandicEid.Poll");
         activity?.SetTag("icelandic_eid.provider", login.Provider);
         activity?.SetTag("icelandic_eid.method", EidNames.Of(login.Method));
@@ -81,13 +80,13 @@ internal sealed class LoginPoller(LoginServices services)
         {
             case PollEvent.Error or PollEvent.GaveUp:
                 activity?.SetStatus(System.Diagnostics.ActivityStatusCode.Error, error?.GetType().Name);
-                Log.PollError(services.Logger, logId, login.Provider, step.State.ConsecutivePollErrors, error ?? new InvalidOperationException("no answer"));
+                Log.PollError(services.Logger, LoginId.ForLog(login.Id), login.Provider, step.State.ConsecutivePollErrors, error ?? new InvalidOperationException("no answer"));
                 break;
             case PollEvent.IdentityMismatch:
-                Log.IdentityMismatch(services.Logger, logId, login.Provider);
+                Log.IdentityMismatch(services.Logger, LoginId.ForLog(login.Id), login.Provider);
                 break;
             case PollEvent.Failed:
-                Log.LoginFailed(services.Logger, logId, login.Provider, EidNames.Of(step.State.FailureReason!.Value), PersonalData.Redact(result?.Failure?.Detail) ?? "no person");
+                Log.LoginFailed(services.Logger, LoginId.ForLog(login.Id), login.Provider, EidNames.Of(step.State.FailureReason!.Value), PersonalData.Redact(result?.Failure?.Detail) ?? "no person");
                 break;
         }
 
@@ -108,7 +107,7 @@ internal sealed class LoginPoller(LoginServices services)
 
         if (updated.Status == EidLoginStatus.Succeeded)
         {
-            Log.LoginApproved(services.Logger, logId, login.Provider);
+            Log.LoginApproved(services.Logger, LoginId.ForLog(login.Id), login.Provider);
         }
         else if (updated.Status == EidLoginStatus.Failed)
         {
