@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Out-of-process benchmark: publishes the sample (Release), runs it on Redis and the simulator in its own process, and
 # drives it with wrk: the status endpoint against a bare endpoint of the same app doing one Redis GET, in the same run.
-#   bash bench/wrk.sh [--logins 5000 --seconds 10 --concurrency 32]
+#   bash bench/wrk.sh [--logins 5000 --seconds 20 --concurrency 32]
 # Needs wrk (apt-get install wrk) and redis-server (or the garnet-server dotnet tool).
 set -euo pipefail
 cd "$(dirname "$0")/.."

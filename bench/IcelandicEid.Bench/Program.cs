@@ -1,5 +1,5 @@
 // Load and latency benchmarks of the Icelandic eID handler on the Redis store.
-//   dotnet run -c Release --project bench/IcelandicEid.Bench [-- --logins 10000 --seconds 10 --concurrency 32]
+//   dotnet run -c Release --project bench/IcelandicEid.Bench [-- --logins 10000 --seconds 20 --concurrency 32]
 // Starts a real Redis (redis-server, or the garnet-server dotnet tool), apps on Kestrel on loopback, and drives them
 // over HTTP from this process. Prints a Markdown report.
 using System.Collections.Concurrent;
@@ -20,12 +20,12 @@ using Microsoft.AspNetCore.Hosting.Server.Features;
 using StackExchange.Redis;
 
 var logins = Arg("--logins", 10_000);
-var seconds = Arg("--seconds", 10);
+var seconds = Arg("--seconds", 20);
 var concurrency = Arg("--concurrency", 32);
 var amplificationLogins = Arg("--amplification-logins", 20);
 var floodSeconds = Arg("--flood-seconds", 10);
 var floodCap = Arg("--flood-cap", 20_000);
-var rounds = Arg("--rounds", 5);
+var rounds = Arg("--rounds", 10);
 
 await using var redisServer = await RedisServer.StartAsync();
 using var redis = await ConnectionMultiplexer.ConnectAsync(redisServer.Configuration + ",allowAdmin=true");
