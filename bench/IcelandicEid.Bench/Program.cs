@@ -299,7 +299,7 @@ if (Section("wrk"))
             rows.Add($"| `GET /icelandic-eid/status`, {label}, {cookies.Count:N0} logins | {status.PerSecond:F0} | {status.P50} | {status.P99} | {status.Errors} |");
             rows.Add($"| baseline `GET /bench/baseline` (one Redis GET), same process, same run | {baseline.PerSecond:F0} | {baseline.P50} | {baseline.P99} | {baseline.Errors} |");
             var leaseShare = leases == 0 ? "no lease script ran" : string.Create(CultureInfo.InvariantCulture, $"one status request in {status.PerSecond * roundSeconds * rounds / leases:F1} ran the lease script (counted in Redis)");
-            ratios.Add(string.Create(CultureInfo.InvariantCulture, $"{label}: **{status.PerSecond / baseline.PerSecond:F2}** overall, per round {string.Join(", ", paired.Select(r => r.ToString("F2", CultureInfo.InvariantCulture)))} (median {paired[paired.Count / 2]:F2}); {leaseShare}"));
+            ratios.Add(string.Create(CultureInfo.InvariantCulture, $"{label}: **{status.PerSecond / baseline.PerSecond:F2}** overall, per round {string.Join(", ", paired.Select(r => r.ToString("F2", CultureInfo.InvariantCulture)))} (median {Median(paired):F2}); {leaseShare}"));
         }
 
         report.AppendLine("## Out of process (wrk against the published sample)").AppendLine()
@@ -447,8 +447,12 @@ static async Task<(LoadResult Status, LoadResult Baseline, List<double> Paired)>
 static string CpuText(LoadResult result)
     => string.Create(CultureInfo.InvariantCulture, $"{result.CpuPerRequest.Process:F0} µs / {result.CpuPerRequest.Redis:F1} µs | {result.AllocatedPerRequest:F0} B");
 
+// The median of sorted values: the middle one, or the mean of the two middle ones.
+static double Median(List<double> sorted)
+    => sorted.Count % 2 == 1 ? sorted[sorted.Count / 2] : (sorted[(sorted.Count / 2) - 1] + sorted[sorted.Count / 2]) / 2;
+
 static string Rounds(List<double> paired)
-    => string.Create(CultureInfo.InvariantCulture, $"{string.Join(", ", paired.Select(r => r.ToString("F2", CultureInfo.InvariantCulture)))}, median {paired[paired.Count / 2]:F2}");
+    => string.Create(CultureInfo.InvariantCulture, $"{string.Join(", ", paired.Select(r => r.ToString("F2", CultureInfo.InvariantCulture)))}, median {Median(paired):F2}");
 
 static async Task<LoadResult> RunLoadAsync(HttpClient client, Func<HttpRequestMessage> request, int concurrency, TimeSpan duration)
 {
