@@ -25,8 +25,6 @@ internal sealed class IcelandicEidHandler : RemoteAuthenticationHandler<Icelandi
     private readonly IcelandicEidMetrics _metrics;
     private readonly IcelandicEidProviders _providers;
     private readonly CurrentLoginCache _current;
-    private static readonly Task<bool> s_handled = Task.FromResult(true);
-    private static readonly Task<bool> s_notHandled = Task.FromResult(false);
     private EidRequest? _request;
     private LoginServices? _services;
 
@@ -64,8 +62,6 @@ internal sealed class IcelandicEidHandler : RemoteAuthenticationHandler<Icelandi
         set => base.Events = value;
     }
 
-    private static Task<bool> Handled(bool handled) => handled ? s_handled : s_notHandled;
-
     private EidRequest Request2 => _request ??= new EidRequest(Context, Scheme, Options, Logger);
 
     private LoginServices Services => _services ??= new LoginServices(
@@ -76,20 +72,19 @@ internal sealed class IcelandicEidHandler : RemoteAuthenticationHandler<Icelandi
 
     /// <summary>Serves the handler's endpoints under <see cref="IcelandicEidOptions.BasePath"/>, and the finish.</summary>
     /// <returns>Whether the request was handled here.</returns>
-    /// <remarks>Not itself async: each endpoint's task is returned as it is, so the status endpoint, asked every second
-    /// by every waiting tab, runs in one state machine of its own.</remarks>
+    /// <remarks>Not async itself: the status endpoint, asked every second by every tab, runs in one state machine.</remarks>
     public override Task<bool> HandleRequestAsync()
     {
         if (Request.Path == Options.CallbackPath)
         {
             return HttpMethods.IsGet(Request.Method) || HttpMethods.IsPost(Request.Method)
                 ? base.HandleRequestAsync()
-                : Handled(Request2.MethodNotAllowed("GET, POST"));
+                : Request2.RefuseMethod("GET, POST");
         }
 
         if (!Request.Path.StartsWithSegments(Options.BasePath, out var rest) || !rest.HasValue)
         {
-            return s_notHandled;
+            return EidRequest.NotHandled;
         }
 
         var r = Request2;
@@ -98,15 +93,15 @@ internal sealed class IcelandicEidHandler : RemoteAuthenticationHandler<Icelandi
         switch (rest.Value)
         {
             case IcelandicEidDefaults.StatusSubPath:
-                return get ? StatusEndpoint.HandleAsync(r, Services, includeNext: true) : Handled(r.MethodNotAllowed("GET, HEAD"));
+                return get ? StatusEndpoint.HandleAsync(r, Services, includeNext: true) : r.RefuseMethod("GET, HEAD");
             case IcelandicEidDefaults.LoginSubPath:
-                return get ? LoginPageEndpoint.HandleAsync(r, Services.Provider is IEidProviderCancellation) : Handled(r.MethodNotAllowed("GET, HEAD"));
+                return get ? LoginPageEndpoint.HandleAsync(r, Services.Provider is IEidProviderCancellation) : r.RefuseMethod("GET, HEAD");
             case IcelandicEidDefaults.StartSubPath:
-                return post ? StartEndpoint.HandleAsync(r, Services) : Handled(r.MethodNotAllowed("POST"));
+                return post ? StartEndpoint.HandleAsync(r, Services) : r.RefuseMethod("POST");
             case IcelandicEidDefaults.VerifySubPath:
-                return get ? VerifyEndpoint.HandleAsync(r, Services) : Handled(r.MethodNotAllowed("GET, HEAD"));
+                return get ? VerifyEndpoint.HandleAsync(r, Services) : r.RefuseMethod("GET, HEAD");
             case IcelandicEidDefaults.CancelSubPath:
-                return post ? CancelEndpoint.HandleAsync(r, Services) : Handled(r.MethodNotAllowed("POST"));
+                return post ? CancelEndpoint.HandleAsync(r, Services) : r.RefuseMethod("POST");
         }
 
         if (rest.StartsWithSegments(IcelandicEidDefaults.ApiSubPath, out var api))
@@ -116,7 +111,7 @@ internal sealed class IcelandicEidHandler : RemoteAuthenticationHandler<Icelandi
 
         return rest.StartsWithSegments(IcelandicEidDefaults.AssetsSubPath, out var asset)
             ? Assets.TryServeAsync(r, asset.Value!.TrimStart('/'))
-            : s_notHandled;
+            : EidRequest.NotHandled;
     }
 
     /// <summary>Sends the browser to the login form, carrying the protected properties (return URL included).</summary>

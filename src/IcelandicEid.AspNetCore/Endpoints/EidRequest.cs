@@ -223,6 +223,14 @@ internal sealed class EidRequest
         return true;
     }
 
+    /// <summary>A request for nothing of the handler's: the app's pipeline goes on.</summary>
+    public static readonly Task<bool> NotHandled = Task.FromResult(false);
+
+    private static readonly Task<bool> s_handled = Task.FromResult(true);
+
+    /// <summary><see cref="MethodNotAllowed"/> as the router's answer.</summary>
+    public Task<bool> RefuseMethod(string allow) => MethodNotAllowed(allow) ? s_handled : NotHandled;
+
     public bool MethodNotAllowed(string allow)
     {
         Response.StatusCode = StatusCodes.Status405MethodNotAllowed;
