@@ -35,8 +35,8 @@ internal sealed class BoundedMap<TValue>(int capacity)
         _entries[key] = value;
     }
 
-    /// <summary>The value for the key, made by <paramref name="create"/> when there is none (two threads may both make
-    /// one; one of them is kept).</summary>
+    /// <summary>The value for the key, made by <paramref name="create"/> when there is none (when two threads both make
+    /// one, the first stored is kept and returned to both).</summary>
     public TValue GetOrAdd<TState>(string key, Func<string, TState, TValue> create, TState state)
     {
         if (_entries.TryGetValue(key, out var known))
@@ -44,13 +44,20 @@ internal sealed class BoundedMap<TValue>(int capacity)
             return known;
         }
 
+        var value = create(key, state);
         if (Interlocked.Increment(ref _count) > capacity)
         {
             _entries.Clear();
             Interlocked.Exchange(ref _count, 1);
         }
 
-        return _entries.GetOrAdd(key, create, state);
+        if (_entries.TryAdd(key, value))
+        {
+            return value;
+        }
+
+        Interlocked.Decrement(ref _count);
+        return _entries.TryGetValue(key, out known) ? known : value;
     }
 
     public void Remove(string key)

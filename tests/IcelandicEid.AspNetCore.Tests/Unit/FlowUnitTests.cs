@@ -240,4 +240,43 @@ public class BoundedMapTests
         Assert.False(map.TryGet("a", out _));
         Assert.False(map.TryGet("d", out _));
     }
+
+    [Fact]
+    public void Get_or_add_makes_a_value_once_per_key_and_counts_it_against_the_bound()
+    {
+        var map = new BoundedMap<object>(2);
+        var made = 0;
+        object Make(string key, int _) => new { key, n = ++made };
+        var first = map.GetOrAdd("a", (k, s) => Make(k, s), 0);
+        Assert.Same(first, map.GetOrAdd("a", (k, s) => Make(k, s), 0));
+        Assert.Equal(1, made);
+
+        map.GetOrAdd("b", (k, s) => Make(k, s), 0);
+        map.GetOrAdd("c", (k, s) => Make(k, s), 0); // the third live entry: the others are forgotten
+        Assert.False(map.TryGet("a", out _));
+        Assert.NotSame(first, map.GetOrAdd("a", (k, s) => Make(k, s), 0));
+    }
+
+    [Fact]
+    public void Threads_that_race_to_add_a_key_all_get_the_one_value_kept_and_it_counts_once()
+    {
+        var map = new BoundedMap<object>(1000);
+        using var allMissed = new Barrier(8); // every thread has missed and is making its own value
+        var values = new object[8];
+        var threads = Enumerable.Range(0, 8).Select(i => new Thread(() => values[i] = map.GetOrAdd("k", (_, _) =>
+        {
+            allMissed.SignalAndWait(TimeSpan.FromSeconds(10));
+            return new object();
+        }, 0))).ToList();
+        threads.ForEach(t => t.Start());
+        threads.ForEach(t => t.Join());
+        Assert.All(values, v => Assert.Same(values[0], v));
+        for (var i = 0; i < 999; i++)
+        {
+            map.Set("x" + i, new object()); // 1,000 live entries with k: the race counted k once, nothing is forgotten
+        }
+
+        Assert.True(map.TryGet("k", out _));
+        Assert.True(map.TryGet("x0", out _));
+    }
 }
