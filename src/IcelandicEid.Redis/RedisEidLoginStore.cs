@@ -79,8 +79,7 @@ internal sealed class RedisEidLoginStore : IEidLoginStore, IEidPendingLoginCount
         byte[]? value;
         var leased = false;
         var expectedNext = login.NextPollMs;
-        var known = expectedNext != 0;
-        if (known && expectedNext <= Ms(now))
+        if (expectedNext != 0 && expectedNext <= Ms(now))
         {
             var result = (RedisResult[]?)await Bound(RedisScripts.PeekLeaseRunner.EvaluateAsync(_database(), [key], [Ms(now), (long)leaseExtra.TotalMilliseconds]), cancellationToken);
             leased = result is { Length: 2 } && (int)result[0] == 1;
@@ -112,7 +111,6 @@ internal sealed class RedisEidLoginStore : IEidLoginStore, IEidPendingLoginCount
         if (!leased)
         {
             login.NextPollMs = MsCeiling(summary.NextPollAt);
-
             if (summary.NextPollAt > now)
             {
                 return new EidLoginPeek(summary, false, null);
