@@ -76,7 +76,7 @@ internal static class Micro
             later += TimeSpan.FromSeconds(10);
             return store.PeekAsync(login.Id, later, PollTransitions.LeaseGuard, CancellationToken.None);
         });
-        await MeasureAsync("contest read (is this login still its identifier's current one?)", _ => services.Rules.IsCurrentAsync(login.Identifier, login.Id, CancellationToken.None));
+        await MeasureAsync("contest read (is this login still its identifier's current one?)", _ => services.Rules.IsCurrentAsync(login.Identifier, login.Id, null, CancellationToken.None));
         // The login is its identifier's current one, as after a start.
         var hash = await LimiterKeys.HashAsync(limiter, options.Limits, login.Identifier, CancellationToken.None);
         await limiter.SwapAsync("g:" + hash, LimiterKeys.Tag(login.Id), TimeSpan.FromHours(1), CancellationToken.None);

@@ -62,6 +62,9 @@ internal static partial class Log
     [LoggerMessage(18, LogLevel.Warning, "Icelandic eID login form could not be read.")]
     public static partial void BadForm(ILogger logger, Exception exception);
 
+    [LoggerMessage(26, LogLevel.Information, "Icelandic eID start by {Method} for {MaskedIdentifier} refused: a login from a browser that has signed in with it is pending.")]
+    public static partial void StartHeld(ILogger logger, string method, string maskedIdentifier);
+
     [LoggerMessage(20, LogLevel.Warning, "Icelandic eID start by {Method} for {MaskedIdentifier} contests a login pending in another browser, which can no longer sign in.")]
     public static partial void LoginContested(ILogger logger, string method, string maskedIdentifier);
 

@@ -53,7 +53,7 @@ internal static class JsonApiEndpoint
 
     private static async Task<bool> StartAsync(EidRequest r, LoginServices services)
     {
-        string? methodName, identifier, returnUrl;
+        string? methodName, identifier, returnUrl, attempt;
         try
         {
             if (r.Request.ContentLength > MaxBody || !(r.Request.ContentType ?? string.Empty).StartsWith("application/json", StringComparison.OrdinalIgnoreCase))
@@ -81,6 +81,7 @@ internal static class JsonApiEndpoint
             methodName = Text(root, "method");
             identifier = Text(root, "identifier");
             returnUrl = Text(root, "returnUrl");
+            attempt = Text(root, State.StartAttempt.FieldName);
         }
         catch (Exception ex) when (ex is JsonException or IOException or BadHttpRequestException or InvalidOperationException)
         {
@@ -109,12 +110,16 @@ internal static class JsonApiEndpoint
         }
 
         var properties = new AuthenticationProperties { RedirectUri = safeReturnUrl ?? r.Options.DefaultReturnUrl };
-        var outcome = await StartEndpoint.StartAsync(r, services, method, check, properties);
+        var outcome = await StartEndpoint.StartAsync(r, services, method, check, properties, State.StartAttempt.Read(attempt));
         switch (outcome.Kind)
         {
             case StartOutcomeKind.Started or StartOutcomeKind.Joined or StartOutcomeKind.Resumed:
                 StatusEndpoint.Write(r, new LoginStatus("pending", r.Texts.StatusWaiting, StatusCodes.Status200OK, State.EidLoginSummary.From(outcome.Login!)), includeNext: false);
                 return true;
+            case StartOutcomeKind.Sibling:
+                // Another call from this browser started this identifier's login a moment ago; its answer set the
+                // login cookie, so this browser reads the login with /api/status.
+                return await ErrorAsync(r, StatusCodes.Status409Conflict, "already-started", r.Texts.StatusWaiting);
             case StartOutcomeKind.Limited:
                 return await WaitAsync(r, StatusCodes.Status429TooManyRequests, "limited", string.Format(System.Globalization.CultureInfo.InvariantCulture, r.Texts.FailureTooManyRequests, r.Texts.FormatWait(outcome.Wait)), outcome.Wait);
             case StartOutcomeKind.InProgress:

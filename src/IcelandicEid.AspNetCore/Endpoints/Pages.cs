@@ -54,6 +54,7 @@ internal static class Pages
             StatusCode = statusCode,
             StartUrl = r.HandlerUrl(IcelandicEidDefaults.StartSubPath),
             State = protectedState ?? r.Options.StateDataFormat.Protect(r.DefaultProperties()),
+            Attempt = State.StartAttempt.New(),
             SimEnabled = r.Options.EnableSim,
             AppEnabled = r.Options.EnableApp,
             ErrorMethod = errorMethod,

@@ -77,7 +77,7 @@ internal static class StartEndpoint
             return await Pages.LoginAsync(r, StatusCodes.Status400BadRequest, state, method, entered.Length > 64 ? null : entered, check.Error);
         }
 
-        var outcome = await StartAsync(r, services, method, check, properties);
+        var outcome = await StartAsync(r, services, method, check, properties, State.StartAttempt.Read(form[State.StartAttempt.FieldName].ToString()));
         if (outcome.Kind is not StartOutcomeKind.Unavailable)
         {
             // For the form to come back filled in after a cancel or a failure; encrypted, and gone with the login.
@@ -88,7 +88,7 @@ internal static class StartEndpoint
     }
 
     /// <summary>The start itself, shared with the JSON API.</summary>
-    public static async Task<StartOutcome> StartAsync(EidRequest r, LoginServices services, EidMethod method, IdentifierCheck check, AuthenticationProperties properties)
+    public static async Task<StartOutcome> StartAsync(EidRequest r, LoginServices services, EidMethod method, IdentifierCheck check, AuthenticationProperties properties, string? attempt)
     {
         var ownProblem = r.ReadReference(out var ownId, quiet: true);
         BrowserCookie browser;
@@ -102,7 +102,7 @@ internal static class StartEndpoint
             return new(StartOutcomeKind.Unavailable);
         }
 
-        var input = new StartInput(method, check.Identifier, check.Masked, properties, browser, r.Context.Connection.RemoteIpAddress, ownId, ownProblem, r.Texts.Language);
+        var input = new StartInput(method, check.Identifier, check.Masked, properties, browser, r.Context.Connection.RemoteIpAddress, ownId, ownProblem, r.Texts.Language, attempt);
         var outcome = await new LoginStarter(services).StartAsync(input, r.Context.RequestAborted);
         if (browser.IsNew && outcome.Kind != StartOutcomeKind.Unavailable)
         {
@@ -127,7 +127,7 @@ internal static class StartEndpoint
 
     private static Task<bool> RespondAsync(EidRequest r, StartOutcome outcome, AuthenticationProperties properties, string state) => outcome.Kind switch
     {
-        StartOutcomeKind.Started or StartOutcomeKind.Joined or StartOutcomeKind.Resumed => Task.FromResult(r.SeeOther(r.HandlerUrl(IcelandicEidDefaults.VerifySubPath))),
+        StartOutcomeKind.Started or StartOutcomeKind.Joined or StartOutcomeKind.Resumed or StartOutcomeKind.Sibling => Task.FromResult(r.SeeOther(r.HandlerUrl(IcelandicEidDefaults.VerifySubPath))),
         StartOutcomeKind.Limited => Pages.WaitAsync(r, StatusCodes.Status429TooManyRequests, r.Texts.FailureTooManyRequests, outcome.Wait, state),
 
         // The upstream will not send a second request while one is open: say so, say never to approve a request whose

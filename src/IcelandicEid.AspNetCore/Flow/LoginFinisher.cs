@@ -45,9 +45,10 @@ internal sealed class LoginFinisher(LoginServices services, LoginPoller poller)
         EidLoginState? consumed;
         try
         {
-            // The contest rule, checked where it counts: a login another browser superseded never signs anyone in.
+            // The contest rule, checked where it counts: a login approved after another browser's accepted start began
+            // never signs anyone in.
             contested = login.Status == EidLoginStatus.Succeeded
-                && !await services.Rules.IsCurrentAsync(login.Identifier, login.Id, CancellationToken.None);
+                && !await services.Rules.IsCurrentAsync(login.Identifier, login.Id, login.CompletedAt, CancellationToken.None);
             consumed = await services.Store.TryConsumeAsync(login.Id, CancellationToken.None);
         }
         catch (Exception ex) when (ex is not OperationCanceledException)

@@ -93,8 +93,9 @@ internal sealed class LoginPoller(LoginServices services)
         var updated = step.State;
         if (step.Event is PollEvent.Approved)
         {
-            // An approval is always checked against the marker as it is now, never against an earlier read.
-            updated = await ApplyContestAsync(login, updated, null);
+            // An approval is always checked against the marker as it is now, never against an earlier read: approved
+            // after another browser's accepted start began, it signs nobody in.
+            updated = await ApplyApprovalContestAsync(login, updated);
         }
         else if (step.Event is PollEvent.StillPending && (contestProbe is not null || !services.Current.IsFresh(login.Id)))
         {
@@ -197,6 +198,27 @@ internal sealed class LoginPoller(LoginServices services)
         {
             Log.UpstreamCancelFailed(services.Logger, logId, providerName, ex);
         }
+    }
+
+    private async Task<EidLoginState> ApplyApprovalContestAsync(EidLoginState login, EidLoginState updated)
+    {
+        try
+        {
+            if (await services.Rules.IsCurrentAsync(login.Identifier, login.Id, updated.CompletedAt, CancellationToken.None))
+            {
+                return updated;
+            }
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            // The finish checks again, authoritatively.
+            services.StoreError(ex);
+            return updated;
+        }
+
+        services.Current.Forget(login.Id);
+        Log.LoginSuperseded(services.Logger, LoginId.ForLog(login.Id));
+        return PollTransitions.Contested(updated);
     }
 
     /// <summary>A login another browser has contested fails, approved or not, and is withdrawn upstream where the API

@@ -10,8 +10,12 @@ internal enum StartOutcomeKind
     /// <summary>A new login was started with the upstream.</summary>
     Started,
 
-    /// <summary>The browser joined its own login started a moment ago (a second tab, a double click).</summary>
+    /// <summary>The browser joined its own login started a moment ago by the same form (a double click).</summary>
     Joined,
+
+    /// <summary>Another tab of this browser started this identifier's login a moment ago and holds its cookie: back to
+    /// the verification page, with nothing joined and nothing sent.</summary>
+    Sibling,
 
     /// <summary>The browser already waits for this very login: back to it, nothing sent anywhere.</summary>
     Resumed,
@@ -19,7 +23,9 @@ internal enum StartOutcomeKind
     /// <summary>A budget is spent; try again after <see cref="StartOutcome.Wait"/>.</summary>
     Limited,
 
-    /// <summary>The upstream has a request open for this person; it ends after <see cref="StartOutcome.Wait"/> at the latest.</summary>
+    /// <summary>A request is open for this person (the upstream says so, or a login started from a browser that has
+    /// signed in with the identifier holds it); it ends after <see cref="StartOutcome.Wait"/> at the latest. The wait
+    /// is always the whole lifetime of a request, so the answer tells nobody when someone else started.</summary>
     InProgress,
 
     /// <summary>The store, the limiter or the key ring could not be used, or is full: nothing was sent.</summary>
@@ -54,7 +60,8 @@ internal sealed record StartInput(
     IPAddress? ClientAddress,
     string? OwnLoginId,
     ReferenceProblem OwnProblem,
-    string Language);
+    string Language,
+    string? Attempt = null);
 
 /// <summary>
 /// Starting a login: the browser's own pending login, the budgets and the join lock, the contest rule, the upstream
@@ -94,7 +101,7 @@ internal sealed class LoginStarter(LoginServices services)
         StartTicket ticket;
         try
         {
-            ticket = await rules.BeginAsync(input.Browser, input.Identifier, input.ClientAddress, loginId, LoadPendingAsync, cancellationToken);
+            ticket = await rules.BeginAsync(input.Browser, input.Identifier, input.ClientAddress, loginId, input.Attempt, LoadPendingAsync, cancellationToken);
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
@@ -110,8 +117,14 @@ internal sealed class LoginStarter(LoginServices services)
         {
             case StartVerdict.Join:
                 return new(StartOutcomeKind.Joined) { Login = ticket.JoinLogin };
+            case StartVerdict.Sibling:
+                return new(StartOutcomeKind.Sibling);
             case StartVerdict.Busy:
                 return new(StartOutcomeKind.Unavailable);
+            case StartVerdict.Held:
+                Log.StartHeld(services.Logger, EidNames.Of(input.Method), input.MaskedIdentifier);
+                services.Metrics.Limited("standing");
+                return new(StartOutcomeKind.InProgress) { Wait = options.RemoteAuthenticationTimeout };
             case StartVerdict.Limited:
                 Log.StartLimited(services.Logger, ticket.Limit!, EidNames.Of(input.Method), input.MaskedIdentifier);
                 services.Metrics.Limited(ticket.Limit!);
@@ -121,14 +134,20 @@ internal sealed class LoginStarter(LoginServices services)
         using var activity = IcelandicEidMetrics.ActivitySource.StartActivity("IcelandicEid.Start");
         activity?.SetTag("icelandic_eid.provider", provider.Name);
         activity?.SetTag("icelandic_eid.method", EidNames.Of(input.Method));
+
+        // The identifier's current login, if another browser's: asked once more now if its poll is due, so that an
+        // approval already given is recorded before this start begins (an approval seen before this moment was not
+        // meant for this start's request, which does not exist yet, and is never contested by it).
+        await PollPreviousIfDueAsync(ticket);
+        var startedAt = services.Time.GetUtcNow();
+        var outranks = rules.Outranks(ticket);
         try
         {
-            // Before the upstream is asked: from now on no other browser's login for this identifier can sign in.
-            if (await rules.ContestAsync(ticket, loginId, cancellationToken))
+            if (outranks)
             {
-                Log.LoginContested(services.Logger, EidNames.Of(input.Method), input.MaskedIdentifier);
-                services.Metrics.Limited("contested");
-                await EndSupersededAsync(ticket.SupersededLogin);
+                // A browser that has signed in with the identifier before, against a login of one that has not: that
+                // login can no longer sign anyone in, whatever the upstream answers this start.
+                await rules.ClaimAsync(ticket, loginId, startedAt, cancellationToken);
             }
         }
         catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
@@ -147,6 +166,7 @@ internal sealed class LoginStarter(LoginServices services)
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
+            await RestoreAsync(ticket);
             await AbandonAsync(ticket, reachedUpstream: true);
             return new(StartOutcomeKind.Aborted);
         }
@@ -157,6 +177,7 @@ internal sealed class LoginStarter(LoginServices services)
             services.Metrics.Failed(provider.Name, input.Method, reason);
             activity?.SetStatus(System.Diagnostics.ActivityStatusCode.Error, EidNames.Of(reason));
             Log.StartError(services.Logger, provider.Name, EidNames.Of(reason), ex);
+            await RestoreAsync(ticket);
             await AbandonAsync(ticket, reachedUpstream: false);
             return new(StartOutcomeKind.Failed) { Reason = reason };
         }
@@ -167,15 +188,43 @@ internal sealed class LoginStarter(LoginServices services)
             Log.StartRefused(services.Logger, provider.Name, EidNames.Of(input.Method), input.MaskedIdentifier, EidNames.Of(failure.Reason), PersonalData.Redact(failure.Detail));
             services.Metrics.Failed(provider.Name, input.Method, failure.Reason);
             activity?.SetTag("icelandic_eid.outcome", EidNames.Of(failure.Reason));
-            await AbandonAsync(ticket, reachedUpstream: true);
-            return failure.Reason == EidFailureReason.AlreadyInProgress
-                ? new(StartOutcomeKind.InProgress) { Wait = ticket.OpenRequestLeft ?? options.RemoteAuthenticationTimeout }
-                : new(StartOutcomeKind.Failed) { Reason = failure.Reason };
+            if (failure.Reason != EidFailureReason.AlreadyInProgress)
+            {
+                await RestoreAsync(ticket);
+                await AbandonAsync(ticket, reachedUpstream: true);
+                return new(StartOutcomeKind.Failed) { Reason = failure.Reason };
+            }
+
+            // A request is open on the phone. An outranking start keeps the login it claimed the place of contested; a
+            // remembered browser's claim holds the identifier while the person declines that request. Nothing else
+            // changes: a refused start contests nobody. The phone got nothing, so the identifier's budgets are given
+            // back; the wait is the whole lifetime of a request, telling nobody when the open one began.
+            try
+            {
+                await rules.HoldWhileDecliningAsync(ticket, loginId, startedAt, CancellationToken.None);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                services.StoreError(ex);
+            }
+
+            await EndSupersededAsync(ticket.SupersededLogin);
+            await AbandonAsync(ticket, reachedUpstream: true, refundIdentifier: true);
+            return new(StartOutcomeKind.InProgress) { Wait = options.RemoteAuthenticationTimeout };
         }
 
         var login = NewLogin(loginId, input, result);
         try
         {
+            // The upstream accepted: from now on no other browser's login for this identifier that is approved can sign
+            // in. Only an accepted start contests.
+            if (await rules.MakeCurrentAsync(ticket, loginId, startedAt, CancellationToken.None))
+            {
+                Log.LoginContested(services.Logger, EidNames.Of(input.Method), input.MaskedIdentifier);
+                services.Metrics.Limited("contested");
+            }
+
+            await EndSupersededAsync(ticket.SupersededLogin);
             await store.CreateAsync(login, CancellationToken.None);
             await rules.PublishAsync(ticket, login.Id, CancellationToken.None);
         }
@@ -254,14 +303,47 @@ internal sealed class LoginStarter(LoginServices services)
         }
     }
 
-    private void AbandonInBackground(StartTicket ticket, bool reachedUpstream)
-        => _ = Task.Run(() => AbandonAsync(ticket, reachedUpstream), CancellationToken.None);
+    /// <summary>Polls the login the identifier's marker names, if it is another browser's, still pending, and due.</summary>
+    private async Task PollPreviousIfDueAsync(StartTicket ticket)
+    {
+        if (services.Rules.PreviousLoginId(ticket) is not { } previousId)
+        {
+            return;
+        }
 
-    private async Task AbandonAsync(StartTicket ticket, bool reachedUpstream)
+        try
+        {
+            if (await services.Store.GetAsync(previousId, CancellationToken.None) is { IsCompleted: false } previous)
+            {
+                await new LoginPoller(services).PollIfDueAsync(previous);
+            }
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            services.StoreError(ex);
+        }
+    }
+
+    private async Task RestoreAsync(StartTicket ticket)
     {
         try
         {
-            await services.Rules.AbandonAsync(ticket, reachedUpstream, CancellationToken.None);
+            await services.Rules.RestoreAsync(ticket, CancellationToken.None);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            services.StoreError(ex);
+        }
+    }
+
+    private void AbandonInBackground(StartTicket ticket, bool reachedUpstream)
+        => _ = Task.Run(() => AbandonAsync(ticket, reachedUpstream), CancellationToken.None);
+
+    private async Task AbandonAsync(StartTicket ticket, bool reachedUpstream, bool refundIdentifier = false)
+    {
+        try
+        {
+            await services.Rules.AbandonAsync(ticket, reachedUpstream, CancellationToken.None, refundIdentifier);
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {

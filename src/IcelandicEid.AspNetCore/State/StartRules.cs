@@ -18,9 +18,12 @@ namespace IcelandicEid.AspNetCore.State;
 internal sealed class StartRules(IEidAbuseLimiter limiter, IcelandicEidOptions options, TimeProvider time)
 {
     private const string StartingPrefix = "starting:";
+    private const string NoAttempt = "-";
     private const string ReferencePrefix = "ref:";
     private static readonly TimeSpan s_joinStep = TimeSpan.FromMilliseconds(50);
     private static readonly TimeSpan s_joinWindow = TimeSpan.FromSeconds(10);
+
+    private IDataProtector? _markerProtector;
 
     private IcelandicEidLimitOptions Limits => options.Limits;
 
@@ -33,6 +36,7 @@ internal sealed class StartRules(IEidAbuseLimiter limiter, IcelandicEidOptions o
         string identifier,
         System.Net.IPAddress? address,
         string loginId,
+        string? attempt,
         Func<string, CancellationToken, Task<EidLoginState?>> loadPending,
         CancellationToken cancellationToken)
     {
@@ -46,6 +50,8 @@ internal sealed class StartRules(IEidAbuseLimiter limiter, IcelandicEidOptions o
             IdentifierHash = identifierHash,
             BrowserKey = browserKey,
             StartingTag = StartingPrefix + LimiterKeys.Tag(loginId),
+            AttemptTag = StartAttempt.Tag(attempt),
+            Remembered = Limits.KnownBrowserLifetime > TimeSpan.Zero && browser.Knows(identifierHash),
         };
 
         try
@@ -79,9 +85,15 @@ internal sealed class StartRules(IEidAbuseLimiter limiter, IcelandicEidOptions o
         {
             if (holder.Value.StartsWith(ReferencePrefix, StringComparison.Ordinal))
             {
-                if (await loadPending(holder.Value[ReferencePrefix.Length..], cancellationToken) is { } login)
+                var (joinId, attemptTag) = ParseReference(holder.Value);
+                if (await loadPending(joinId, cancellationToken) is { } login)
                 {
-                    return new StartTicket { Verdict = StartVerdict.Join, JoinLogin = login };
+                    // Only the form that started it (its attempt value, a secret of that page) joins the login; another
+                    // request with this browser id, which may be a planted or copied cookie, is sent to the verification
+                    // page without any login cookie: the browser's own tab already holds one, a copy holds nothing.
+                    return ticket.AttemptTag != NoAttempt && attemptTag == ticket.AttemptTag
+                        ? new StartTicket { Verdict = StartVerdict.Join, JoinLogin = login }
+                        : new StartTicket { Verdict = StartVerdict.Sibling };
                 }
 
                 // That login is over (finished, cancelled, expired): this start takes the browser's place.
@@ -102,12 +114,31 @@ internal sealed class StartRules(IEidAbuseLimiter limiter, IcelandicEidOptions o
             holder = await limiter.TryLockAsync(browserKey!, starting, StartingLifetime, cancellationToken);
         }
 
+        // The contest rule's standing: while a login started from a browser that has signed in with this identifier is
+        // pending (or such a browser waits for a request open on the phone to be declined), a start from any other
+        // browser is refused here, before anything is counted or sent. Nobody can take that login's place.
+        if (Limits.OnePendingLoginPerIdentifier)
+        {
+            var marker = await limiter.GetAsync(MarkerOf(ticket.IdentifierHash!), cancellationToken);
+            ticket.Previous = marker is null ? null : ContestMarker.Parse(marker.Value);
+            ticket.PreviousValue = marker;
+            if (!ticket.Remembered && ticket.Previous is { } standing && standing.Stands(time.GetUtcNow())
+                && (standing.Claim || standing.ProtectedId is null || UnprotectId(standing.ProtectedId) is not { } heldId || await loadPending(heldId, cancellationToken) is not null))
+            {
+                if (browserKey is not null)
+                {
+                    await limiter.ReleaseAsync(browserKey, starting, cancellationToken);
+                }
+
+                return new StartTicket { Verdict = StartVerdict.Held, RetryAfter = options.RemoteAuthenticationTimeout, Limit = "standing" };
+            }
+        }
+
         // Budgets. A browser that has logged in with this identifier before spends a budget of its own and is not
         // limited by its network: nobody else can lock it out. Other browsers spend the identifier's budget for their
         // network (so one network cannot use up what a person elsewhere needs), the identifier's budget across all
         // networks (the most a phone can be bothered), and their network's budget across identifiers (spraying).
-        var known = Limits.KnownBrowserLifetime > TimeSpan.Zero && browser.Knows(ticket.IdentifierHash!);
-        if (known)
+        if (ticket.Remembered)
         {
             if (Limits.StartsPerIdentifier > 0
                 && await CountAsync(ticket, "d:" + await HashAsync(browser.Id + "|" + identifier, cancellationToken), Limits.StartsPerIdentifier, cancellationToken) is { } wait)
@@ -156,32 +187,102 @@ internal sealed class StartRules(IEidAbuseLimiter limiter, IcelandicEidOptions o
         }
     }
 
-    /// <summary>Right before the upstream is asked: this start becomes the identifier's current login, so any other
-    /// browser's pending login for it can no longer sign anyone in.</summary>
+    /// <summary>Whether this start outranks the identifier's current login: a browser that has signed in with the
+    /// identifier before against a login from a browser that has not. Such a start contests that login before the
+    /// upstream is asked, and keeps it contested even when the upstream refuses because its request is open.</summary>
+    public bool Outranks(StartTicket ticket)
+        => Limits.OnePendingLoginPerIdentifier && ticket.Remembered && ticket.Previous is { } previous && !previous.Stands(time.GetUtcNow());
+
+    /// <summary>The login the identifier's marker named when the start began, if it is another one still known by id.</summary>
+    public string? PreviousLoginId(StartTicket ticket)
+        => ticket.Previous?.ProtectedId is { } protectedId ? UnprotectId(protectedId) : null;
+
+    /// <summary>An outranking start, before the upstream is asked: its claim replaces the current login at once, so that
+    /// login can no longer sign anyone in whatever the upstream answers.</summary>
+    public async Task ClaimAsync(StartTicket ticket, string loginId, DateTimeOffset startedAt, CancellationToken cancellationToken)
+    {
+        var claim = NewMarker(ticket, loginId, startedAt, claim: true);
+        var previous = await limiter.SwapAsync(MarkerOf(ticket.IdentifierHash!), claim.Format(), GenerationLifetime, cancellationToken);
+        ticket.Claimed = claim.Format();
+        ticket.SupersededLogin = Superseded(previous, loginId);
+    }
+
+    /// <summary>A remembered browser's start that the upstream refused because a request is open on the phone: unless
+    /// another login is current, its claim holds the identifier for new browsers while the person declines that
+    /// request, so nobody can put a request of their own in its place meanwhile.</summary>
+    public async Task HoldWhileDecliningAsync(StartTicket ticket, string loginId, DateTimeOffset startedAt, CancellationToken cancellationToken)
+    {
+        if (!Limits.OnePendingLoginPerIdentifier || !ticket.Remembered || ticket.Claimed is not null)
+        {
+            return;
+        }
+
+        var claim = NewMarker(ticket, loginId, startedAt, claim: true).Format();
+        if (ticket.PreviousValue is { } previous)
+        {
+            if (ticket.Previous is { } p && !p.Stands(time.GetUtcNow()))
+            {
+                await limiter.ReplaceAsync(MarkerOf(ticket.IdentifierHash!), previous.Value, claim, GenerationLifetime, cancellationToken);
+            }
+        }
+        else
+        {
+            await limiter.TryLockAsync(MarkerOf(ticket.IdentifierHash!), claim, GenerationLifetime, cancellationToken);
+        }
+    }
+
+    /// <summary>An outranking start that failed for another reason than a request open on the phone: the login it
+    /// claimed the place of gets it back, unless someone has moved the marker since.</summary>
+    public async Task RestoreAsync(StartTicket ticket, CancellationToken cancellationToken)
+    {
+        if (ticket.Claimed is not { } claimed)
+        {
+            return;
+        }
+
+        if (ticket.PreviousValue is { } previous && previous.TimeToLive > TimeSpan.Zero)
+        {
+            await limiter.ReplaceAsync(MarkerOf(ticket.IdentifierHash!), claimed, previous.Value, previous.TimeToLive, cancellationToken);
+        }
+        else
+        {
+            await limiter.ReleaseAsync(MarkerOf(ticket.IdentifierHash!), claimed, cancellationToken);
+        }
+
+        ticket.Claimed = null;
+        ticket.SupersededLogin = null;
+    }
+
+    /// <summary>After the upstream accepted the start: this login becomes the identifier's current one, so any other
+    /// browser's login for it that is approved from now on can never sign anyone in.</summary>
     /// <returns>Whether another login was current (and is now contested).</returns>
-    public async Task<bool> ContestAsync(StartTicket ticket, string loginId, CancellationToken cancellationToken)
+    public async Task<bool> MakeCurrentAsync(StartTicket ticket, string loginId, DateTimeOffset startedAt, CancellationToken cancellationToken)
     {
         if (!Limits.OnePendingLoginPerIdentifier)
         {
             return false;
         }
 
-        var mine = LimiterKeys.Tag(loginId);
-        var previous = await limiter.SwapAsync(MarkerOf(ticket.IdentifierHash!), mine, GenerationLifetime, cancellationToken);
-        if (previous is null || previous.Value == mine)
-        {
-            return false;
-        }
-
-        ticket.SupersededLogin = previous.Value;
-        var left = previous.TimeToLive - (GenerationLifetime - options.RemoteAuthenticationTimeout);
-        ticket.OpenRequestLeft = left > TimeSpan.Zero && left <= options.RemoteAuthenticationTimeout ? left : null;
-        return true;
+        var marker = NewMarker(ticket, loginId, startedAt, claim: false).Format();
+        var previous = await limiter.SwapAsync(MarkerOf(ticket.IdentifierHash!), marker, GenerationLifetime, cancellationToken);
+        ticket.Claimed = null;
+        ticket.SupersededLogin ??= Superseded(previous, loginId);
+        return ticket.SupersededLogin is not null;
     }
 
-    /// <summary>Whether <paramref name="loginId"/> is still the current login of its identifier (not contested).</summary>
-    public async Task<bool> IsCurrentAsync(string identifier, string loginId, CancellationToken cancellationToken)
-        => await MarkerAsync(identifier, cancellationToken) is not { } marker || await MarkerNamesAsync(marker, loginId, cancellationToken);
+    /// <summary>Whether <paramref name="loginId"/>, approved at <paramref name="approvedAt"/>, may still sign in: its
+    /// identifier's marker names it, or names a start that began after that approval (which it cannot have been meant
+    /// for), or is missing altogether (see <see cref="MarkerNamesAsync"/>).</summary>
+    public async Task<bool> IsCurrentAsync(string identifier, string loginId, DateTimeOffset? approvedAt, CancellationToken cancellationToken)
+    {
+        if (await MarkerAsync(identifier, cancellationToken) is not { } key)
+        {
+            return true;
+        }
+
+        var marker = ContestMarker.Parse((await limiter.GetAsync(key, cancellationToken))?.Value);
+        return marker is null || marker.Tag == LimiterKeys.Tag(loginId) || (approvedAt is { } approved && approved < marker.StartedAt);
+    }
 
     /// <summary>The limiter key that names <paramref name="identifier"/>'s current login; null when the contest rule is
     /// off. Not personal data (a keyed hash), so it may be remembered per login to read the marker sooner.</summary>
@@ -195,11 +296,39 @@ internal sealed class StartRules(IEidAbuseLimiter limiter, IcelandicEidOptions o
 
     private static string MarkerOf(string identifierHash) => "g:" + identifierHash;
 
-    /// <summary>Whether the login named by <paramref name="marker"/> is <paramref name="loginId"/>.</summary>
+    /// <summary>Whether the marker <paramref name="marker"/> leaves the pending login <paramref name="loginId"/> current:
+    /// it names it, or it is missing. Markers are written only by starts the upstream accepted (or by claims of a
+    /// remembered browser) and outlive every login they can contest, so a missing one means nobody has started since:
+    /// after a loss of the limiter's data a lone login goes on. A login that was contested before such a loss has
+    /// already been failed in a store that is told (<see cref="IEidContestedLogins"/>), and is caught again at its
+    /// finish by a marker that a later start wrote.</summary>
     public async Task<bool> MarkerNamesAsync(string marker, string loginId, CancellationToken cancellationToken)
     {
         var current = await limiter.GetAsync(marker, cancellationToken);
-        return current is not null && current.Value == LimiterKeys.Tag(loginId);
+        return current is null || ContestMarker.Parse(current.Value)?.Tag == LimiterKeys.Tag(loginId);
+    }
+
+    private ContestMarker NewMarker(StartTicket ticket, string loginId, DateTimeOffset startedAt, bool claim)
+        => new(LimiterKeys.Tag(loginId), startedAt, ticket.Remembered, claim, startedAt + options.RemoteAuthenticationTimeout, claim ? null : ProtectId(loginId));
+
+    private static string? Superseded(EidLimiterValue? previous, string loginId)
+        => ContestMarker.Parse(previous?.Value) is { Claim: false } named && named.Tag != LimiterKeys.Tag(loginId) ? named.Tag : null;
+
+    private IDataProtector? MarkerProtector
+        => _markerProtector ??= options.DataProtectionProvider?.CreateProtector("IcelandicEid.ContestMarker", "v1");
+
+    private string? ProtectId(string loginId) => MarkerProtector is { } protector ? protector.Protect(loginId) : null;
+
+    private string? UnprotectId(string protectedId)
+    {
+        try
+        {
+            return MarkerProtector?.Unprotect(protectedId);
+        }
+        catch (System.Security.Cryptography.CryptographicException)
+        {
+            return null;
+        }
     }
 
     /// <summary>The start was accepted: for a short while the browser's other tabs, which may have asked before this
@@ -207,15 +336,36 @@ internal sealed class StartRules(IEidAbuseLimiter limiter, IcelandicEidOptions o
     public Task PublishAsync(StartTicket ticket, string loginId, CancellationToken cancellationToken)
         => ticket.BrowserKey is null
             ? Task.CompletedTask
-            : limiter.ReplaceAsync(ticket.BrowserKey, ticket.StartingTag!, ReferencePrefix + loginId, s_joinWindow, cancellationToken);
+            : limiter.ReplaceAsync(ticket.BrowserKey, ticket.StartingTag!, ReferencePrefix + loginId + "|" + ticket.AttemptTag, s_joinWindow, cancellationToken);
+
+    private static (string LoginId, string AttemptTag) ParseReference(string value)
+    {
+        var body = value.AsSpan(ReferencePrefix.Length);
+        var bar = body.IndexOf('|');
+        return bar < 0 ? (body.ToString(), NoAttempt) : (body[..bar].ToString(), body[(bar + 1)..].ToString());
+    }
 
     /// <summary>The start did not happen: the browser may start again at once; budgets are given back unless the
     /// upstream was reached.</summary>
-    public async Task AbandonAsync(StartTicket ticket, bool reachedUpstream, CancellationToken cancellationToken)
+    public async Task AbandonAsync(StartTicket ticket, bool reachedUpstream, CancellationToken cancellationToken, bool refundIdentifier = false)
     {
         if (!reachedUpstream)
         {
             await RefundAllAsync(ticket, cancellationToken);
+        }
+        else if (refundIdentifier)
+        {
+            // The upstream sent nothing to the phone (a request was open already): the identifier's budgets, and the
+            // browser's own, are given back; the client network's count stays, so probing still costs the network.
+            foreach (var key in ticket.Counted)
+            {
+                if (!key.StartsWith("a:", StringComparison.Ordinal))
+                {
+                    await limiter.RefundAsync(key, cancellationToken);
+                }
+            }
+
+            ticket.Counted.Clear();
         }
 
         if (ticket.BrowserKey is not null)

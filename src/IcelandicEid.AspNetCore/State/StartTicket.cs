@@ -14,6 +14,14 @@ internal enum StartVerdict
 
     /// <summary>This browser's other start did not finish in time; try again.</summary>
     Busy,
+
+    /// <summary>Another request with this browser id, from a form other than this one, started this identifier's login
+    /// a moment ago: the browser's own tab holds its cookie; nothing is joined, nothing sent.</summary>
+    Sibling,
+
+    /// <summary>A login of a browser that has signed in with the identifier before holds it: this browser, which has
+    /// not, cannot start one until that ends (at the latest after <see cref="StartTicket.RetryAfter"/>).</summary>
+    Held,
 }
 
 /// <summary>One start attempt as the rules see it: what was decided, and what to undo or publish afterwards.</summary>
@@ -38,11 +46,21 @@ internal sealed class StartTicket
 
     public List<string> Counted { get; } = [];
 
-    /// <summary>After <see cref="StartRules.ContestAsync"/>: what was left of the life of the login this start
-    /// superseded, if this site had one pending for the identifier.</summary>
-    public TimeSpan? OpenRequestLeft { get; set; }
+    /// <summary>The hash of the start's form attempt value ("-" for none): only the same form joins its login.</summary>
+    public string AttemptTag { get; init; } = "-";
 
-    /// <summary>After <see cref="StartRules.ContestAsync"/>: the <see cref="Flow.LoginId.Key"/> of the login this start
-    /// superseded, if there was one.</summary>
+    /// <summary>Whether the browser has signed in with the identifier before (the contest rule's standing).</summary>
+    public bool Remembered { get; init; }
+
+    /// <summary>The identifier's contest marker as the start found it.</summary>
+    public ContestMarker? Previous { get; set; }
+
+    /// <summary>The marker's raw value and time to live as the start found it, to restore it.</summary>
+    public EidLimiterValue? PreviousValue { get; set; }
+
+    /// <summary>The claim this start put in the marker before asking the upstream, while it stands.</summary>
+    public string? Claimed { get; set; }
+
+    /// <summary>The <see cref="Flow.LoginId.Key"/> of the login this start superseded, if there was one.</summary>
     public string? SupersededLogin { get; set; }
 }

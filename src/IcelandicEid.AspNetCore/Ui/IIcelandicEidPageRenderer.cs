@@ -67,6 +67,11 @@ public sealed record IcelandicEidPageModel
     /// <summary>Login: the protected challenge state to post back.</summary>
     public string? State { get; init; }
 
+    /// <summary>Login: a random value of this rendering of the form, posted back in a hidden field named
+    /// <c>attempt</c>. Only a post that carries the same value joins a login this form already started (a double
+    /// click); a custom page that leaves it out still works, without that join.</summary>
+    public string? Attempt { get; init; }
+
     /// <summary>Login: whether SIM login is offered.</summary>
     public bool SimEnabled { get; init; }
 

@@ -30,6 +30,11 @@ internal static class LoginHtml
             sb.Append("<input type=\"hidden\" name=\"state\" value=\"").Append(E(page.State)).Append("\">\n");
         }
 
+        if (page.Attempt is not null)
+        {
+            sb.Append("<input type=\"hidden\" name=\"attempt\" value=\"").Append(E(page.Attempt)).Append("\">\n");
+        }
+
         if (page.AntiforgeryFieldName is not null)
         {
             sb.Append("<input type=\"hidden\" name=\"").Append(E(page.AntiforgeryFieldName)).Append("\" value=\"").Append(E(page.AntiforgeryToken)).Append("\">\n");

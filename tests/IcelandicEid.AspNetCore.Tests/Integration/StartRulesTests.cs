@@ -56,18 +56,38 @@ public class StartRulesTests
     }
 
     [Fact]
-    public async Task A_login_approved_before_the_contest_but_not_yet_finished_does_not_sign_in_either()
+    public async Task A_login_approved_before_another_browser_started_is_not_contested_by_that_start()
     {
+        // Whoever approved it did so before the other start's request existed, so it cannot have been meant for that
+        // request; contesting it would let anyone who starts right after a person approves take that person's login
+        // away (the old rule did). A browser quick to finish would have signed in before the other start anyway.
         await using var app = await TestApp.StartAsync(o => o.Simulator.ApprovalDelay = TimeSpan.FromSeconds(3));
+        using var first = app.NewBrowser();
+        using var second = app.NewBrowser();
+        await first.SubmitAsync(await first.OpenLoginAsync(), "sim", "8881234");
+        app.Time.Advance(TimeSpan.FromSeconds(4));
+        Assert.Equal("succeeded", (await first.StatusAsync()).Json.GetProperty("status").GetString());
+
+        app.Time.Advance(TimeSpan.FromSeconds(1));
+        Assert.Equal(HttpStatusCode.SeeOther, (await second.SubmitAsync(await second.OpenLoginAsync(), "sim", "8881234")).StatusCode);
+        Assert.Equal("/profile", (await first.FinishAsync()).Headers.Location!.OriginalString);
+        Assert.Equal(HttpStatusCode.OK, (await first.GetAsync("/profile")).StatusCode);
+    }
+
+    [Fact]
+    public async Task A_login_approved_after_another_browser_started_never_signs_in_even_if_its_browser_polls_only_then()
+    {
+        // Approved upstream at 3 s but seen by nobody until the other start: that start asks the upstream about it first
+        // (its poll is due), so the approval is seen before the start began and the login signs in. An approval that
+        // comes after the start began never does.
+        await using var app = await TestApp.StartAsync(o => o.Simulator.ApprovalDelay = TimeSpan.FromSeconds(8));
         using var attacker = app.NewBrowser();
         using var person = app.NewBrowser();
         await attacker.SubmitAsync(await attacker.OpenLoginAsync(), "sim", "8881234");
         app.Time.Advance(TimeSpan.FromSeconds(4));
-        Assert.Equal("succeeded", (await attacker.StatusAsync()).Json.GetProperty("status").GetString());
-
         await person.SubmitAsync(await person.OpenLoginAsync(), "sim", "8881234");
+        app.Time.Advance(TimeSpan.FromSeconds(5)); // the simulator approves the attacker's request now, after the start
         var finish = await attacker.FinishAsync();
-        Assert.Equal(HttpStatusCode.OK, finish.StatusCode);
         Assert.Contains("hafin í öðrum vafra", await finish.Content.ReadAsStringAsync(), StringComparison.Ordinal);
         Assert.Equal(HttpStatusCode.Redirect, (await attacker.GetAsync("/profile")).StatusCode);
         Assert.Contains(app.Logs.Entries, e => e.Id.Name == "LoginSuperseded");
@@ -95,28 +115,31 @@ public class StartRulesTests
     }
 
     [Fact]
-    public async Task When_the_upstream_refuses_a_second_request_the_page_says_decline_it_and_when_the_open_one_ends()
+    public async Task When_the_upstream_refuses_a_second_request_the_page_says_decline_it_and_the_open_login_is_left_alone()
     {
         var time = new FakeTimeProvider();
         var upstream = new OneOpenRequestProvider(new SimulatorProvider(new SimulatorOptions { ApprovalDelay = TimeSpan.FromSeconds(100) }, time));
         await using var app = await TestApp.StartAsync(o => o.ProviderInstance = upstream, time: time);
-        using var attacker = app.NewBrowser();
-        using var person = app.NewBrowser();
-        await attacker.SubmitAsync(await attacker.OpenLoginAsync(), "sim", "8881234");
+        using var first = app.NewBrowser();
+        using var second = app.NewBrowser();
+        await first.SubmitAsync(await first.OpenLoginAsync(), "sim", "8881234");
         time.Advance(TimeSpan.FromSeconds(60));
 
-        var refused = await person.SubmitAsync(await person.OpenLoginAsync(), "sim", "8881234");
+        var refused = await second.SubmitAsync(await second.OpenLoginAsync(), "sim", "8881234");
         Assert.Equal(HttpStatusCode.Conflict, refused.StatusCode);
         var text = TestBrowser.Parse(await refused.Content.ReadAsStringAsync()).QuerySelector("[role=alert]")!.TextContent;
         Assert.Contains("Hafnaðu henni", text, StringComparison.Ordinal);
         Assert.Contains("samþykktu aldrei beiðni sem sýnir ekki sömu öryggistölu", text, StringComparison.Ordinal);
-        Assert.Contains("rennur hún út eftir 2 mínútur", text, StringComparison.Ordinal); // 120 s left of 180
-        Assert.Equal(TimeSpan.FromSeconds(120), refused.Headers.RetryAfter!.Delta);
 
-        // The request that was open can no longer sign the other browser in, even if approved.
+        // The wait is the whole lifetime of a request, whenever the open one began: it tells nobody when that was.
+        Assert.Contains("rennur hún út eftir 3 mínútur", text, StringComparison.Ordinal);
+        Assert.Equal(TimeSpan.FromSeconds(180), refused.Headers.RetryAfter!.Delta);
+
+        // A refused start contests nobody: the open request's own login still signs in when approved.
         time.Advance(TimeSpan.FromSeconds(45));
-        var (_, status) = await attacker.StatusAsync();
-        Assert.Equal("contested", status.GetProperty("reason").GetString());
+        Assert.Equal("succeeded", (await first.StatusAsync()).Json.GetProperty("status").GetString());
+        Assert.Equal("/profile", (await first.FinishAsync()).Headers.Location!.OriginalString);
+        Assert.DoesNotContain(app.Logs.Entries, e => e.Id.Name is "LoginContested" or "LoginSuperseded");
     }
 
     [Fact]
