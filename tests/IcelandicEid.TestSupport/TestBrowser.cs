@@ -63,7 +63,7 @@ public sealed class TestBrowser : IDisposable
         var document = s_parser.ParseDocument(html);
         var form = document.QuerySelector("form[data-eid-login]") as IHtmlFormElement ?? throw new InvalidOperationException("No login form:\n" + html);
         string Field(string name) => (form.QuerySelector($"input[name='{name}']") as IHtmlInputElement)?.Value ?? string.Empty;
-        return new LoginForm(form.Action, Field("state"), Field("__RequestVerificationToken"));
+        return new LoginForm(form.Action, Field("state"), Field("__RequestVerificationToken")) { Attempt = Field("attempt") };
     }
 
     /// <summary>Posts the login form for <paramref name="method"/> ("sim" or "app").</summary>
@@ -74,6 +74,7 @@ public sealed class TestBrowser : IDisposable
             [method == "sim" ? "phone" : "kennitala"] = identifier,
             ["state"] = form.State,
             ["__RequestVerificationToken"] = form.Token,
+            ["attempt"] = form.Attempt,
         });
 
     public async Task<(HttpStatusCode Code, JsonElement Json)> StatusAsync()
@@ -91,6 +92,14 @@ public sealed class TestBrowser : IDisposable
     public void SetCookie(string name, string value)
         => CookieHandler.Cookies.Add(Client.BaseAddress!, new Cookie(name, value, "/"));
 
+    public void RemoveCookie(string name)
+    {
+        foreach (var cookie in CookieHandler.Cookies.GetCookies(Client.BaseAddress!).Where(c => c.Name == name))
+        {
+            cookie.Expired = true;
+        }
+    }
+
     public static IHtmlDocument Parse(string html) => s_parser.ParseDocument(html);
 
     private void Decorate(HttpRequestMessage request)
@@ -105,4 +114,8 @@ public sealed class TestBrowser : IDisposable
     public void Dispose() => Client.Dispose();
 }
 
-public sealed record LoginForm(string Action, string State, string Token);
+public sealed record LoginForm(string Action, string State, string Token)
+{
+    /// <summary>The form's own secret (the hidden <c>attempt</c> field): only a post of the same form joins its login.</summary>
+    public string Attempt { get; init; } = string.Empty;
+}

@@ -93,6 +93,53 @@ public class StartRulesTests
         Assert.Contains(app.Logs.Entries, e => e.Id.Name == "LoginSuperseded");
     }
 
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task A_copied_browser_cookie_never_joins_the_persons_login(bool https)
+    {
+        await using var app = await TestApp.StartAsync();
+        await ContestScenarios.CopiedBrowserCookieNeverJoinsAsync(app, https);
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task A_planted_browser_cookie_never_joins_the_person_to_the_attackers_login(bool https)
+    {
+        await using var app = await TestApp.StartAsync(o => o.Simulator.ApprovalDelay = TimeSpan.FromSeconds(60));
+        await ContestScenarios.PlantedBrowserCookieNeverJoinsAsync(app, https);
+    }
+
+    [Fact]
+    public async Task A_double_click_on_one_form_joins_its_own_login_and_gets_its_cookie_another_form_gets_none()
+    {
+        var upstream = new CountingProvider(new SimulatorProvider(new SimulatorOptions { ApprovalDelay = TimeSpan.FromSeconds(60) }, TimeProvider.System));
+        await using var app = await TestApp.StartAsync(o => o.ProviderInstance = upstream);
+        using var browser = app.NewBrowser();
+        var form = await browser.OpenLoginAsync();
+        var other = await browser.OpenLoginAsync();
+        await browser.SubmitAsync(form, "sim", "8881234");
+        var login = browser.Cookie(".IcelandicEid.Login");
+
+        // A double click: the browser drops the first answer (and its cookie) and keeps the second's, so the second
+        // answer must carry the login cookie itself.
+        browser.RemoveCookie(".IcelandicEid.Login");
+        var second = await browser.SubmitAsync(form, "sim", "8881234");
+        Assert.Equal(HttpStatusCode.SeeOther, second.StatusCode);
+        Assert.Contains(second.Headers.GetValues("Set-Cookie"), c => c.StartsWith(".IcelandicEid.Login=", StringComparison.Ordinal));
+        Assert.Equal(1, upstream.Starts);
+
+        // Another form of the same browser id (another tab, or a copied cookie): sent to the verification page with no
+        // login cookie; a real tab has the one its browser already holds.
+        browser.RemoveCookie(".IcelandicEid.Login");
+        var fromOther = await browser.SubmitAsync(other, "sim", "8881234");
+        Assert.Equal("/icelandic-eid/verify", fromOther.Headers.Location!.OriginalString);
+        Assert.False(fromOther.Headers.TryGetValues("Set-Cookie", out var set) && set.Any(c => c.StartsWith(".IcelandicEid.Login=", StringComparison.Ordinal)));
+        Assert.Equal(1, upstream.Starts);
+        Assert.NotNull(login);
+    }
+
     [Fact]
     public async Task Two_near_simultaneous_submits_from_one_browser_end_in_one_login_whose_code_both_tabs_show()
     {
