@@ -163,6 +163,15 @@ internal sealed class StartRules(IEidAbuseLimiter limiter, IcelandicEidOptions o
         var (total, totalWait) = await CountWithResultAsync(ticket, "s:" + ticket.IdentifierHash, cancellationToken);
         if (total > allNetworks)
         {
+            // Spent across all networks. A network that has not yet started a login for this identifier in the window
+            // still gets one, up to twice the budget: a few networks (an attacker's) cannot spend it all and keep a
+            // person on another network out, and the phone is still bothered a bounded number of times.
+            if (network is not null && allNetworks < int.MaxValue / 2 && total <= 2L * allNetworks
+                && (await CountWithResultAsync(ticket, "s:" + ticket.IdentifierHash + ":" + network, cancellationToken)).Count == 1)
+            {
+                return ticket;
+            }
+
             return await RefuseAsync(ticket, "identifier-all-networks", totalWait, cancellationToken);
         }
 

@@ -239,6 +239,14 @@ public class StartRulesTests
             await attacker.SubmitAsync(await attacker.OpenLoginAsync(), "sim", i < 3 ? "8881234" : "777000" + i.ToString(System.Globalization.CultureInfo.InvariantCulture));
         }
 
+        // Three more networks that had not started one each get theirs past the budget, which is then spent twice over.
+        for (var i = 0; i < 3; i++)
+        {
+            using var attacker = app.NewBrowser();
+            attacker.ClientAddress = "198.51.100.1" + i.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            await attacker.SubmitAsync(await attacker.OpenLoginAsync(), "sim", "8881234");
+        }
+
         using var stranger = app.NewBrowser();
         stranger.ClientAddress = "192.0.2.9";
         Assert.Equal(HttpStatusCode.TooManyRequests, (await stranger.SubmitAsync(await stranger.OpenLoginAsync(), "sim", "8881234")).StatusCode);
@@ -277,9 +285,19 @@ public class StartRulesTests
         // The person, on another network, is not held back by that attacker.
         Assert.Equal(HttpStatusCode.SeeOther, (await StartAsync("203.0.113.20")).StatusCode);
 
-        // Across all networks the phone gets at most six requests in the window.
+        // Across all networks six; past that a network that has not started one for the number gets one, up to twelve:
+        // a few networks cannot spend the number's budget and keep a person on another network out.
         Assert.Equal(HttpStatusCode.SeeOther, (await StartAsync("192.0.2.30")).StatusCode);
+        Assert.Equal(HttpStatusCode.SeeOther, (await StartAsync("192.0.2.31")).StatusCode);
         Assert.Equal(HttpStatusCode.TooManyRequests, (await StartAsync("192.0.2.31")).StatusCode);
+        Assert.Equal(HttpStatusCode.TooManyRequests, (await StartAsync("198.51.100.1")).StatusCode);
+        for (var i = 32; i < 37; i++)
+        {
+            Assert.Equal(HttpStatusCode.SeeOther, (await StartAsync("192.0.2." + i.ToString(System.Globalization.CultureInfo.InvariantCulture))).StatusCode);
+        }
+
+        // Twelve requests in the window: the most the phone gets, from any number of networks.
+        Assert.Equal(HttpStatusCode.TooManyRequests, (await StartAsync("192.0.2.40")).StatusCode);
         Assert.Contains(app.Logs.Entries, e => e.Id.Name == "StartLimited" && e.Message.Contains("identifier-all-networks", StringComparison.Ordinal));
     }
 
