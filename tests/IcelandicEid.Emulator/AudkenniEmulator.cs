@@ -136,7 +136,7 @@ public sealed class AudkenniEmulator : IDisposable
             return;
         }
 
-        if (_sessions.Values.Any(s => s.Identifier == identifier && s.Ended is null && now - s.StartedAt < state.Settings.LoginLifetime))
+        if (state.Settings.OneOpenRequestPerPerson && _sessions.Values.Any(s => s.Identifier == identifier && s.Ended is null && now - s.StartedAt < state.Settings.LoginLifetime))
         {
             await Fail(ctx, state, now, "start", identifier, "mssp_209");
             return;

@@ -169,6 +169,11 @@ public static class EmulatorEndpoints
             return Task.FromResult(new Answer(400, Json(new { message = "mssp_105 User not found" }), identifier));
         }
 
+        if (HasOpenRequest(state, identifier))
+        {
+            return Task.FromResult(new Answer(400, Json(new { message = AlreadyInProgress }), identifier));
+        }
+
         var login = NewLogin(state, "taktikal", sim ? "sim" : "app", identifier, outcome, after, "1-" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(10)), digits: true);
         var includeCode = !sim || Bool(body, "IncludeVerificationCode") == true;
         return Task.FromResult(new Answer(200, Json(new
@@ -229,6 +234,11 @@ public static class EmulatorEndpoints
         if (outcome == ScriptedOutcome.NotFound)
         {
             return new Answer(400, Json(new { message = "mssp_105 User not found" }), phone);
+        }
+
+        if (HasOpenRequest(state, phone))
+        {
+            return new Answer(400, Json(new { message = AlreadyInProgress }), phone);
         }
 
         var login = NewLogin(state, "taktikal", "sim", phone, outcome, after, "old-" + Guid.NewGuid().ToString("N"), digits: true);
@@ -330,6 +340,19 @@ public static class EmulatorEndpoints
             }), identifier));
         }
 
+        if (HasOpenRequest(state, identifier))
+        {
+            return Task.FromResult(new Answer(200, Json(new
+            {
+                identifier = Guid.Empty,
+                challenge = (string?)null,
+                challengeHash = (string?)null,
+                authType = type,
+                requestingApplication = Str(body, "requestingApplication"),
+                error = AlreadyInProgress,
+            }), identifier));
+        }
+
         var emoji = Bool(body, "useEmojiChallenge") ?? true;
         var challenge = Str(body, "Challenge");
         var login = NewLogin(state, "vettvangur", type, identifier, outcome, after, Guid.NewGuid().ToString("D").ToUpperInvariant(), digits: !emoji);
@@ -363,6 +386,11 @@ public static class EmulatorEndpoints
         if (outcome == ScriptedOutcome.NotFound)
         {
             return new Answer(200, Json(new { userInfo = (object?)null, error = "mssp_105 User not found" }), identifier);
+        }
+
+        if (HasOpenRequest(state, identifier))
+        {
+            return new Answer(200, Json(new { userInfo = (object?)null, error = AlreadyInProgress }), identifier);
         }
 
         var login = NewLogin(state, "vettvangur", type, identifier, outcome, after, Guid.NewGuid().ToString("D"), digits: true);
@@ -445,6 +473,30 @@ public static class EmulatorEndpoints
     }
 
     // ---- shared ----
+
+    private const string AlreadyInProgress = "mssp_209 An authentication is already in progress for this user";
+
+    /// <summary>Whether a request for the same person is still open, which Auðkenni (under every provider) refuses to
+    /// send a second of (<see cref="EmulatorSettings.OneOpenRequestPerPerson"/>).</summary>
+    private static bool HasOpenRequest(EmulatorState state, string identifier)
+    {
+        if (!state.Settings.OneOpenRequestPerPerson)
+        {
+            return false;
+        }
+
+        var person = Person(identifier);
+        var now = state.Settings.Time.GetUtcNow();
+        return state.Logins.Values.Any(l => Person(l.Identifier) == person && Outcome(state, l, now) is null);
+    }
+
+    /// <summary>A phone number or kennitala as the upstream tells people apart: its digits, without Iceland's +354.</summary>
+    private static string Person(string identifier)
+    {
+        // No kennitala begins with 35 (a day of the month, or 41-71 for companies), so ten digits from 354 are a phone.
+        var digits = new string(identifier.Where(char.IsAsciiDigit).ToArray()).TrimStart('0');
+        return digits.Length == 10 && digits.StartsWith("354", StringComparison.Ordinal) ? digits[3..] : digits;
+    }
 
     private static EmulatedLogin NewLogin(EmulatorState state, string api, string method, string identifier, ScriptedOutcome outcome, TimeSpan after, string reference, bool digits)
     {

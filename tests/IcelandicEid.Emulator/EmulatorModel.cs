@@ -94,6 +94,10 @@ public sealed class EmulatorSettings
     /// <summary>The upstream's limit on a login.</summary>
     public TimeSpan LoginLifetime { get; set; } = TimeSpan.FromSeconds(180);
 
+    /// <summary>Whether a start for a person who has a request open is refused with <c>mssp_209</c>, as Auðkenni (which
+    /// every provider sits on) does. Default on; off only for tests of the contest rule itself.</summary>
+    public bool OneOpenRequestPerPerson { get; set; } = true;
+
     /// <summary>The clock.</summary>
     public TimeProvider Time { get; set; } = TimeProvider.System;
 }

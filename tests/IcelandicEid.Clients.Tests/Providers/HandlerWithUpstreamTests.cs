@@ -136,6 +136,55 @@ public sealed class HandlerWithUpstreamTests : IClassFixture<EmulatorFixture>
         Assert.Contains(message, await finish.Content.ReadAsStringAsync(), StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("Taktikal", "app", "120389-4569")]
+    [InlineData("Taktikal", "sim", "7700001")]
+    [InlineData("Vettvangur", "sim", "7700002")]
+    public async Task Like_Audkenni_the_emulator_holds_one_open_request_per_person_and_a_refused_start_contests_nobody(string provider, string method, string identifier)
+    {
+        _emulator.State.Script(identifier.Replace("-", string.Empty, StringComparison.Ordinal), ScriptedOutcome.Approve, TimeSpan.FromSeconds(2));
+        await using var app = provider == "Taktikal" ? await StartTaktikalAsync() : await StartVettvangurAsync(false);
+        using var first = app.NewBrowser();
+        using var second = app.NewBrowser();
+        Assert.Equal(HttpStatusCode.SeeOther, (await first.SubmitAsync(await first.OpenLoginAsync(), method, identifier)).StatusCode);
+
+        var refused = await second.SubmitAsync(await second.OpenLoginAsync(), method, identifier);
+        Assert.Equal(HttpStatusCode.Conflict, refused.StatusCode);
+        Assert.Contains("Hafnaðu henni", await refused.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Equal(2, _emulator.State.Calls.Count(c => c.Endpoint == "start"));
+
+        // The open request's own login is left alone and signs in when approved.
+        string? status = null;
+        for (var i = 0; i < 40 && status is null or "pending"; i++)
+        {
+            await Task.Delay(250);
+            status = (await first.StatusAsync()).Json.GetProperty("status").GetString();
+        }
+
+        Assert.Equal("succeeded", status);
+        Assert.Equal("/profile", (await first.FinishAsync()).Headers.Location!.OriginalString);
+    }
+
+    [Fact]
+    public async Task With_the_switch_off_the_emulator_sends_a_second_request_for_tests_of_the_contest_rule_itself()
+    {
+        _emulator.State.Settings.OneOpenRequestPerPerson = false;
+        try
+        {
+            _emulator.State.Script("7700003", ScriptedOutcome.Never);
+            await using var app = await StartTaktikalAsync();
+            using var first = app.NewBrowser();
+            using var second = app.NewBrowser();
+            Assert.Equal(HttpStatusCode.SeeOther, (await first.SubmitAsync(await first.OpenLoginAsync(), "sim", "7700003")).StatusCode);
+            Assert.Equal(HttpStatusCode.SeeOther, (await second.SubmitAsync(await second.OpenLoginAsync(), "sim", "7700003")).StatusCode);
+            Assert.Equal(2, _emulator.State.Calls.Count(c => c.Endpoint == "start" && c.Status == 200));
+        }
+        finally
+        {
+            _emulator.State.Settings.OneOpenRequestPerPerson = true;
+        }
+    }
+
     [Fact]
     public async Task A_dead_upstream_shows_service_unavailable_and_the_start_is_not_repeated()
     {
