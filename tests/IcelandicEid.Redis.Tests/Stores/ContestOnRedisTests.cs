@@ -8,10 +8,12 @@ namespace IcelandicEid.Tests.Stores;
 /// <summary>The attacks on the contest rule against a real Redis store and limiter.</summary>
 public sealed class ContestOnRedisTests(RedisFixture redis) : IClassFixture<RedisFixture>
 {
+    private string _prefix = string.Empty;
+
     private async Task<(TestApp App, ConnectionMultiplexer Redis)> StartAsync(TimeSpan approvalDelay)
     {
         var connection = await ConnectionMultiplexer.ConnectAsync(redis.Server.Configuration);
-        var prefix = "contest-" + Guid.NewGuid().ToString("N")[..8] + ":";
+        var prefix = _prefix = "contest-" + Guid.NewGuid().ToString("N")[..8] + ":";
         var app = await TestApp.StartAsync(
             o => o.Simulator.ApprovalDelay = approvalDelay,
             services: s =>
@@ -49,6 +51,61 @@ public sealed class ContestOnRedisTests(RedisFixture redis) : IClassFixture<Redi
         using (connection)
         {
             await ContestScenarios.PlantedBrowserCookieNeverJoinsAsync(app, https);
+        }
+    }
+
+    /// <summary>Deletes the contest markers, as a loss of Redis's data (or an eviction) would.</summary>
+    private async Task<int> DeleteMarkersAsync(ConnectionMultiplexer connection)
+    {
+        var server = connection.GetServer(connection.GetEndPoints()[0]);
+        var deleted = 0;
+        foreach (var key in server.Keys(pattern: _prefix + "k:g:*").ToArray())
+        {
+            deleted += await connection.GetDatabase().KeyDeleteAsync(key) ? 1 : 0;
+        }
+
+        return deleted;
+    }
+
+    [Fact]
+    public async Task A_lost_contest_marker_does_not_fail_a_lone_login_with_the_another_browser_text()
+    {
+        var (app, connection) = await StartAsync(TimeSpan.FromSeconds(3));
+        await using (app)
+        using (connection)
+        {
+            using var person = app.NewBrowser();
+            await person.SubmitAsync(await person.OpenLoginAsync(), "sim", "8881234");
+            Assert.Equal(1, await DeleteMarkersAsync(connection));
+
+            // Nobody has started since: the login is still its number's current one, and signs in.
+            app.Time.Advance(TimeSpan.FromSeconds(4));
+            Assert.Equal("succeeded", (await person.StatusAsync()).Json.GetProperty("status").GetString());
+            Assert.Equal("/profile", (await person.FinishAsync()).Headers.Location!.OriginalString);
+            Assert.DoesNotContain(app.Logs.Entries, e => e.Id.Name == "LoginSuperseded");
+        }
+    }
+
+    [Fact]
+    public async Task A_lost_contest_marker_does_not_let_a_contested_login_sign_in()
+    {
+        var (app, connection) = await StartAsync(TimeSpan.FromSeconds(8));
+        await using (app)
+        using (connection)
+        {
+            using var attacker = app.NewBrowser();
+            using var person = app.NewBrowser();
+            await attacker.SubmitAsync(await attacker.OpenLoginAsync(), "sim", "8881234");
+            app.Time.Advance(TimeSpan.FromSeconds(2));
+            await person.SubmitAsync(await person.OpenLoginAsync(), "sim", "8881234");
+            Assert.Equal(1, await DeleteMarkersAsync(connection));
+
+            // The simulator approves both. The contested one was failed in the store by the start that contested it.
+            app.Time.Advance(TimeSpan.FromSeconds(9));
+            Assert.Equal("contested", (await attacker.StatusAsync()).Json.GetProperty("reason").GetString());
+            await attacker.FinishAsync();
+            Assert.NotEqual(System.Net.HttpStatusCode.OK, (await attacker.GetAsync("/profile")).StatusCode);
+            Assert.Equal("/profile", (await person.FinishAsync()).Headers.Location!.OriginalString);
         }
     }
 }
