@@ -22,17 +22,31 @@ internal enum CertificateProblem
 
     /// <summary>Its serialNumber attribute is not the kennitala Auðkenni returned.</summary>
     KennitalaMismatch,
+
+    /// <summary>A certificate authority's certificate (basicConstraints CA, or a key usage for signing certificates),
+    /// not a person's.</summary>
+    NotEndEntity,
+
+    /// <summary>Not a certificate for signing by a person: no key usage for digital signature or non-repudiation, or an
+    /// extended key usage for something else only (a web server's, say).</summary>
+    WrongUsage,
 }
 
 /// <summary>
 /// Checks the certificate Auðkenni returns with a result, as Auðkenni calls best practice: it chains to the configured
 /// root (production "Fullgilt auðkenni 2021", or the test root for the test host) through the intermediates given,
 /// only to that root (the machine's trust store plays no part), and names the person: its CN equals the returned name
-/// and its serialNumber attribute the returned kennitala. Revocation is not checked here.
+/// and its serialNumber attribute the returned kennitala. It must be an end-entity certificate (no basicConstraints CA,
+/// no key usage for signing certificates or CRLs) whose key usage allows signing (digitalSignature or nonRepudiation);
+/// an extended key usage, when present, must allow client authentication, e-mail protection (signing) or any purpose.
+/// Revocation is not checked here.
 /// </summary>
 internal static class AudkenniCertificates
 {
     private const string SerialNumberOid = "2.5.4.5";
+    private const string ClientAuthOid = "1.3.6.1.5.5.7.3.2";
+    private const string EmailProtectionOid = "1.3.6.1.5.5.7.3.4";
+    private const string AnyExtendedKeyUsageOid = "2.5.29.37.0";
 
     public static CertificateProblem Verify(
         X509Certificate2? certificate, X509Certificate2Collection intermediates, X509Certificate2Collection roots, string name, string kennitala, DateTimeOffset now)
@@ -65,6 +79,11 @@ internal static class AudkenniCertificates
             return CertificateProblem.Untrusted;
         }
 
+        if (Usage(certificate) is { } usage)
+        {
+            return usage;
+        }
+
         if (!string.Equals(certificate.GetNameInfo(X509NameType.SimpleName, forIssuer: false), name.Trim(), StringComparison.Ordinal))
         {
             return CertificateProblem.NameMismatch;
@@ -74,6 +93,36 @@ internal static class AudkenniCertificates
         return serial is not null && string.Equals(Digits(serial), Digits(kennitala), StringComparison.Ordinal) && Digits(kennitala).Length == 10
             ? CertificateProblem.None
             : CertificateProblem.KennitalaMismatch;
+    }
+
+    private static CertificateProblem? Usage(X509Certificate2 certificate)
+    {
+        X509KeyUsageExtension? keyUsage = null;
+        foreach (var extension in certificate.Extensions)
+        {
+            switch (extension)
+            {
+                case X509BasicConstraintsExtension { CertificateAuthority: true }:
+                    return CertificateProblem.NotEndEntity;
+                case X509KeyUsageExtension ku:
+                    keyUsage = ku;
+                    break;
+                case X509EnhancedKeyUsageExtension eku when !eku.EnhancedKeyUsages.Cast<System.Security.Cryptography.Oid>().Any(o => o.Value is ClientAuthOid or EmailProtectionOid or AnyExtendedKeyUsageOid):
+                    return CertificateProblem.WrongUsage;
+            }
+        }
+
+        if (keyUsage is null)
+        {
+            return CertificateProblem.WrongUsage;
+        }
+
+        if ((keyUsage.KeyUsages & (X509KeyUsageFlags.KeyCertSign | X509KeyUsageFlags.CrlSign)) != 0)
+        {
+            return CertificateProblem.NotEndEntity;
+        }
+
+        return (keyUsage.KeyUsages & (X509KeyUsageFlags.DigitalSignature | X509KeyUsageFlags.NonRepudiation)) == 0 ? CertificateProblem.WrongUsage : null;
     }
 
     private static string? SubjectAttribute(X500DistinguishedName subject, string oid)

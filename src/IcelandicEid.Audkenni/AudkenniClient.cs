@@ -151,7 +151,15 @@ internal sealed class AudkenniClient(
             return new(null, EidFailureReason.UpstreamError, "userinfo answered " + (int)infoResponse.StatusCode);
         }
 
-        if (check.Claims!.TryGetValue("nationalRegisterId", out var signed) && !string.Equals(signed?.ToString(), kennitala, StringComparison.Ordinal))
+        // The verified id_token decides who logged in: it must name a person (nationalRegisterId, or a sub that is a
+        // kennitala), and the userinfo (and with it the certificate and signature checked below) must be that person.
+        if (PersonOf(check.Claims!) is not { } tokenPerson)
+        {
+            return new(null, EidFailureReason.NotVerified, "the id_token names no person");
+        }
+
+        if (tokenPerson != parsed.Value
+            || (info?["sub"]?.GetValue<string>() is { } infoSub && check.Claims!.TryGetValue("sub", out var tokenSub) && !string.Equals(tokenSub?.ToString(), infoSub, StringComparison.Ordinal)))
         {
             return new(null, EidFailureReason.NotVerified, "userinfo names another person than the id_token");
         }
@@ -186,6 +194,20 @@ internal sealed class AudkenniClient(
         }
 
         return new(new EidPerson { Name = name.Trim(), NationalId = parsed.Value, Meta = meta }, null, null);
+    }
+
+    /// <summary>The kennitala a verified id_token names: its nationalRegisterId, else its sub when that is a kennitala.</summary>
+    private static string? PersonOf(IReadOnlyDictionary<string, object> claims)
+    {
+        foreach (var name in (ReadOnlySpan<string>)["nationalRegisterId", "sub"])
+        {
+            if (claims.TryGetValue(name, out var value) && value?.ToString() is { } text && Kennitala.TryParse(text, out var person))
+            {
+                return person.Value;
+            }
+        }
+
+        return null;
     }
 
     private async Task<(HttpStatusCode Status, JsonObject? Body)> PostJsonAsync(Uri uri, JsonObject? body, CookieJar cookies, CancellationToken cancellationToken)

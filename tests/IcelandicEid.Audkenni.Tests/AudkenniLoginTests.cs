@@ -66,6 +66,32 @@ public sealed class AudkenniLoginTests : IClassFixture<AudkenniEmulatorFixture>
         Assert.Equal(HttpStatusCode.Redirect, (await browser.GetAsync("/profile")).StatusCode);
     }
 
+    [Theory]
+    [InlineData(AudkenniFault.TokenNamesNobody, false)]
+    [InlineData(AudkenniFault.UserInfoOfAnotherPerson, false)]
+    [InlineData(AudkenniFault.UserInfoOfAnotherPerson | AudkenniFault.TokenWithoutRegisterId, false)]
+    [InlineData(AudkenniFault.UserInfoOfAnotherPerson | AudkenniFault.TokenWithoutRegisterId | AudkenniFault.NoSignature, true)]
+    public async Task The_id_token_decides_who_logged_in_and_a_userinfo_of_anyone_else_signs_in_nobody(AudkenniFault fault, bool allowMissingSignature)
+    {
+        // SIM: the phone number alone does not say whose approval to expect, so only the id_token binds the person.
+        _emulator.State.Audkenni.Faults = fault;
+        await using var app = await StartAsync(a => a.AllowMissingSignature = allowMissingSignature);
+        using var browser = app.NewBrowser();
+        var (finish, _) = await TestLogins.LoginUntilEndAsync(browser, "sim", "888 1234");
+        Assert.Equal(HttpStatusCode.OK, finish.StatusCode);
+        Assert.Contains("Ekki tókst að sannreyna svarið frá Auðkenni", await finish.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.Redirect, (await browser.GetAsync("/profile")).StatusCode);
+    }
+
+    [Fact]
+    public async Task An_id_token_that_names_the_person_by_sub_alone_is_enough()
+    {
+        _emulator.State.Audkenni.Faults = AudkenniFault.TokenWithoutRegisterId;
+        await using var app = await StartAsync();
+        using var browser = app.NewBrowser();
+        Assert.Equal("/profile", (await TestLogins.LoginUntilEndAsync(browser, "sim", "888 1234")).Finish.Headers.Location!.OriginalString);
+    }
+
     [Fact]
     public async Task A_missing_signature_is_accepted_only_when_the_option_says_so()
     {

@@ -50,6 +50,35 @@ public sealed class CertificateTests : IDisposable
         Assert.Equal(CertificateProblem.Expired, Verify(old, "Jón Prófari Jónsson", "2410803079"));
     }
 
+    [Fact]
+    public void Only_a_persons_end_entity_certificate_for_signing_is_accepted()
+    {
+        const string Name = "Jón Prófari Jónsson";
+        X509Certificate2 Issued(params X509Extension[] extensions) => Person(Name, "2410803079", _intermediate, Now.AddYears(-1), Now.AddYears(4), extensions);
+        var signing = new X509KeyUsageExtension(X509KeyUsageFlags.DigitalSignature | X509KeyUsageFlags.NonRepudiation, true);
+        var endEntity = new X509BasicConstraintsExtension(false, false, 0, false);
+
+        // A certificate authority's certificate that names the person (as a mis-issuing or compromised CA could make).
+        using var authority = Issued(new X509BasicConstraintsExtension(true, false, 0, true), signing);
+        Assert.Equal(CertificateProblem.NotEndEntity, Verify(authority, Name, "2410803079"));
+        using var certSigner = Issued(endEntity, new X509KeyUsageExtension(X509KeyUsageFlags.DigitalSignature | X509KeyUsageFlags.KeyCertSign, true));
+        Assert.Equal(CertificateProblem.NotEndEntity, Verify(certSigner, Name, "2410803079"));
+
+        // A web server's certificate issued to the person, one for encryption only, and one with no key usage at all.
+        using var server = Issued(endEntity, signing, new X509EnhancedKeyUsageExtension([new Oid("1.3.6.1.5.5.7.3.1")], false));
+        Assert.Equal(CertificateProblem.WrongUsage, Verify(server, Name, "2410803079"));
+        using var encryption = Issued(endEntity, new X509KeyUsageExtension(X509KeyUsageFlags.KeyEncipherment, true));
+        Assert.Equal(CertificateProblem.WrongUsage, Verify(encryption, Name, "2410803079"));
+        using var noUsage = Issued(endEntity);
+        Assert.Equal(CertificateProblem.WrongUsage, Verify(noUsage, Name, "2410803079"));
+
+        // Signing without an extended key usage, or with one for any purpose: accepted.
+        using var plain = Issued(endEntity, new X509KeyUsageExtension(X509KeyUsageFlags.NonRepudiation, true));
+        Assert.Equal(CertificateProblem.None, Verify(plain, Name, "2410803079"));
+        using var any = Issued(endEntity, signing, new X509EnhancedKeyUsageExtension([new Oid("2.5.29.37.0")], false));
+        Assert.Equal(CertificateProblem.None, Verify(any, Name, "2410803079"));
+    }
+
     public void Dispose()
     {
         _root.Dispose();
@@ -76,7 +105,7 @@ public sealed class CertificateTests : IDisposable
         return signed.CopyWithPrivateKey(key);
     }
 
-    private static X509Certificate2 Person(string name, string kennitala, X509Certificate2 issuer, DateTimeOffset from, DateTimeOffset to)
+    private static X509Certificate2 Person(string name, string kennitala, X509Certificate2 issuer, DateTimeOffset from, DateTimeOffset to, params X509Extension[] extensions)
     {
         using var key = RSA.Create(2048);
         var subject = new X500DistinguishedNameBuilder();
@@ -84,7 +113,21 @@ public sealed class CertificateTests : IDisposable
         subject.AddCommonName(name);
         subject.Add("2.5.4.5", kennitala, System.Formats.Asn1.UniversalTagNumber.PrintableString);
         var request = new CertificateRequest(subject.Build(), key, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
-        request.CertificateExtensions.Add(new X509BasicConstraintsExtension(false, false, 0, false));
+        if (extensions.Length == 0)
+        {
+            extensions =
+            [
+                new X509BasicConstraintsExtension(false, false, 0, false),
+                new X509KeyUsageExtension(X509KeyUsageFlags.DigitalSignature | X509KeyUsageFlags.NonRepudiation, true),
+                new X509EnhancedKeyUsageExtension([new Oid("1.3.6.1.5.5.7.3.2"), new Oid("1.3.6.1.5.5.7.3.4")], false),
+            ];
+        }
+
+        foreach (var extension in extensions)
+        {
+            request.CertificateExtensions.Add(extension);
+        }
+
         return request.Create(issuer, from, to, RandomNumberGenerator.GetBytes(12));
     }
 }

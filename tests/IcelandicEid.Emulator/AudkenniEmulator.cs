@@ -31,6 +31,15 @@ public enum AudkenniFault
 
     /// <summary>The certificate is issued under a root the relying party does not trust.</summary>
     UntrustedCertificate = 32,
+
+    /// <summary>The id_token names the person by <c>sub</c> alone (no <c>nationalRegisterId</c>).</summary>
+    TokenWithoutRegisterId = 64,
+
+    /// <summary>The userinfo, its certificate and signature (all valid) are another person's than the id_token's.</summary>
+    UserInfoOfAnotherPerson = 128,
+
+    /// <summary>The id_token names nobody (neither <c>sub</c> nor <c>nationalRegisterId</c>).</summary>
+    TokenNamesNobody = 256,
 }
 
 /// <summary>
@@ -261,6 +270,16 @@ public sealed class AudkenniEmulator : IDisposable
             ["name"] = PersonName,
             ["nationalRegisterId"] = Kennitala(session),
         };
+        if (faults.HasFlag(AudkenniFault.TokenWithoutRegisterId) || faults.HasFlag(AudkenniFault.TokenNamesNobody))
+        {
+            payload.Remove("nationalRegisterId");
+        }
+
+        if (faults.HasFlag(AudkenniFault.TokenNamesNobody))
+        {
+            payload.Remove("sub");
+        }
+
         var signingInput = Base64Url(Encoding.UTF8.GetBytes(header.ToJsonString())) + "." + Base64Url(Encoding.UTF8.GetBytes(payload.ToJsonString()));
         var key = faults.HasFlag(AudkenniFault.WrongSignature) ? _otherKey : _signingKey;
         var signature = key.SignData(Encoding.ASCII.GetBytes(signingInput), HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
@@ -277,14 +296,16 @@ public sealed class AudkenniEmulator : IDisposable
         }
 
         var faults = Faults;
-        var kennitala = Kennitala(session);
-        var info = new Dictionary<string, object?> { ["sub"] = kennitala, ["name"] = PersonName, ["nationalRegisterId"] = kennitala };
+        var another = faults.HasFlag(AudkenniFault.UserInfoOfAnotherPerson);
+        var kennitala = another ? "0101302049" : Kennitala(session);
+        var name = another ? "Jón Annar Jónsson" : PersonName;
+        var info = new Dictionary<string, object?> { ["sub"] = kennitala, ["name"] = name, ["nationalRegisterId"] = kennitala };
         if (!faults.HasFlag(AudkenniFault.NoSignature))
         {
             var (issuerCert, issuerKey) = faults.HasFlag(AudkenniFault.UntrustedCertificate) ? (_strangerRoot, _strangerKey) : (Root, _rootKey);
             using var personKey = RSA.Create(2048);
             var certKennitala = faults.HasFlag(AudkenniFault.OtherPersonsCertificate) ? "0101302049" : kennitala;
-            using var certificate = Person(faults.HasFlag(AudkenniFault.OtherPersonsCertificate) ? "Jón Annar Jónsson" : PersonName, certKennitala, personKey, issuerCert, issuerKey, state.Settings.Time.GetUtcNow());
+            using var certificate = Person(faults.HasFlag(AudkenniFault.OtherPersonsCertificate) ? "Jón Annar Jónsson" : name, certKennitala, personKey, issuerCert, issuerKey, state.Settings.Time.GetUtcNow());
             info["certificate"] = Convert.ToBase64String(certificate.RawData);
             info["signature"] = Convert.ToBase64String(personKey.SignData(Convert.FromBase64String(session.Hash), HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1));
         }
@@ -381,6 +402,8 @@ public sealed class AudkenniEmulator : IDisposable
         subject.Add("2.5.4.5", kennitala, System.Formats.Asn1.UniversalTagNumber.PrintableString);
         var request = new CertificateRequest(subject.Build(), key, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
         request.CertificateExtensions.Add(new X509BasicConstraintsExtension(false, false, 0, false));
+        request.CertificateExtensions.Add(new X509KeyUsageExtension(X509KeyUsageFlags.DigitalSignature | X509KeyUsageFlags.NonRepudiation, true));
+        request.CertificateExtensions.Add(new X509EnhancedKeyUsageExtension([new Oid("1.3.6.1.5.5.7.3.2"), new Oid("1.3.6.1.5.5.7.3.4")], false));
         var generator = X509SignatureGenerator.CreateForRSA(issuerKey, RSASignaturePadding.Pkcs1);
         return request.Create(issuer.SubjectName, generator, now.AddYears(-1), now.AddYears(4), RandomNumberGenerator.GetBytes(12));
     }
