@@ -65,6 +65,7 @@ public static class IcelandicEidRedisExtensions
             sp.GetRequiredService<TimeProvider>())));
         services.Replace(ServiceDescriptor.Singleton<IEidAbuseLimiter>(sp => new RedisEidAbuseLimiter(
             sp.GetRequiredService<IConnectionMultiplexer>(), options, sp.GetRequiredService<TimeProvider>())));
+        services.AddHostedService<IcelandicEid.Redis.HashKeyRequirement>(); // once, whatever the number of calls
         if (options.PersistDataProtectionKeys)
         {
             services.AddDataProtection();

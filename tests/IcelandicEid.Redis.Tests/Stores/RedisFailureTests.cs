@@ -232,6 +232,7 @@ public sealed class RedisFailureTests
     {
         await using var server = await RedisServer.StartAsync();
         await using (var unprotected = await TestApp.StartAsync(
+            o => o.Limits.HashKey = "a hash key of the app's configuration, 32+ chars",
             services: s => s.AddAuthentication().AddIcelandicEidRedis(ConnectionMultiplexer.Connect(server.Configuration), r =>
             {
                 r.KeyPrefix = "plain:";
@@ -243,6 +244,7 @@ public sealed class RedisFailureTests
         }
 
         await using var app = await TestApp.StartAsync(
+            o => o.Limits.HashKey = "a hash key of the app's configuration, 32+ chars",
             services: s =>
             {
                 s.AddDataProtection().SetApplicationName("key-ring-encryption-tests");
@@ -261,5 +263,29 @@ public sealed class RedisFailureTests
         var ring = await server.CommandAsync("LRANGE", "sealed:DataProtection-Keys", "0", "-1");
         Assert.Contains("encryptedSecret", ring, StringComparison.Ordinal);
         Assert.DoesNotContain("masterKey", ring, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task In_Production_the_Redis_limiter_needs_a_hash_key_of_the_apps_own_so_Redis_alone_cannot_reverse_the_hashes()
+    {
+        await using var server = await RedisServer.StartAsync();
+        var failure = await Assert.ThrowsAsync<Microsoft.Extensions.Options.OptionsValidationException>(() => TestApp.StartAsync(
+            services: s => s.AddAuthentication().AddIcelandicEidRedis(ConnectionMultiplexer.Connect(server.Configuration), r => r.KeyPrefix = "nokey:"),
+            environment: "Production"));
+        Assert.Contains("IcelandicEid:Limits:HashKey is required in Production", failure.Message, StringComparison.Ordinal);
+
+        // With one, logins work and the key is nowhere in Redis: the hashes there cannot be reversed from Redis alone.
+        await using var app = await TestApp.StartAsync(
+            o => o.Limits.HashKey = "a hash key of the app's configuration, 32+ chars",
+            services: s => s.AddAuthentication().AddIcelandicEidRedis(ConnectionMultiplexer.Connect(server.Configuration), r => r.KeyPrefix = "withkey:"),
+            environment: "Production");
+        using var browser = app.NewBrowser();
+        await TestLogins.LoginAsync(app, browser, "sim", "8881234");
+        Assert.Equal(HttpStatusCode.OK, (await browser.GetAsync("/profile")).StatusCode);
+        Assert.Equal(":0", (await server.CommandAsync("EXISTS", "withkey:identifier-hash-key")).Trim());
+
+        // Outside Production the limiter may keep one in Redis, as before.
+        await using var testing = await TestApp.StartAsync(
+            services: s => s.AddAuthentication().AddIcelandicEidRedis(ConnectionMultiplexer.Connect(server.Configuration), r => r.KeyPrefix = "testing:"));
     }
 }

@@ -1,0 +1,45 @@
+using IcelandicEid.AspNetCore;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
+
+namespace IcelandicEid.Redis;
+
+/// <summary>
+/// At startup in Production, with the Redis limiter: every Icelandic eID scheme must have
+/// <see cref="IcelandicEidLimitOptions.HashKey"/>. Without it the key that hashes phone numbers and kennitölur is kept in
+/// Redis beside the hashes, and anyone who can read Redis can reverse them (there are only ten million phone numbers to
+/// try). A secret of the app's configuration, like the key-ring secret, keeps them useless to a reader of Redis alone.
+/// </summary>
+internal sealed class HashKeyRequirement(
+    IAuthenticationSchemeProvider schemes,
+    IOptionsMonitor<IcelandicEidOptions> options,
+    IHostEnvironment environment) : IHostedService
+{
+    public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        if (!environment.IsProduction())
+        {
+            return;
+        }
+
+        var missing = new List<string>();
+        foreach (var scheme in await schemes.GetAllSchemesAsync())
+        {
+            if (scheme.HandlerType == typeof(IcelandicEidHandler) && string.IsNullOrEmpty(options.Get(scheme.Name).Limits.HashKey))
+            {
+                missing.Add(scheme.Name);
+            }
+        }
+
+        if (missing.Count > 0)
+        {
+            throw new OptionsValidationException(
+                string.Join(", ", missing),
+                typeof(IcelandicEidOptions),
+                [$"IcelandicEid:Limits:HashKey is required in Production with the Redis limiter (scheme {string.Join(", ", missing)}): without it the key that hashes phone numbers and kennitölur sits in Redis beside the hashes, and anyone who can read Redis can reverse them. Set it to a random secret of at least 32 characters, the same on every instance (for example: openssl rand -hex 32)."]);
+        }
+    }
+
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+}
