@@ -690,6 +690,7 @@ internal sealed class SampleProcess : IAsyncDisposable
             ["ConnectionStrings__Redis"] = redis,
             ["DataProtection__KeyRingSecret"] = "bench key ring secret of at least thirty-two characters",
             ["IcelandicEid__Provider"] = "Simulator",
+            ["IcelandicEid__AllowPlainHttp"] = "true", // loopback only
             ["IcelandicEid__Simulator__ApprovalDelay"] = "01:00:00",
             ["IcelandicEid__Simulator__PollInterval"] = pollInterval,
             ["IcelandicEid__RemoteAuthenticationTimeout"] = "00:10:00",

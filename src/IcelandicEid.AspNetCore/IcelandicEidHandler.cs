@@ -75,6 +75,17 @@ internal sealed class IcelandicEidHandler : RemoteAuthenticationHandler<Icelandi
     /// <remarks>Not async itself: the status endpoint, asked every second by every tab, runs in one state machine.</remarks>
     public override Task<bool> HandleRequestAsync()
     {
+        if (Options.RefusePlainHttp && !Request.IsHttps && (Request.Path == Options.CallbackPath || Request.Path.StartsWithSegments(Options.BasePath)))
+        {
+            // Outside Development the login and its cookies never travel in the clear; the operator is told how to fix it.
+            if (Interlocked.Exchange(ref Options.PlainHttpLogged, 1) == 0)
+            {
+                Log.PlainHttpRefused(Logger, Scheme.Name);
+            }
+
+            return Pages.FailureAsync(Request2, StatusCodes.Status403Forbidden, Request2.Texts.FailureNotSecure, null, null);
+        }
+
         if (Request.Path == Options.CallbackPath)
         {
             return HttpMethods.IsGet(Request.Method) || HttpMethods.IsPost(Request.Method)

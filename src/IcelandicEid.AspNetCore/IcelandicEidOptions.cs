@@ -48,6 +48,13 @@ public class IcelandicEidOptions : RemoteAuthenticationOptions
     /// <c>/verify</c>, <c>/status</c>, <c>/cancel</c>, <c>/assets/*</c>. Default <c>/icelandic-eid</c>.</summary>
     public PathString BasePath { get; set; } = IcelandicEidDefaults.BasePath;
 
+    /// <summary>Whether the handler serves its pages and API over plain HTTP outside the Development environment.
+    /// Default false: such a request gets a 403 page and the operator an error in the log, because the login and its
+    /// cookies would travel readable and changeable on the network. Behind a TLS-terminating proxy, configure the
+    /// forwarded-headers middleware with <c>ForwardedHeaders.XForwardedProto</c> (requests then count as HTTPS, and the
+    /// handler then trusts the proxy); set this only for a proxy that cannot send that header.</summary>
+    public bool AllowPlainHttp { get; set; }
+
     /// <summary>Whether people may log in with the electronic ID on their SIM (by phone number). Default true.</summary>
     public bool EnableSim { get; set; } = true;
 
@@ -210,4 +217,11 @@ public class IcelandicEidOptions : RemoteAuthenticationOptions
             throw new ArgumentException("The options 'Simulator:ApprovalDelay' (zero or more) and 'Simulator:PollInterval' (more than zero) are out of range.", nameof(Simulator));
         }
     }
+
+    /// <summary>Set after configuration: plain HTTP is refused (outside Development, no <see cref="AllowPlainHttp"/>, no
+    /// forwarded protocol configured).</summary>
+    internal bool RefusePlainHttp { get; set; }
+
+    /// <summary>Whether the operator has been told once that plain HTTP was refused.</summary>
+    internal int PlainHttpLogged;
 }

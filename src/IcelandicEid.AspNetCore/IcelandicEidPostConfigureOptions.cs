@@ -38,6 +38,12 @@ internal sealed class IcelandicEidPostConfigureOptions : IPostConfigureOptions<I
             options.CallbackPath = options.BasePath + IcelandicEidDefaults.FinishSubPath;
         }
 
+        var environment = _services.GetService<Microsoft.Extensions.Hosting.IHostEnvironment>();
+        var forwarded = _services.GetService<IOptions<Microsoft.AspNetCore.Builder.ForwardedHeadersOptions>>()?.Value;
+        options.RefusePlainHttp = !options.AllowPlainHttp
+            && environment is not null && !Microsoft.Extensions.Hosting.HostEnvironmentEnvExtensions.IsDevelopment(environment)
+            && (forwarded is null || !forwarded.ForwardedHeaders.HasFlag(Microsoft.AspNetCore.HttpOverrides.ForwardedHeaders.XForwardedProto));
+
         if (options.StateDataFormat is null)
         {
             var protector = options.DataProtectionProvider.CreateProtector(typeof(IcelandicEidHandler).FullName!, name, "v1");

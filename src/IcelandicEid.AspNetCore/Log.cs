@@ -62,6 +62,9 @@ internal static partial class Log
     [LoggerMessage(18, LogLevel.Warning, "Icelandic eID login form could not be read.")]
     public static partial void BadForm(ILogger logger, Exception exception);
 
+    [LoggerMessage(27, LogLevel.Error, "Icelandic eID scheme {Scheme} refuses its pages over plain HTTP outside Development: serve the app over HTTPS; behind a TLS-terminating proxy, use the forwarded-headers middleware with ForwardedHeaders.XForwardedProto (trusting only the proxy's network); or, for a proxy that cannot send that header, set IcelandicEid:AllowPlainHttp to true. Logged once.")]
+    public static partial void PlainHttpRefused(ILogger logger, string scheme);
+
     [LoggerMessage(26, LogLevel.Information, "Icelandic eID start by {Method} for {MaskedIdentifier} refused: a login from a browser that has signed in with it is pending.")]
     public static partial void StartHeld(ILogger logger, string method, string maskedIdentifier);
 

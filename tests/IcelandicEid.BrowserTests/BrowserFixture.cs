@@ -99,6 +99,7 @@ public class BrowserFixture : IAsyncLifetime
         protected override void ConfigureWebHost(IWebHostBuilder builder)
         {
             builder.UseEnvironment("Testing");
+            builder.UseSetting("IcelandicEid:AllowPlainHttp", "true");
             foreach (var (key, value) in Settings)
             {
                 builder.UseSetting(key, value);

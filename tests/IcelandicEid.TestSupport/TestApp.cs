@@ -62,6 +62,7 @@ public sealed class TestApp : IAsyncDisposable
             .AddIcelandicEid(o =>
             {
                 o.Provider = "Simulator";
+                o.AllowPlainHttp = true; // the test server speaks plain HTTP; tests of the refusal set it back
                 o.Simulator.ApprovalDelay = TimeSpan.FromSeconds(3);
                 o.Simulator.PollInterval = TimeSpan.FromSeconds(1);
                 configure?.Invoke(o);

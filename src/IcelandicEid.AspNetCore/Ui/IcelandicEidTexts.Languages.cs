@@ -82,6 +82,7 @@ public sealed partial record IcelandicEidTexts
         FailureGeneric = "Ekki tókst að ljúka innskráningunni. Athugaðu að rétt hafi verið slegið inn og að síminn geti tekið við beiðnum um rafræn skilríki, og reyndu svo aftur.",
         FailureUpstream = "Villa kom upp hjá þjónustu rafrænna skilríkja. Reyndu aftur.",
         FailureUnavailable = "Þjónusta rafrænna skilríkja er ekki tiltæk í augnablikinu. Reyndu aftur eftir smástund.",
+        FailureNotSecure = "Þessa síðu er aðeins hægt að nota yfir örugga tengingu (https). Athugaðu slóðina eða láttu rekstraraðila vefsins vita.",
         FailureExpired = "Þessi innskráning er útrunnin eða hefur þegar verið notuð. Byrjaðu aftur.",
         FailureTooManyRequests = "Of margar innskráningar hafa verið reyndar með þessu. Þú getur reynt aftur eftir {0}.",
         FailureLoginPending = "Beiðni um innskráningu er þegar opin í símanum. Hafnaðu henni í símanum og reyndu svo aftur; samþykktu aldrei beiðni sem sýnir ekki sömu öryggistölu og þessi skjár. Ef þú getur ekki hafnað henni rennur hún út eftir {0}.",

@@ -195,6 +195,9 @@ public sealed partial record IcelandicEidTexts
     /// <summary>The upstream could not be reached.</summary>
     public required string FailureUnavailable { get; init; }
 
+    /// <summary>The page was asked for over plain HTTP where that is refused.</summary>
+    public string FailureNotSecure { get; init; } = "This page can only be used over a secure (https) connection. Check the address, or tell the site's operators.";
+
     /// <summary>The login reference is missing, forged, expired or already used.</summary>
     public required string FailureExpired { get; init; }
 

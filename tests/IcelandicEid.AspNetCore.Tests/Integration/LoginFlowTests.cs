@@ -317,6 +317,7 @@ public class LoginFlowTests
         await using var app = await TestApp.StartAsync(services: s => s.AddAuthentication().AddIcelandicEid("Second", o =>
         {
             o.Provider = "Simulator";
+            o.AllowPlainHttp = true;
             o.BasePath = "/eid2";
             o.LoginCookie.Name = ".Second.Login";
         }));

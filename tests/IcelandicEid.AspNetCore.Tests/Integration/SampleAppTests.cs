@@ -23,6 +23,7 @@ public sealed class SampleAppTests : IClassFixture<SampleAppTests.Factory>
         protected override void ConfigureWebHost(IWebHostBuilder builder)
         {
             builder.UseEnvironment("Testing");
+            builder.UseSetting("IcelandicEid:AllowPlainHttp", "true");
             builder.ConfigureTestServices(services => services.AddSingleton<TimeProvider>(Time));
         }
     }
