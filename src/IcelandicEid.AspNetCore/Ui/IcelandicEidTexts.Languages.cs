@@ -91,6 +91,8 @@ public sealed partial record IcelandicEidTexts
         CancelledIgnorePhone = "Hætt var við innskráninguna. Ef beiðni birtist enn í símanum skaltu hafna henni eða hunsa hana.",
         WaitSeconds = "{0} sekúndur",
         WaitMinutes = "{0} mínútur",
+        WaitSecond = "{0} sekúndu",
+        WaitMinute = "{0} mínútu",
         TryAgain = "Reyna aftur",
     };
 

@@ -223,6 +223,13 @@ public sealed partial record IcelandicEidTexts
     /// <summary>A wait in minutes; <c>{0}</c> is the number.</summary>
     public required string WaitMinutes { get; init; }
 
+    /// <summary>A wait of a number of seconds that takes the singular (1 in English; in Icelandic every number ending in 1
+    /// but not in 11: 1, 21, 31 …); <c>{0}</c> is the number.</summary>
+    public string WaitSecond { get; init; } = "{0} second";
+
+    /// <summary>A wait of a number of minutes that takes the singular (as <see cref="WaitSecond"/>).</summary>
+    public string WaitMinute { get; init; } = "{0} minute";
+
     /// <summary>Link to start again.</summary>
     public required string TryAgain { get; init; }
 
@@ -261,14 +268,19 @@ public sealed partial record IcelandicEidTexts
         _ => FailureTitle,
     };
 
-    /// <summary>A wait as the person reads it: seconds under two minutes, whole minutes (rounded up) above.</summary>
+    /// <summary>A wait as the person reads it: seconds under two minutes, whole minutes (rounded up) above, with the
+    /// noun in the number the count takes ("1 mínútu", "3 mínútur", "21 mínútu", "1 minute").</summary>
     /// <param name="wait">The wait.</param>
     /// <returns>For example "45 sekúndur" or "4 minutes".</returns>
     public string FormatWait(TimeSpan wait)
     {
         var seconds = (int)Math.Max(1, Math.Ceiling(wait.TotalSeconds));
-        return seconds < 120
-            ? string.Format(CultureInfo.InvariantCulture, WaitSeconds, seconds)
-            : string.Format(CultureInfo.InvariantCulture, WaitMinutes, (seconds + 59) / 60);
+        var (number, singular, plural) = seconds < 120 ? (seconds, WaitSecond, WaitSeconds) : ((seconds + 59) / 60, WaitMinute, WaitMinutes);
+        return string.Format(CultureInfo.InvariantCulture, TakesSingular(number) ? singular : plural, number);
     }
+
+    /// <summary>Whether a count takes the singular noun: in Icelandic every number ending in 1 but not 11 ("21 mínútu",
+    /// "11 mínútur"), in English (and any other language) 1 alone.</summary>
+    private bool TakesSingular(int number)
+        => Language == "is" ? number % 10 == 1 && number % 100 != 11 : number == 1;
 }
