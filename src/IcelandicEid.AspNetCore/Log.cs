@@ -56,7 +56,7 @@ internal static partial class Log
     [LoggerMessage(17, LogLevel.Warning, "Icelandic eID protected challenge state could not be read; using the default return URL.")]
     public static partial void BadChallengeState(ILogger logger);
 
-    [LoggerMessage(19, LogLevel.Warning, "Icelandic eID start refused by the abuse limits ({Limit}) by {Method} for {MaskedIdentifier}.")]
+    [LoggerMessage(19, LogLevel.Information, "Icelandic eID start refused by the abuse limits ({Limit}) by {Method} for {MaskedIdentifier}.")]
     public static partial void StartLimited(ILogger logger, string limit, string method, string maskedIdentifier);
 
     [LoggerMessage(18, LogLevel.Warning, "Icelandic eID login form could not be read.")]

@@ -302,6 +302,28 @@ public class StartRulesTests
     }
 
     [Fact]
+    public async Task A_refused_start_writes_at_most_one_line_at_Information_or_above()
+    {
+        await using var app = await TestApp.StartAsync(o => { o.Limits.StartsPerClientAddress = 1; o.Simulator.ApprovalDelay = TimeSpan.FromSeconds(60); });
+        using var first = app.NewBrowser();
+        first.ClientAddress = "198.51.100.7";
+        Assert.Equal(HttpStatusCode.SeeOther, (await first.SubmitAsync(await first.OpenLoginAsync(), "sim", "7770001")).StatusCode);
+        for (var i = 0; i < 20; i++)
+        {
+            using var flood = app.NewBrowser();
+            flood.ClientAddress = "198.51.100.7";
+            var form = await flood.OpenLoginAsync();
+            var before = app.Logs.Entries.Count(e => e.Level >= Microsoft.Extensions.Logging.LogLevel.Information && e.Category.StartsWith("IcelandicEid", StringComparison.Ordinal));
+            Assert.Equal(HttpStatusCode.TooManyRequests, (await flood.SubmitAsync(form, "sim", "777" + (1000 + i).ToString(System.Globalization.CultureInfo.InvariantCulture))).StatusCode);
+            var lines = app.Logs.Entries.Where(e => e.Level >= Microsoft.Extensions.Logging.LogLevel.Information && e.Category.StartsWith("IcelandicEid", StringComparison.Ordinal)).Skip(before).ToList();
+            Assert.True(lines.Count <= 1, string.Join('\n', lines.Select(l => l.Level + " " + l.Message)));
+            Assert.All(lines, l => Assert.Equal(Microsoft.Extensions.Logging.LogLevel.Information, l.Level));
+        }
+
+        Assert.Equal(20, app.Logs.Entries.Count(e => e.Id.Name == "StartLimited" && e.Category.StartsWith("IcelandicEid", StringComparison.Ordinal)));
+    }
+
+    [Fact]
     public async Task Client_address_limits_group_IPv6_by_64_and_count_IPv4_addresses_one_by_one()
     {
         await using var app = await TestApp.StartAsync(o => { o.Limits.StartsPerClientAddress = 2; o.Simulator.ApprovalDelay = TimeSpan.FromSeconds(60); });
