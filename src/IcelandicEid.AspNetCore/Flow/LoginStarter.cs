@@ -90,6 +90,9 @@ internal sealed class LoginStarter(LoginServices services)
             }
         }
 
+        // A browser that has signed in with this identifier before may use the bounded stores' reserve: a flood of new
+        // numbers cannot keep it out.
+        using var reserve = await IsRememberedAsync(input) ? CapacityReserve.Enter() : default(CapacityReserve.Scope?);
         if (input.OwnProblem == ReferenceProblem.StoreFailed || store is InMemoryEidLoginStore { IsFull: true })
         {
             // The store is down or stalled (one timeout is enough to know), or full under a flood: refuse before
@@ -300,6 +303,24 @@ internal sealed class LoginStarter(LoginServices services)
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
             services.StoreError(ex);
+        }
+    }
+
+    private async Task<bool> IsRememberedAsync(StartInput input)
+    {
+        if (input.Browser.IsNew || input.Browser.Known.Count == 0 || services.Options.Limits.KnownBrowserLifetime <= TimeSpan.Zero)
+        {
+            return false;
+        }
+
+        try
+        {
+            return input.Browser.Knows(await services.Rules.HashAsync(input.Identifier, CancellationToken.None));
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            services.StoreError(ex);
+            return false;
         }
     }
 

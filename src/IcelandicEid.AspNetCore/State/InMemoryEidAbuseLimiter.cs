@@ -7,7 +7,8 @@ namespace IcelandicEid.AspNetCore.State;
 /// use the Redis limiter when several instances serve one site.</summary>
 /// <remarks>Holds at most <see cref="MaxEntries"/> keys: when a flood fills it, expired keys are swept at once and, if
 /// it is still full, new keys are refused with <see cref="EidCapacityExceededException"/> (the person sees "try
-/// again"); memory never grows without bound.</remarks>
+/// again"); memory never grows without bound. The last tenth is kept for starts from browsers that have signed in with
+/// their identifier before (<see cref="CapacityReserve"/>); keys that exist already are always counted.</remarks>
 internal sealed class InMemoryEidAbuseLimiter : IEidAbuseLimiter
 {
     /// <summary>The default <see cref="MaxEntries"/>.</summary>
@@ -123,7 +124,8 @@ internal sealed class InMemoryEidAbuseLimiter : IEidAbuseLimiter
     {
         var now = _timeProvider.GetUtcNow();
         Sweep(now, force: false);
-        if (_entries.Count >= MaxEntries && !_entries.ContainsKey(key))
+        var usable = CapacityReserve.Usable(MaxEntries);
+        if (_entries.Count >= usable && !_entries.ContainsKey(key))
         {
             // A full sweep at most once a second, so a flood against a full limiter costs no more than that.
             var due = Interlocked.Read(ref _nextForcedSweepTicks);
@@ -132,9 +134,9 @@ internal sealed class InMemoryEidAbuseLimiter : IEidAbuseLimiter
                 Sweep(now, force: true);
             }
 
-            if (_entries.Count >= MaxEntries)
+            if (_entries.Count >= usable)
             {
-                throw new EidCapacityExceededException("The in-memory abuse limiter is full (" + MaxEntries + " keys).");
+                throw new EidCapacityExceededException("The in-memory abuse limiter is full (" + usable + " keys for this start, of " + MaxEntries + ").");
             }
         }
 

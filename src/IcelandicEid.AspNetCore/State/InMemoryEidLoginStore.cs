@@ -32,19 +32,21 @@ internal sealed class InMemoryEidLoginStore : IEidLoginStore, IEidPendingLoginCo
     /// takes about 1 KB here.</summary>
     public int MaxEntries { get; init; } = DefaultMaxEntries;
 
-    /// <summary>Whether a new login would be refused now (full even after sweeping what has expired). Checked before the
+    /// <summary>Whether a new login would be refused now (full even after sweeping what has expired), for this start:
+    /// the last tenth is kept for browsers that have signed in with their identifier before (<see cref="CapacityReserve"/>). Checked before the
     /// upstream is asked, so that a flood against a full store sends nothing to anyone's phone.</summary>
     public bool IsFull
     {
         get
         {
-            if (_entries.Count < MaxEntries)
+            var usable = CapacityReserve.Usable(MaxEntries);
+            if (_entries.Count < usable)
             {
                 return false;
             }
 
             ForceSweep();
-            return _entries.Count >= MaxEntries;
+            return _entries.Count >= usable;
         }
     }
 
@@ -56,10 +58,11 @@ internal sealed class InMemoryEidLoginStore : IEidLoginStore, IEidPendingLoginCo
     {
         ArgumentNullException.ThrowIfNull(state);
         SweepIfDue();
-        if (_entries.Count >= MaxEntries)
+        var usable = CapacityReserve.Usable(MaxEntries);
+        if (_entries.Count >= usable)
         {
             ForceSweep();
-            if (_entries.Count >= MaxEntries)
+            if (_entries.Count >= usable)
             {
                 throw new EidCapacityExceededException("The in-memory login store is full (" + MaxEntries + " logins).");
             }

@@ -187,6 +187,47 @@ public class TrustEdgeTests
         Assert.DoesNotContain(HttpStatusCode.InternalServerError, codes);
     }
 
+    [Theory]
+    [InlineData(40, 10_000)] // the store fills first
+    [InlineData(10_000, 120)] // the limiter fills first
+    public async Task A_flood_that_fills_memory_denies_new_numbers_but_not_remembered_browsers_nor_logins_under_way(int maxLogins, int maxKeys)
+    {
+        await using var app = await TestApp.StartAsync(
+            o => { o.Simulator.ApprovalDelay = TimeSpan.FromSeconds(30); o.Limits.StartsPerClientAddress = 0; },
+            services: s => s.Configure<IcelandicEidMemoryOptions>(m => { m.MaxLogins = maxLogins; m.MaxLimiterKeys = maxKeys; }));
+        using var person = app.NewBrowser();
+        await person.SubmitAsync(await person.OpenLoginAsync(), "sim", "8881234");
+        app.Time.Advance(TimeSpan.FromSeconds(31));
+        await person.StatusAsync();
+        Assert.Equal("/profile", (await person.FinishAsync()).Headers.Location!.OriginalString); // remembered from now on
+        app.Time.Advance(TimeSpan.FromMinutes(11)); // its counters and login are gone; the browser remembers the number
+        using var underway = app.NewBrowser();
+        Assert.Equal(HttpStatusCode.SeeOther, (await underway.SubmitAsync(await underway.OpenLoginAsync(), "sim", "7771234")).StatusCode);
+
+        // The flood: new numbers from new networks until the bounded memory says "try again".
+        var answers = new List<HttpStatusCode>();
+        for (var i = 0; i < 80; i++)
+        {
+            using var flood = app.NewBrowser();
+            flood.ClientAddress = "198.51." + (i / 250).ToString(System.Globalization.CultureInfo.InvariantCulture) + "." + (i % 250).ToString(System.Globalization.CultureInfo.InvariantCulture);
+            answers.Add((await flood.SubmitAsync(await flood.OpenLoginAsync(), "sim", "65" + (10000 + i).ToString(System.Globalization.CultureInfo.InvariantCulture))).StatusCode);
+        }
+
+        Assert.InRange(answers.Count(a => a == HttpStatusCode.SeeOther), 20, 60);
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, answers[^1]);
+        Assert.All(answers, a => Assert.True(a is HttpStatusCode.SeeOther or HttpStatusCode.ServiceUnavailable, a.ToString()));
+
+        // A newcomer is told to try again; the remembered browser starts from the reserve; the login under way goes on.
+        using var newcomer = app.NewBrowser();
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, (await newcomer.SubmitAsync(await newcomer.OpenLoginAsync(), "sim", "6999999")).StatusCode);
+        Assert.Equal(HttpStatusCode.SeeOther, (await person.SubmitAsync(await person.ReadLoginAsync("/icelandic-eid/login"), "sim", "8881234")).StatusCode);
+        app.Time.Advance(TimeSpan.FromSeconds(31));
+        Assert.Equal("succeeded", (await underway.StatusAsync()).Json.GetProperty("status").GetString());
+        Assert.Equal("/profile", (await underway.FinishAsync()).Headers.Location!.OriginalString);
+        Assert.Equal("succeeded", (await person.StatusAsync()).Json.GetProperty("status").GetString());
+        Assert.Equal(HttpStatusCode.Redirect, (await person.FinishAsync()).StatusCode);
+    }
+
     [Fact]
     public async Task A_limiter_failing_at_the_finish_answers_try_again_and_keeps_the_approved_login()
     {
