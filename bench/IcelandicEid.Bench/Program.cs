@@ -178,8 +178,21 @@ if (Section("flood"))
     // Starts from many clients at once (the per-address limit off, as for a flood from many addresses), each for a new
     // number, as fast as the machine allows, against an instance with the default in-memory store and limiter capped
     // at --flood-cap logins. Memory must stop growing at the cap; the surplus gets 503.
-    await using var app = await StartAppAsync(null, "flood:", new SimulatorProvider(new SimulatorOptions { ApprovalDelay = TimeSpan.FromHours(1) }, TimeProvider.System), floodCap);
+    // One person's number is approved at once: that person signs in before the flood, so their browser is remembered
+    // for the number; another person's login is under way when the flood comes.
+    var upstream = new QuickForOneProvider("8881234");
+    await using var app = await StartAppAsync(null, "flood:", upstream, floodCap);
     using var client = NewClient(app.Address, connections: concurrency * 2);
+    using var person = BrowserOf(app.Address);
+    await person.SubmitAsync(await person.ReadLoginAsync("/icelandic-eid/login"), "sim", "8881234");
+    for (var i = 0; i < 50 && (await person.StatusAsync()).Json.GetProperty("status").GetString() == "pending"; i++)
+    {
+        await Task.Delay(100);
+    }
+
+    var signedIn = (await person.FinishAsync()).StatusCode == HttpStatusCode.Redirect;
+    using var underway = BrowserOf(app.Address);
+    var underwayStarted = (await underway.SubmitAsync(await underway.ReadLoginAsync("/icelandic-eid/login"), "sim", "7771234")).StatusCode;
     var page = await LoginPage.ReadAsync(client);
     Collect();
     var heapBefore = GC.GetTotalMemory(forceFullCollection: true);
@@ -207,6 +220,12 @@ if (Section("flood"))
         }
     }));
     watch.Stop();
+
+    // While memory is full: a newcomer, the remembered browser, and the login under way.
+    using var newcomer = BrowserOf(app.Address);
+    var newcomerStart = (await newcomer.SubmitAsync(await newcomer.ReadLoginAsync("/icelandic-eid/login"), "sim", "6999999")).StatusCode;
+    var rememberedStart = (await person.SubmitAsync(await person.ReadLoginAsync("/icelandic-eid/login"), "sim", "8881234")).StatusCode;
+    var underwayStatus = await underway.StatusAsync();
     Collect();
     var heapAfter = GC.GetTotalMemory(forceFullCollection: true);
     var store = (InMemoryEidLoginStore)app.App.Services.GetRequiredService<IEidLoginStore>();
@@ -236,6 +255,9 @@ if (Section("flood"))
         .AppendLine(CultureInfo.InvariantCulture, $"| managed heap growth | {(heapAfter - heapBefore) / 1024.0 / 1024.0:F1} MiB |")
         .AppendLine(CultureInfo.InvariantCulture, $"| of which per login held / per limiter key | {perLogin:F0} bytes / {perKey:F0} bytes |")
         .AppendLine(CultureInfo.InvariantCulture, $"| bound at the default caps ({InMemoryEidLoginStore.DefaultMaxEntries:N0} logins, {InMemoryEidAbuseLimiter.DefaultMaxEntries:N0} limiter keys) | about {bound / 1024 / 1024:F0} MiB |")
+        .AppendLine(CultureInfo.InvariantCulture, $"| with memory full: a new number from a new browser | {(int)newcomerStart} |")
+        .AppendLine(CultureInfo.InvariantCulture, $"| with memory full: a browser that signed in with its number before the flood (signed in then: {signedIn}) | {(int)rememberedStart} (the last tenth is kept for such starts) |")
+        .AppendLine(CultureInfo.InvariantCulture, $"| with memory full: the status of a login started before the flood (started: {(int)underwayStarted}) | {(int)underwayStatus.Code} {underwayStatus.Json.GetProperty("status").GetString()} |")
         .AppendLine();
 }
 
@@ -380,6 +402,13 @@ static void Collect()
 static long UsedMemory(StackExchange.Redis.IServer server)
     => long.Parse(server.Info("memory").SelectMany(g => g).First(p => p.Key == "used_memory").Value, CultureInfo.InvariantCulture);
 
+// A browser with its own cookies, for the few requests of one person.
+static TestBrowser BrowserOf(Uri address)
+{
+    var handler = new CookieHandler(new SocketsHttpHandler { AllowAutoRedirect = false, UseCookies = false });
+    return new TestBrowser(new HttpClient(handler) { BaseAddress = address }, handler);
+}
+
 static HttpClient NewClient(Uri address, int connections)
     => new(new SocketsHttpHandler { UseCookies = false, AllowAutoRedirect = false, MaxConnectionsPerServer = connections, PooledConnectionLifetime = TimeSpan.FromMinutes(10) })
     {
@@ -512,6 +541,7 @@ static async Task<BenchApp> StartAppAsync(IConnectionMultiplexer? redis, string 
             o.ProviderInstance = provider;
             o.RemoteAuthenticationTimeout = TimeSpan.FromMinutes(10);
             o.Limits.StartsPerClientAddress = 0; // one load generator is one address
+            o.AllowPlainHttp = true; // loopback only
         });
     if (redis is not null)
     {
@@ -558,6 +588,30 @@ internal sealed record LoadResult(int Requests, double PerSecond, double P50, do
             Cpu = rounds.Aggregate(default(CpuUse), (sum, r) => sum + r.Cpu),
         };
     }
+}
+
+/// <summary>The simulator, approving one number at once and every other after an hour.</summary>
+internal sealed class QuickForOneProvider(string quick) : IIcelandicEidProvider
+{
+    private readonly SimulatorProvider _slow = new(new SimulatorOptions { ApprovalDelay = TimeSpan.FromHours(1) }, TimeProvider.System);
+    private readonly SimulatorProvider _fast = new(new SimulatorOptions { ApprovalDelay = TimeSpan.Zero }, TimeProvider.System);
+    private readonly ConcurrentDictionary<string, bool> _fastReferences = new();
+
+    public string Name => "Simulator";
+
+    public async Task<EidStartResult> StartAsync(EidStartRequest request, CancellationToken cancellationToken)
+    {
+        var result = await (request.Identifier == quick ? _fast : _slow).StartAsync(request, cancellationToken);
+        if (request.Identifier == quick && result.Reference is { } reference)
+        {
+            _fastReferences[reference] = true;
+        }
+
+        return result;
+    }
+
+    public Task<EidPollResult> PollAsync(EidPollRequest request, CancellationToken cancellationToken)
+        => (_fastReferences.ContainsKey(request.Reference) ? _fast : _slow).PollAsync(request, cancellationToken);
 }
 
 internal sealed record BenchApp(WebApplication App, Uri Address) : IAsyncDisposable
