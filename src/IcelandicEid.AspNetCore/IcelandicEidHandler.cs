@@ -37,6 +37,7 @@ internal sealed class IcelandicEidHandler : RemoteAuthenticationHandler<Icelandi
     /// <param name="metrics">The meter and activity source.</param>
     /// <param name="providers">The registered providers, chosen by <see cref="IcelandicEidOptions.Provider"/>.</param>
     /// <param name="current">Which pending logins were lately found current (not contested).</param>
+    /// <param name="checks">Upkeep of shared state, started by the handler's requests when due.</param>
     public IcelandicEidHandler(
         IOptionsMonitor<IcelandicEidOptions> options,
         ILoggerFactory logger,
@@ -45,10 +46,12 @@ internal sealed class IcelandicEidHandler : RemoteAuthenticationHandler<Icelandi
         IEidAbuseLimiter limiter,
         IcelandicEidMetrics metrics,
         IcelandicEidProviders providers,
-        CurrentLoginCache current)
+        CurrentLoginCache current,
+        IEnumerable<IEidPeriodicCheck> checks)
         : base(options, logger, encoder)
     {
         _current = current;
+        _checks = checks;
         _store = store;
         _limiter = limiter;
         _metrics = metrics;
@@ -63,6 +66,8 @@ internal sealed class IcelandicEidHandler : RemoteAuthenticationHandler<Icelandi
     }
 
     private EidRequest Request2 => _request ??= new EidRequest(Context, Scheme, Options, Logger);
+
+    private readonly IEnumerable<IEidPeriodicCheck> _checks;
 
     private LoginServices Services => _services ??= new LoginServices(
         _store, _limiter, _providers.Get(Scheme.Name, Options), _metrics, Logger, Options, TimeProvider, _current);
@@ -96,6 +101,11 @@ internal sealed class IcelandicEidHandler : RemoteAuthenticationHandler<Icelandi
         if (!Request.Path.StartsWithSegments(Options.BasePath, out var rest) || !rest.HasValue)
         {
             return EidRequest.NotHandled;
+        }
+
+        foreach (var check in _checks)
+        {
+            check.RunIfDue();
         }
 
         var r = Request2;

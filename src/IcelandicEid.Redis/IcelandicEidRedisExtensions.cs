@@ -69,8 +69,30 @@ public static class IcelandicEidRedisExtensions
         if (options.PersistDataProtectionKeys)
         {
             services.AddDataProtection();
-            services.AddOptions<KeyManagementOptions>().Configure<IConnectionMultiplexer>((keys, redis) =>
-                keys.XmlRepository = new RedisXmlRepository(() => redis.GetDatabase(options.Database), options.KeyPrefix + options.DataProtectionKey));
+            services.AddSingleton(sp =>
+            {
+                var redis = sp.GetRequiredService<IConnectionMultiplexer>();
+                return new RedisXmlRepository(() => redis.GetDatabase(options.Database), options.KeyPrefix + options.DataProtectionKey);
+            });
+            services.AddOptions<KeyManagementOptions>().Configure<RedisXmlRepository>((keys, repository) => keys.XmlRepository = repository);
+
+            // The key manager, wrapped so that the key ring is read again when Redis's copy changes under it.
+            var keyManager = services.LastOrDefault(d => d.ServiceType == typeof(IKeyManager) && !d.IsKeyedService);
+            Func<IServiceProvider, IKeyManager> innerKeyManager = keyManager switch
+            {
+                { ImplementationFactory: { } factory } => sp => (IKeyManager)factory(sp),
+                { ImplementationInstance: IKeyManager instance } => _ => instance,
+                { ImplementationType: { } type } => sp => (IKeyManager)ActivatorUtilities.CreateInstance(sp, type),
+                _ => sp => ActivatorUtilities.CreateInstance<XmlKeyManager>(sp),
+            };
+            services.AddSingleton(sp => new KeyRingWatcher(
+                innerKeyManager(sp),
+                sp.GetRequiredService<RedisXmlRepository>(),
+                options.KeyRingCheckInterval,
+                sp.GetRequiredService<TimeProvider>(),
+                sp.GetRequiredService<ILogger<KeyRingWatcher>>()));
+            services.Replace(ServiceDescriptor.Singleton<IKeyManager>(sp => sp.GetRequiredService<KeyRingWatcher>()));
+            services.AddSingleton<IEidPeriodicCheck>(sp => sp.GetRequiredService<KeyRingWatcher>());
             if (options.KeyRingEncryptionSecret is { } secret)
             {
                 var encryption = new KeyRingEncryptionOptions { Secret = secret };

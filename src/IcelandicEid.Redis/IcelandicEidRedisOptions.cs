@@ -18,6 +18,11 @@ public sealed class IcelandicEidRedisOptions
     /// <summary>The Redis key (after the prefix) of the data-protection key ring. Default <c>DataProtection-Keys</c>.</summary>
     public string DataProtectionKey { get; set; } = "DataProtection-Keys";
 
+    /// <summary>With <see cref="PersistDataProtectionKeys"/>: how often an instance compares the key ring in Redis with
+    /// its own (when the handler serves a request), writes back what Redis lost and reads the key ring again when they
+    /// differ, so that instances agree again after Redis loses its data without a restart. Default 30 seconds.</summary>
+    public TimeSpan KeyRingCheckInterval { get; set; } = TimeSpan.FromSeconds(30);
+
     /// <summary>How long an approved or failed login's state (and its personal data) is kept for the browser to finish.
     /// Default 60 seconds; never longer than the login's own expiry.</summary>
     public TimeSpan CompletedLoginRetention { get; set; } = TimeSpan.FromSeconds(60);

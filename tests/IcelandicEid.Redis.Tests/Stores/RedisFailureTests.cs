@@ -288,4 +288,57 @@ public sealed class RedisFailureTests
         await using var testing = await TestApp.StartAsync(
             services: s => s.AddAuthentication().AddIcelandicEidRedis(ConnectionMultiplexer.Connect(server.Configuration), r => r.KeyPrefix = "testing:"));
     }
+
+    [Fact]
+    public async Task After_Redis_loses_its_data_and_one_instance_restarts_the_instances_accept_each_others_cookies_again_without_a_restart()
+    {
+        await using var server = await RedisServer.StartAsync();
+        var time = new FakeTimeProvider();
+        Task<TestApp> InstanceAsync() => TestApp.StartAsync(
+            o => o.Limits.HashKey = "a hash key of the app's configuration, 32+ chars",
+            services: s =>
+            {
+                s.AddDataProtection().SetApplicationName("key-ring-loss-tests");
+                s.AddAuthentication().AddIcelandicEidRedis(ConnectionMultiplexer.Connect(server.Configuration), r =>
+                {
+                    r.KeyPrefix = "ring:";
+                    r.PersistDataProtectionKeys = true;
+                });
+            },
+            time: time);
+
+        await using var a = await InstanceAsync();
+        using var onA = a.NewBrowser();
+        await TestLogins.LoginAsync(a, onA, "sim", "8881234");
+        Assert.Contains("OK", await server.CommandAsync("FLUSHALL"), StringComparison.Ordinal);
+
+        // Another instance starts after the loss and writes a new key; A goes on with the key it had.
+        await using var b = await InstanceAsync();
+        using var onB = b.NewBrowser();
+        await TestLogins.LoginAsync(b, onB, "sim", "7771234");
+
+        // Within a check interval of a request to each, each accepts the other's sign-in cookies.
+        time.Advance(TimeSpan.FromSeconds(31));
+        using var probeA = a.NewBrowser();
+        await probeA.GetAsync("/icelandic-eid/login");
+        await WaitUntilAsync(async () => (await server.CommandAsync("LLEN", "ring:DataProtection-Keys")).Trim() == ":2", TimeSpan.FromSeconds(10));
+        using var probeB = b.NewBrowser();
+        await probeB.GetAsync("/icelandic-eid/login");
+        async Task<HttpStatusCode> ProfileWithAsync(TestApp app, TestBrowser from)
+        {
+            using var browser = app.NewBrowser();
+            browser.SetCookie(".AspNetCore.Cookies", from.Cookie(".AspNetCore.Cookies")!);
+            return (await browser.GetAsync("/profile")).StatusCode;
+        }
+
+        await WaitUntilAsync(async () => await ProfileWithAsync(b, onA) == HttpStatusCode.OK && await ProfileWithAsync(a, onB) == HttpStatusCode.OK, TimeSpan.FromSeconds(10));
+        Assert.Contains(a.Logs.Entries, e => e.Category.EndsWith("KeyRingWatcher", StringComparison.Ordinal) && e.Level == LogLevel.Warning);
+
+        // And a login started on one finishes on the other.
+        using var across = a.NewBrowser();
+        Assert.Equal(HttpStatusCode.SeeOther, (await across.SubmitAsync(await across.OpenLoginAsync(), "sim", "6661234")).StatusCode);
+        using var onOther = b.NewBrowser();
+        onOther.SetCookie(".IcelandicEid.Login", across.Cookie(".IcelandicEid.Login")!);
+        Assert.Equal(HttpStatusCode.OK, (await onOther.StatusAsync()).Code);
+    }
 }

@@ -1,0 +1,9 @@
+namespace IcelandicEid.AspNetCore.State;
+
+/// <summary>Upkeep of shared state that a store does now and then (the Redis key-ring check, for one), started by the
+/// handler's own requests when due so that it runs however the app's clock is driven. Returns at once; the work, when
+/// due, runs in the background and never fails a request.</summary>
+internal interface IEidPeriodicCheck
+{
+    void RunIfDue();
+}
