@@ -327,8 +327,10 @@ public static class EmulatorEndpoints
         }
 
         var (outcome, after) = state.ScriptFor(identifier);
-        if (outcome == ScriptedOutcome.NotFound)
+        var refusal = outcome == ScriptedOutcome.NotFound ? "mssp_105 User not found" : HasOpenRequest(state, identifier) ? AlreadyInProgress : null;
+        if (refusal is not null)
         {
+            // Vettvangur answers 200 with the upstream's error in the body.
             return Task.FromResult(new Answer(200, Json(new
             {
                 identifier = Guid.Empty,
@@ -336,20 +338,7 @@ public static class EmulatorEndpoints
                 challengeHash = (string?)null,
                 authType = type,
                 requestingApplication = Str(body, "requestingApplication"),
-                error = "mssp_105 User not found",
-            }), identifier));
-        }
-
-        if (HasOpenRequest(state, identifier))
-        {
-            return Task.FromResult(new Answer(200, Json(new
-            {
-                identifier = Guid.Empty,
-                challenge = (string?)null,
-                challengeHash = (string?)null,
-                authType = type,
-                requestingApplication = Str(body, "requestingApplication"),
-                error = AlreadyInProgress,
+                error = refusal,
             }), identifier));
         }
 

@@ -24,11 +24,11 @@ public sealed class RedisFailureTests
     }
 
     /// <summary>One of several instances on <paramref name="server"/>, approving after 10 s on <paramref name="time"/>.</summary>
-    private static Task<TestApp> StartInstanceAsync(RedisServer server, FakeTimeProvider time, string? hashKey)
+    private static Task<TestApp> StartInstanceAsync(RedisServer server, FakeTimeProvider time, string? hashKey, bool persistKeys = false, TimeSpan? approvalDelay = null)
         => TestApp.StartAsync(
             o =>
             {
-                o.ProviderInstance = new SimulatorProvider(new SimulatorOptions { ApprovalDelay = TimeSpan.FromSeconds(10) }, time);
+                o.ProviderInstance = new SimulatorProvider(new SimulatorOptions { ApprovalDelay = approvalDelay ?? TimeSpan.FromSeconds(10) }, time);
                 o.Limits.HashKey = hashKey;
             },
             services: s =>
@@ -37,7 +37,7 @@ public sealed class RedisFailureTests
                 s.AddAuthentication().AddIcelandicEidRedis(ConnectionMultiplexer.Connect(server.Configuration), r =>
                 {
                     r.KeyPrefix = "loss:";
-                    r.PersistDataProtectionKeys = false;
+                    r.PersistDataProtectionKeys = persistKeys;
                 });
             },
             time: time);
@@ -294,18 +294,7 @@ public sealed class RedisFailureTests
     {
         await using var server = await RedisServer.StartAsync();
         var time = new FakeTimeProvider();
-        Task<TestApp> InstanceAsync() => TestApp.StartAsync(
-            o => o.Limits.HashKey = "a hash key of the app's configuration, 32+ chars",
-            services: s =>
-            {
-                s.AddDataProtection().SetApplicationName("key-ring-loss-tests");
-                s.AddAuthentication().AddIcelandicEidRedis(ConnectionMultiplexer.Connect(server.Configuration), r =>
-                {
-                    r.KeyPrefix = "ring:";
-                    r.PersistDataProtectionKeys = true;
-                });
-            },
-            time: time);
+        Task<TestApp> InstanceAsync() => StartInstanceAsync(server, time, "a hash key of the app's configuration, 32+ chars", persistKeys: true, approvalDelay: TimeSpan.FromSeconds(3));
 
         await using var a = await InstanceAsync();
         using var onA = a.NewBrowser();
@@ -321,7 +310,7 @@ public sealed class RedisFailureTests
         time.Advance(TimeSpan.FromSeconds(31));
         using var probeA = a.NewBrowser();
         await probeA.GetAsync("/icelandic-eid/login");
-        await WaitUntilAsync(async () => (await server.CommandAsync("LLEN", "ring:DataProtection-Keys")).Trim() == ":2", TimeSpan.FromSeconds(10));
+        await WaitUntilAsync(async () => (await server.CommandAsync("LLEN", "loss:DataProtection-Keys")).Trim() == ":2", TimeSpan.FromSeconds(10));
         using var probeB = b.NewBrowser();
         await probeB.GetAsync("/icelandic-eid/login");
         async Task<HttpStatusCode> ProfileWithAsync(TestApp app, TestBrowser from)
