@@ -542,6 +542,7 @@ static async Task<BenchApp> StartAppAsync(IConnectionMultiplexer? redis, string 
             o.RemoteAuthenticationTimeout = TimeSpan.FromMinutes(10);
             o.Limits.StartsPerClientAddress = 0; // one load generator is one address
             o.AllowPlainHttp = true; // loopback only
+            o.Limits.HashKey = "bench hash key of at least thirty-two characters"; // required in Production with Redis
         });
     if (redis is not null)
     {

@@ -13,7 +13,7 @@ namespace IcelandicEid.Redis;
 /// data-protected (encrypted and signed) before it is stored; every key expires with the login, and a completed
 /// login is kept only <see cref="IcelandicEidRedisOptions.CompletedLoginRetention"/>.
 /// </summary>
-internal sealed class RedisEidLoginStore : IEidLoginStore, IEidPendingLoginCounter, IEidContestedLogins
+internal sealed class RedisEidLoginStore : IEidLoginStore, IEidPendingLoginCounter, IEidContestedLogins, IEidPendingByKey
 {
     private readonly Func<IDatabase> _database;
     private readonly IcelandicEidRedisOptions _options;
@@ -175,11 +175,21 @@ internal sealed class RedisEidLoginStore : IEidLoginStore, IEidPendingLoginCount
         var retention = (long)Math.Max(1000, _options.CompletedLoginRetention.TotalMilliseconds);
         var result = await Bound(RedisScripts.ContestRunner.EvaluateAsync(_database(), [key, _pendingSet], [(int)EidFailureReason.Contested, retention, loginKey]), cancellationToken);
         _codec.Forget(key.ToString()); // its next-poll hint, kept by id, stays: the scripts see the header and decide
-        if ((byte[]?)result is not { } value || LoginHeader.Parse(value) is not { } header)
-        {
-            return null;
-        }
+        // Failed all the same when its state cannot be read; only its request upstream cannot be withdrawn from here.
+        return (byte[]?)result is { } value && LoginHeader.Parse(value) is { } header ? RequestOf(value, header) : null;
+    }
 
+    /// <inheritdoc />
+    public async Task<EidPollRequest?> PendingRequestAsync(string loginKey, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(loginKey);
+        var value = (byte[]?)await Bound(_database().StringGetAsync(_options.KeyPrefix + "l:" + loginKey), cancellationToken);
+        return value is not null && LoginHeader.Parse(value) is { Summary.Status: EidLoginStatus.Pending } header ? RequestOf(value, header) : null;
+    }
+
+    /// <summary>What polling or withdrawing a stored login upstream needs; null when its state cannot be read.</summary>
+    private EidPollRequest? RequestOf(byte[] value, (EidLoginSummary Summary, int BodyStart) header)
+    {
         try
         {
             var stored = _codec.Unprotect(value.AsSpan(header.BodyStart).ToArray());
@@ -187,7 +197,7 @@ internal sealed class RedisEidLoginStore : IEidLoginStore, IEidPendingLoginCount
         }
         catch (CryptographicException)
         {
-            return null; // failed all the same; only its request upstream cannot be withdrawn from here
+            return null;
         }
     }
 

@@ -69,4 +69,23 @@ public static class ContestScenarios
     }
 
     private static AngleSharp.Html.Dom.IHtmlDocument Parse(string html) => TestBrowser.Parse(html);
+
+    /// <summary>
+    /// A login approved on the phone whose browser has not asked since (so nobody here has seen the approval) when
+    /// another browser starts for the same number: the start asks the upstream about it first and spares it, so it still
+    /// signs in; the new start's own login goes on. <paramref name="app"/> approves after 3 s on its fake clock.
+    /// </summary>
+    public static async Task ApprovedButUnseenLoginIsSparedAsync(TestApp app)
+    {
+        using var first = app.NewBrowser();
+        using var second = app.NewBrowser();
+        Assert.Equal(HttpStatusCode.SeeOther, (await first.SubmitAsync(await first.OpenLoginAsync(), "sim", "8881234")).StatusCode);
+        app.Time.Advance(TimeSpan.FromSeconds(4)); // approved upstream; the first browser has not asked since
+
+        Assert.Equal(HttpStatusCode.SeeOther, (await second.SubmitAsync(await second.OpenLoginAsync(), "sim", "8881234")).StatusCode);
+        Assert.Equal("succeeded", (await first.StatusAsync()).Json.GetProperty("status").GetString());
+        Assert.Equal("/profile", (await first.FinishAsync()).Headers.Location!.OriginalString);
+        Assert.Equal(HttpStatusCode.OK, (await first.GetAsync("/profile")).StatusCode);
+        Assert.Equal("pending", (await second.StatusAsync()).Json.GetProperty("status").GetString());
+    }
 }

@@ -104,7 +104,7 @@ internal sealed class LoginStarter(LoginServices services)
         StartTicket ticket;
         try
         {
-            ticket = await rules.BeginAsync(input.Browser, input.Identifier, input.ClientAddress, loginId, input.Attempt, LoadPendingAsync, cancellationToken);
+            ticket = await rules.BeginAsync(input.Browser, input.Identifier, input.ClientAddress, loginId, input.Attempt, LoadPendingAsync, cancellationToken, store as IEidPendingByKey);
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
@@ -138,10 +138,9 @@ internal sealed class LoginStarter(LoginServices services)
         activity?.SetTag("icelandic_eid.provider", provider.Name);
         activity?.SetTag("icelandic_eid.method", EidNames.Of(input.Method));
 
-        // The identifier's current login, if another browser's: asked once more now if its poll is due, so that an
-        // approval already given is recorded before this start begins (an approval seen before this moment was not
-        // meant for this start's request, which does not exist yet, and is never contested by it).
-        await PollPreviousIfDueAsync(ticket);
+        // The identifier's current login, if another browser's and still pending: asked upstream now, so that an approval
+        // already given is spared (it was not meant for this start's request, which does not exist yet).
+        await CheckPreviousAsync(ticket);
         var startedAt = services.Time.GetUtcNow();
         var outranks = rules.Outranks(ticket);
         try
@@ -324,24 +323,33 @@ internal sealed class LoginStarter(LoginServices services)
         }
     }
 
-    /// <summary>Polls the login the identifier's marker names, if it is another browser's, still pending, and due.</summary>
-    private async Task PollPreviousIfDueAsync(StartTicket ticket)
+    /// <summary>Asks the upstream about the login the identifier's marker names, if it is another browser's and still
+    /// pending: when it has been approved already, this start spares it (its approval came before this start's request
+    /// existed, so it was not meant for it).</summary>
+    private async Task CheckPreviousAsync(StartTicket ticket)
     {
-        if (services.Rules.PreviousLoginId(ticket) is not { } previousId)
+        if (services.Rules.PreviousLoginKey(ticket) is not { } previousKey || services.Store is not IEidPendingByKey byKey)
         {
             return;
         }
 
         try
         {
-            if (await services.Store.GetAsync(previousId, CancellationToken.None) is { IsCompleted: false } previous)
+            if (await byKey.PendingRequestAsync(previousKey, CancellationToken.None) is not { } request)
             {
-                await new LoginPoller(services).PollIfDueAsync(previous);
+                return;
+            }
+
+            using var timeout = new CancellationTokenSource(services.Options.BackchannelTimeout, services.Time);
+            if ((await services.Provider.PollAsync(request, timeout.Token)).Status == EidPollStatus.Succeeded)
+            {
+                ticket.Spared = previousKey;
             }
         }
-        catch (Exception ex) when (ex is not OperationCanceledException)
+        catch (Exception ex)
         {
-            services.StoreError(ex);
+            // No answer: the other login is contested if it is approved from now on, as without this check.
+            Log.PollError(services.Logger, LoginId.ForLogFromKey(previousKey), services.Provider.Name, 1, ex);
         }
     }
 

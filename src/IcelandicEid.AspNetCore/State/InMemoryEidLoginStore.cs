@@ -9,11 +9,14 @@ namespace IcelandicEid.AspNetCore.State;
 /// <remarks>Expired entries are invisible at once and are swept out on later writes; no timer runs per login. Holds at
 /// most <see cref="MaxEntries"/> logins: when a flood fills it, expired entries are swept at once and, if it is still
 /// full, new logins are refused with <see cref="EidCapacityExceededException"/> (the person sees "try again").</remarks>
-internal sealed class InMemoryEidLoginStore : IEidLoginStore, IEidPendingLoginCounter
+internal sealed class InMemoryEidLoginStore : IEidLoginStore, IEidPendingLoginCounter, IEidPendingByKey
 {
     private static readonly TimeSpan s_sweepInterval = TimeSpan.FromSeconds(30);
 
     private readonly ConcurrentDictionary<string, EidLoginState> _entries = new(StringComparer.Ordinal);
+
+    // The contest marker names logins by key (a hash of the id); this finds them again. Entries go with their logins.
+    private readonly ConcurrentDictionary<string, string> _byKey = new(StringComparer.Ordinal);
     private readonly TimeProvider _timeProvider;
     private long _nextSweepTicks;
     private long _nextForcedSweepTicks;
@@ -73,6 +76,8 @@ internal sealed class InMemoryEidLoginStore : IEidLoginStore, IEidPendingLoginCo
             throw new InvalidOperationException("A login with this id already exists.");
         }
 
+        _byKey[Flow.LoginId.Key(state.Id)] = state.Id;
+
         return Task.CompletedTask;
     }
 
@@ -120,6 +125,7 @@ internal sealed class InMemoryEidLoginStore : IEidLoginStore, IEidPendingLoginCo
         if (Live(id) is { IsCompleted: true } current
             && _entries.TryRemove(new KeyValuePair<string, EidLoginState>(id, current)))
         {
+            Dropped(id);
             return Task.FromResult<EidLoginState?>(current);
         }
 
@@ -129,7 +135,11 @@ internal sealed class InMemoryEidLoginStore : IEidLoginStore, IEidPendingLoginCo
     /// <inheritdoc />
     public Task RemoveAsync(string id, CancellationToken cancellationToken)
     {
-        _entries.TryRemove(id, out _);
+        if (_entries.TryRemove(id, out _))
+        {
+            Dropped(id);
+        }
+
         return Task.CompletedTask;
     }
 
@@ -140,6 +150,12 @@ internal sealed class InMemoryEidLoginStore : IEidLoginStore, IEidPendingLoginCo
         return Task.FromResult((long)_entries.Values.Count(s => s.Status == EidLoginStatus.Pending && s.ExpiresAt > now));
     }
 
+    /// <inheritdoc />
+    public Task<EidPollRequest?> PendingRequestAsync(string loginKey, CancellationToken cancellationToken)
+        => Task.FromResult(_byKey.TryGetValue(loginKey, out var id) && Live(id) is { IsCompleted: false } login
+            ? new EidPollRequest(login.Method, login.Reference) { PollInterval = login.PollInterval }
+            : null);
+
     private EidLoginState? Live(string id)
     {
         if (!_entries.TryGetValue(id, out var state))
@@ -149,7 +165,11 @@ internal sealed class InMemoryEidLoginStore : IEidLoginStore, IEidPendingLoginCo
 
         if (state.ExpiresAt <= _timeProvider.GetUtcNow())
         {
-            _entries.TryRemove(new KeyValuePair<string, EidLoginState>(id, state));
+            if (_entries.TryRemove(new KeyValuePair<string, EidLoginState>(id, state)))
+            {
+                Dropped(id);
+            }
+
             return null;
         }
 
@@ -183,10 +203,12 @@ internal sealed class InMemoryEidLoginStore : IEidLoginStore, IEidPendingLoginCo
     {
         foreach (var pair in _entries)
         {
-            if (pair.Value.ExpiresAt <= now)
+            if (pair.Value.ExpiresAt <= now && _entries.TryRemove(pair))
             {
-                _entries.TryRemove(pair);
+                Dropped(pair.Key);
             }
         }
     }
+
+    private void Dropped(string id) => _byKey.TryRemove(Flow.LoginId.Key(id), out _);
 }

@@ -23,8 +23,6 @@ internal sealed class StartRules(IEidAbuseLimiter limiter, IcelandicEidOptions o
     private static readonly TimeSpan s_joinStep = TimeSpan.FromMilliseconds(50);
     private static readonly TimeSpan s_joinWindow = TimeSpan.FromSeconds(10);
 
-    private IDataProtector? _markerProtector;
-
     private IcelandicEidLimitOptions Limits => options.Limits;
 
     public Task<string> HashAsync(string value, CancellationToken cancellationToken)
@@ -38,7 +36,8 @@ internal sealed class StartRules(IEidAbuseLimiter limiter, IcelandicEidOptions o
         string loginId,
         string? attempt,
         Func<string, CancellationToken, Task<EidLoginState?>> loadPending,
-        CancellationToken cancellationToken)
+        CancellationToken cancellationToken,
+        IEidPendingByKey? pendingByKey = null)
     {
         var identifierHash = await HashAsync(identifier, cancellationToken);
 
@@ -56,7 +55,7 @@ internal sealed class StartRules(IEidAbuseLimiter limiter, IcelandicEidOptions o
 
         try
         {
-            return await BeginCoreAsync(ticket, browser, identifier, address, loadPending, cancellationToken);
+            return await BeginCoreAsync(ticket, browser, identifier, address, loadPending, pendingByKey, cancellationToken);
         }
         catch
         {
@@ -73,6 +72,7 @@ internal sealed class StartRules(IEidAbuseLimiter limiter, IcelandicEidOptions o
         string identifier,
         System.Net.IPAddress? address,
         Func<string, CancellationToken, Task<EidLoginState?>> loadPending,
+        IEidPendingByKey? pendingByKey,
         CancellationToken cancellationToken)
     {
         var browserKey = ticket.BrowserKey;
@@ -123,7 +123,7 @@ internal sealed class StartRules(IEidAbuseLimiter limiter, IcelandicEidOptions o
             ticket.Previous = marker is null ? null : ContestMarker.Parse(marker.Value);
             ticket.PreviousValue = marker;
             if (!ticket.Remembered && ticket.Previous is { } standing && standing.Stands(time.GetUtcNow())
-                && (standing.Claim || standing.ProtectedId is null || UnprotectId(standing.ProtectedId) is not { } heldId || await loadPending(heldId, cancellationToken) is not null))
+                && (standing.Claim || pendingByKey is null || await pendingByKey.PendingRequestAsync(standing.Tag, cancellationToken) is not null))
             {
                 if (browserKey is not null)
                 {
@@ -202,9 +202,9 @@ internal sealed class StartRules(IEidAbuseLimiter limiter, IcelandicEidOptions o
     public bool Outranks(StartTicket ticket)
         => Limits.OnePendingLoginPerIdentifier && ticket.Remembered && ticket.Previous is { } previous && !previous.Stands(time.GetUtcNow());
 
-    /// <summary>The login the identifier's marker named when the start began, if it is another one still known by id.</summary>
-    public string? PreviousLoginId(StartTicket ticket)
-        => ticket.Previous?.ProtectedId is { } protectedId ? UnprotectId(protectedId) : null;
+    /// <summary>The login the identifier's marker named when the start began, if it names one (not a claim).</summary>
+    public string? PreviousLoginKey(StartTicket ticket)
+        => ticket.Previous is { Claim: false } previous ? previous.Tag : null;
 
     /// <summary>An outranking start, before the upstream is asked: its claim replaces the current login at once, so that
     /// login can no longer sign anyone in whatever the upstream answers.</summary>
@@ -213,7 +213,7 @@ internal sealed class StartRules(IEidAbuseLimiter limiter, IcelandicEidOptions o
         var claim = NewMarker(ticket, loginId, startedAt, claim: true);
         var previous = await limiter.SwapAsync(MarkerOf(ticket.IdentifierHash!), claim.Format(), GenerationLifetime, cancellationToken);
         ticket.Claimed = claim.Format();
-        ticket.SupersededLogin = Superseded(previous, loginId);
+        ticket.SupersededLogin = Superseded(previous, loginId, ticket.Spared);
     }
 
     /// <summary>A remembered browser's start that the upstream refused because a request is open on the phone: unless
@@ -275,7 +275,7 @@ internal sealed class StartRules(IEidAbuseLimiter limiter, IcelandicEidOptions o
         var marker = NewMarker(ticket, loginId, startedAt, claim: false).Format();
         var previous = await limiter.SwapAsync(MarkerOf(ticket.IdentifierHash!), marker, GenerationLifetime, cancellationToken);
         ticket.Claimed = null;
-        ticket.SupersededLogin ??= Superseded(previous, loginId);
+        ticket.SupersededLogin ??= Superseded(previous, loginId, ticket.Spared);
         return ticket.SupersededLogin is not null;
     }
 
@@ -290,7 +290,7 @@ internal sealed class StartRules(IEidAbuseLimiter limiter, IcelandicEidOptions o
         }
 
         var marker = ContestMarker.Parse((await limiter.GetAsync(key, cancellationToken))?.Value);
-        return marker is null || marker.Tag == LimiterKeys.Tag(loginId) || (approvedAt is { } approved && approved < marker.StartedAt);
+        return marker is null || marker.Allows(LimiterKeys.Tag(loginId), approvedAt);
     }
 
     /// <summary>The limiter key that names <paramref name="identifier"/>'s current login; null when the contest rule is
@@ -314,31 +314,15 @@ internal sealed class StartRules(IEidAbuseLimiter limiter, IcelandicEidOptions o
     public async Task<bool> MarkerNamesAsync(string marker, string loginId, CancellationToken cancellationToken)
     {
         var current = await limiter.GetAsync(marker, cancellationToken);
-        return current is null || ContestMarker.Parse(current.Value)?.Tag == LimiterKeys.Tag(loginId);
+        return current is null || ContestMarker.Parse(current.Value)?.Allows(LimiterKeys.Tag(loginId), null) != false;
     }
 
     private ContestMarker NewMarker(StartTicket ticket, string loginId, DateTimeOffset startedAt, bool claim)
-        => new(LimiterKeys.Tag(loginId), startedAt, ticket.Remembered, claim, startedAt + options.RemoteAuthenticationTimeout, claim ? null : ProtectId(loginId));
+        => new(LimiterKeys.Tag(loginId), startedAt, ticket.Remembered, claim, startedAt + options.RemoteAuthenticationTimeout, ticket.Spared);
 
-    private static string? Superseded(EidLimiterValue? previous, string loginId)
-        => ContestMarker.Parse(previous?.Value) is { Claim: false } named && named.Tag != LimiterKeys.Tag(loginId) ? named.Tag : null;
-
-    private IDataProtector? MarkerProtector
-        => _markerProtector ??= options.DataProtectionProvider?.CreateProtector("IcelandicEid.ContestMarker", "v1");
-
-    private string? ProtectId(string loginId) => MarkerProtector is { } protector ? protector.Protect(loginId) : null;
-
-    private string? UnprotectId(string protectedId)
-    {
-        try
-        {
-            return MarkerProtector?.Unprotect(protectedId);
-        }
-        catch (System.Security.Cryptography.CryptographicException)
-        {
-            return null;
-        }
-    }
+    /// <summary>The login a swap replaced, if it named one other than this start's and not the one it spares.</summary>
+    private static string? Superseded(EidLimiterValue? previous, string loginId, string? spared)
+        => ContestMarker.Parse(previous?.Value) is { Claim: false } named && named.Tag != LimiterKeys.Tag(loginId) && named.Tag != spared ? named.Tag : null;
 
     /// <summary>The start was accepted: for a short while the browser's other tabs, which may have asked before this
     /// answer set the login cookie, join <paramref name="loginId"/>; after that the login cookie itself says it.</summary>

@@ -58,6 +58,10 @@ internal sealed class StartTicket
     /// <summary>The marker's raw value and time to live as the start found it, to restore it.</summary>
     public EidLimiterValue? PreviousValue { get; set; }
 
+    /// <summary>The <see cref="Flow.LoginId.Key"/> of the login this start found already approved upstream: the marker
+    /// it writes lets that login still sign in.</summary>
+    public string? Spared { get; set; }
+
     /// <summary>The claim this start put in the marker before asking the upstream, while it stands.</summary>
     public string? Claimed { get; set; }
 

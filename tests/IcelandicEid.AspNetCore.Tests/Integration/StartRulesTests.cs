@@ -75,6 +75,13 @@ public class StartRulesTests
     }
 
     [Fact]
+    public async Task A_login_approved_upstream_but_not_yet_seen_here_is_spared_by_a_later_start()
+    {
+        await using var app = await TestApp.StartAsync();
+        await ContestScenarios.ApprovedButUnseenLoginIsSparedAsync(app);
+    }
+
+    [Fact]
     public async Task A_login_approved_after_another_browser_started_never_signs_in_even_if_its_browser_polls_only_then()
     {
         // Approved upstream at 3 s but seen by nobody until the other start: that start asks the upstream about it first

@@ -54,6 +54,17 @@ public sealed class ContestOnRedisTests(RedisFixture redis) : IClassFixture<Redi
         }
     }
 
+    [Fact]
+    public async Task A_login_approved_upstream_but_not_yet_seen_here_is_spared_by_a_later_start()
+    {
+        var (app, connection) = await StartAsync(TimeSpan.FromSeconds(3));
+        await using (app)
+        using (connection)
+        {
+            await ContestScenarios.ApprovedButUnseenLoginIsSparedAsync(app);
+        }
+    }
+
     /// <summary>Deletes the contest markers, as a loss of Redis's data (or an eviction) would.</summary>
     private async Task<int> DeleteMarkersAsync(ConnectionMultiplexer connection)
     {
