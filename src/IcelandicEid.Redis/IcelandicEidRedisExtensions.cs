@@ -34,6 +34,7 @@ public static class IcelandicEidRedisExtensions
         configure?.Invoke(redisOptions);
         var timeout = (int)Math.Ceiling(redisOptions.OperationTimeout.TotalMilliseconds);
         options.SyncTimeout = Math.Min(options.SyncTimeout, timeout);
+        options.AsyncTimeout = Math.Min(options.AsyncTimeout, timeout);
         options.ConnectTimeout = Math.Min(options.ConnectTimeout, timeout);
         builder.Services.TryAddSingleton<IConnectionMultiplexer>(_ => ConnectionMultiplexer.Connect(options));
         return builder.AddIcelandicEidRedisCore(configure);

@@ -28,10 +28,11 @@ public sealed class IcelandicEidRedisOptions
     public TimeSpan CompletedLoginRetention { get; set; } = TimeSpan.FromSeconds(60);
 
     /// <summary>The longest any one Redis call of the store, the limiter or the key ring may take before it fails and the
-    /// person gets "try again" (HTTP 503). Default 2 seconds. StackExchange.Redis 1.x puts no time limit on asynchronous
-    /// calls, so a Redis that stalls (a frozen VM, a network partition) would otherwise hang every login. With the
-    /// connection-string overload it also becomes the connection's sync and connect timeout, which bound the key ring's
-    /// (synchronous) calls; with a connection of the app's own, set its <c>syncTimeout</c> as low.</summary>
+    /// person gets "try again" (HTTP 503). Default 2 seconds. With the connection-string overload it also becomes the
+    /// connection's sync, async and connect timeouts; a connection of the app's own may have longer ones (5 seconds by
+    /// default), so every asynchronous call is bounded by this as well, and a Redis that stalls (a frozen VM, a network
+    /// partition) never holds a login longer. The key ring's calls are synchronous and bounded by the connection's
+    /// <c>syncTimeout</c>: with a connection of the app's own, set it as low.</summary>
     public TimeSpan OperationTimeout { get; set; } = TimeSpan.FromSeconds(2);
 
     /// <summary>How long the limiter keeps the identifier-hash key it read from Redis before reading it again, so that
