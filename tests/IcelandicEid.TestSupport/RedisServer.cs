@@ -225,7 +225,7 @@ public sealed class RedisServer : IAsyncDisposable
         }
     }
 
-    private static int FreePort()
+    internal static int FreePort()
     {
         var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();
@@ -234,7 +234,7 @@ public sealed class RedisServer : IAsyncDisposable
         return port;
     }
 
-    private static string? FindOnPath(string name)
+    internal static string? FindOnPath(string name)
         => (Environment.GetEnvironmentVariable("PATH") ?? string.Empty).Split(Path.PathSeparator)
             .Select(dir => Path.Combine(dir, name))
             .FirstOrDefault(File.Exists);
