@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Net.Sockets;
-using System.Text;
 
 namespace IcelandicEid.Tests.Infrastructure;
 
@@ -111,30 +110,14 @@ public sealed class RedisSentinelSet : IAsyncDisposable
         }
     }
 
-    /// <summary>Sends one command to a server on loopback and returns the answer's text.</summary>
+    /// <summary>Sends one command to a server on loopback and returns the answer's text; empty when it is down.</summary>
     public static async Task<string> CommandAsync(int port, params string[] words)
     {
         try
         {
-            using var client = new TcpClient();
-            await client.ConnectAsync(System.Net.IPAddress.Loopback, port);
-            var stream = client.GetStream();
-            var command = new StringBuilder().Append('*').Append(words.Length).Append("\r\n");
-            foreach (var word in words)
-            {
-                command.Append('$').Append(Encoding.UTF8.GetByteCount(word)).Append("\r\n").Append(word).Append("\r\n");
-            }
-
-            await stream.WriteAsync(Encoding.UTF8.GetBytes(command.ToString()));
-            var buffer = new byte[1 << 16];
-            var read = await stream.ReadAsync(buffer);
-            return Encoding.UTF8.GetString(buffer, 0, read);
+            return await RedisServer.CommandAsync(port, words);
         }
-        catch (SocketException)
-        {
-            return string.Empty;
-        }
-        catch (IOException)
+        catch (Exception ex) when (ex is SocketException or IOException)
         {
             return string.Empty;
         }

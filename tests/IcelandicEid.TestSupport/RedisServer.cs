@@ -42,10 +42,13 @@ public sealed class RedisServer : IAsyncDisposable
     public void Resume() => Signal(SigCont);
 
     /// <summary>Sends a command and returns the first line of the answer (for FLUSHALL, LRANGE and the like).</summary>
-    public async Task<string> CommandAsync(params string[] words)
+    public Task<string> CommandAsync(params string[] words) => CommandAsync(Port, words);
+
+    /// <summary>Sends one command to a Redis-protocol server on a loopback port and returns what it answered first.</summary>
+    public static async Task<string> CommandAsync(int port, params string[] words)
     {
         using var client = new TcpClient();
-        await client.ConnectAsync(IPAddress.Loopback, Port);
+        await client.ConnectAsync(IPAddress.Loopback, port);
         var stream = client.GetStream();
         var command = new StringBuilder().Append('*').Append(words.Length).Append("\r\n");
         foreach (var word in words)
