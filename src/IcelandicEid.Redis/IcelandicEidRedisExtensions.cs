@@ -36,6 +36,15 @@ public static class IcelandicEidRedisExtensions
         options.SyncTimeout = Math.Min(options.SyncTimeout, timeout);
         options.AsyncTimeout = Math.Min(options.AsyncTimeout, timeout);
         options.ConnectTimeout = Math.Min(options.ConnectTimeout, timeout);
+        if (redisOptions.TrustedCertificateAuthority is { } authority)
+        {
+            if (!File.Exists(authority))
+            {
+                throw new ArgumentException($"IcelandicEidRedisOptions.TrustedCertificateAuthority: no file at '{authority}'.", nameof(configure));
+            }
+
+            options.TrustIssuer(authority);
+        }
         builder.Services.TryAddSingleton<IConnectionMultiplexer>(_ => ConnectionMultiplexer.Connect(options));
         return builder.AddIcelandicEidRedisCore(configure);
     }

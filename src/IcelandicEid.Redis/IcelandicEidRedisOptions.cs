@@ -3,6 +3,11 @@ namespace IcelandicEid.Redis;
 /// <summary>Settings of the Redis store, limiter and key ring.</summary>
 public sealed class IcelandicEidRedisOptions
 {
+    /// <summary>With the connection-string overload and <c>ssl=true</c>: the path of the certificate authority (PEM or
+    /// DER) that issued the Redis server's certificate, when it is not one the machine trusts (a managed Redis's or your
+    /// own). Only certificates issued by it are accepted. Default none: the machine's trust store.</summary>
+    public string? TrustedCertificateAuthority { get; set; }
+
     /// <summary>Prefix of every key. Default <c>icelandic-eid:</c>. Give each app its own when apps share one Redis.</summary>
     public string KeyPrefix { get; set; } = "icelandic-eid:";
 
