@@ -14,15 +14,12 @@ using Serilog;
 
 var builder = WebApplication.CreateBuilder(args);
 
-// Serilog through Microsoft.Extensions.Logging: structured console output, personal data masked.
-var logger = new LoggerConfiguration()
+// Serilog (Serilog.AspNetCore): structured console output and one line per request, personal data masked.
+builder.Services.AddSerilog((services, configuration) => configuration
     .ReadFrom.Configuration(builder.Configuration)
     .Enrich.FromLogContext()
     .Enrich.With<PersonalDataMasker>()
-    .WriteTo.Console(outputTemplate: "[{Timestamp:HH:mm:ss} {Level:u3}] {SourceContext}: {Message:lj} {Properties:j}{NewLine}{Exception}")
-    .CreateLogger();
-builder.Logging.ClearProviders();
-builder.Logging.AddSerilog(logger, dispose: true);
+    .WriteTo.Console(outputTemplate: "[{Timestamp:HH:mm:ss} {Level:u3}] {SourceContext}: {Message:lj} {Properties:j}{NewLine}{Exception}"));
 
 builder.Services.AddRazorPages();
 builder.Services.Configure<WebEncoderOptions>(o => o.TextEncoderSettings = new TextEncoderSettings(UnicodeRanges.All));
@@ -97,6 +94,9 @@ if (app.Configuration.GetValue<bool>("TrustForwardedHeaders"))
 {
     app.UseForwardedHeaders();
 }
+
+// One line per request (method, path, status, time); paths never carry a phone number or kennitala.
+app.UseSerilogRequestLogging();
 
 var cultures = new[] { new CultureInfo("is"), new CultureInfo("en") };
 app.UseRequestLocalization(new RequestLocalizationOptions
