@@ -326,6 +326,8 @@ internal sealed class LoginStarter(LoginServices services)
     /// <summary>Asks the upstream about the login the identifier's marker names, if it is another browser's and still
     /// pending: when it has been approved already, this start spares it (its approval came before this start's request
     /// existed, so it was not meant for it).</summary>
+    private static readonly TimeSpan s_previousCheckTimeout = TimeSpan.FromSeconds(5);
+
     private async Task CheckPreviousAsync(StartTicket ticket)
     {
         if (services.Rules.PreviousLoginKey(ticket) is not { } previousKey || services.Store is not IEidPendingByKey byKey)
@@ -340,7 +342,8 @@ internal sealed class LoginStarter(LoginServices services)
                 return;
             }
 
-            using var timeout = new CancellationTokenSource(services.Options.BackchannelTimeout, services.Time);
+            // Bounded short: the person's own start waits for this answer.
+            using var timeout = new CancellationTokenSource(s_previousCheckTimeout < services.Options.BackchannelTimeout ? s_previousCheckTimeout : services.Options.BackchannelTimeout, services.Time);
             if ((await services.Provider.PollAsync(request, timeout.Token)).Status == EidPollStatus.Succeeded)
             {
                 ticket.Spared = previousKey;

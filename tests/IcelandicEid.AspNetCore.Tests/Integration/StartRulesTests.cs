@@ -82,6 +82,21 @@ public class StartRulesTests
     }
 
     [Fact]
+    public async Task An_upstream_that_stalls_on_the_check_of_the_other_login_delays_a_start_by_at_most_5_seconds()
+    {
+        var upstream = new StallingPollsProvider(new SimulatorProvider(new SimulatorOptions { ApprovalDelay = TimeSpan.FromMinutes(1) }, TimeProvider.System));
+        await using var app = await TestApp.StartAsync(o => o.ProviderInstance = upstream, time: TimeProvider.System);
+        using var first = app.NewBrowser();
+        using var second = app.NewBrowser();
+        Assert.Equal(HttpStatusCode.SeeOther, (await first.SubmitAsync(await first.OpenLoginAsync(), "sim", "8881234")).StatusCode);
+
+        upstream.Stall = true; // BackchannelTimeout is a minute; the check of the first login gives up after 5 s
+        var watch = System.Diagnostics.Stopwatch.StartNew();
+        Assert.Equal(HttpStatusCode.SeeOther, (await second.SubmitAsync(await second.OpenLoginAsync(), "sim", "8881234")).StatusCode);
+        Assert.InRange(watch.Elapsed, TimeSpan.FromSeconds(4), TimeSpan.FromSeconds(15));
+    }
+
+    [Fact]
     public async Task A_login_approved_after_another_browser_started_never_signs_in_even_if_its_browser_polls_only_then()
     {
         // Approved upstream at 3 s but seen by nobody until the other start: that start asks the upstream about it first
@@ -434,6 +449,26 @@ internal sealed class OneOpenRequestProvider(IIcelandicEidProvider inner) : IIce
     }
 
     public Task<EidPollResult> PollAsync(EidPollRequest request, CancellationToken cancellationToken) => inner.PollAsync(request, cancellationToken);
+}
+
+/// <summary>An upstream whose polls hang until cancelled while <see cref="Stall"/> is set.</summary>
+internal sealed class StallingPollsProvider(IIcelandicEidProvider inner) : IIcelandicEidProvider
+{
+    public bool Stall { get; set; }
+
+    public string Name => inner.Name;
+
+    public Task<EidStartResult> StartAsync(EidStartRequest request, CancellationToken cancellationToken) => inner.StartAsync(request, cancellationToken);
+
+    public async Task<EidPollResult> PollAsync(EidPollRequest request, CancellationToken cancellationToken)
+    {
+        if (Stall)
+        {
+            await Task.Delay(Timeout.Infinite, cancellationToken);
+        }
+
+        return await inner.PollAsync(request, cancellationToken);
+    }
 }
 
 /// <summary>An upstream that cannot be reached for its first few starts.</summary>
