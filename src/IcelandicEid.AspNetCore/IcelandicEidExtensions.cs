@@ -74,7 +74,8 @@ public static class IcelandicEidExtensions
 
         builder.Services.AddAntiforgery();
         builder.Services.TryAddSingleton(TimeProvider.System);
-        builder.Services.AddOptions<IcelandicEidMemoryOptions>().BindConfiguration(IcelandicEidDefaults.ConfigurationSection + ":Memory");
+        builder.Services.AddOptions<IcelandicEidMemoryOptions>().BindConfiguration(IcelandicEidDefaults.ConfigurationSection + ":Memory")
+            .Validate(memory => { memory.Validate(); return true; }).ValidateOnStart();
         builder.Services.TryAddSingleton<IEidLoginStore>(sp => new InMemoryEidLoginStore(sp.GetRequiredService<TimeProvider>())
         {
             MaxEntries = sp.GetRequiredService<IOptions<IcelandicEidMemoryOptions>>().Value.MaxLogins,

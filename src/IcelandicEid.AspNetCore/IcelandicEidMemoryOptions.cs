@@ -11,4 +11,25 @@ public sealed class IcelandicEidMemoryOptions
 
     /// <summary>The most limiter keys (counters and locks) held at once. Default 200,000.</summary>
     public int MaxLimiterKeys { get; set; } = InMemoryEidAbuseLimiter.DefaultMaxEntries;
+
+    /// <summary>Checks the options, naming every one that is wrong.</summary>
+    /// <exception cref="Microsoft.Extensions.Options.OptionsValidationException">An option is out of range.</exception>
+    public void Validate()
+    {
+        var errors = new List<string>();
+        if (MaxLogins < 1)
+        {
+            errors.Add($"IcelandicEid:Memory:MaxLogins must be at least 1 (was {MaxLogins}).");
+        }
+
+        if (MaxLimiterKeys < 1)
+        {
+            errors.Add($"IcelandicEid:Memory:MaxLimiterKeys must be at least 1 (was {MaxLimiterKeys}).");
+        }
+
+        if (errors.Count > 0)
+        {
+            throw new Microsoft.Extensions.Options.OptionsValidationException(nameof(IcelandicEidMemoryOptions), typeof(IcelandicEidMemoryOptions), errors);
+        }
+    }
 }

@@ -32,6 +32,7 @@ public static class IcelandicEidRedisExtensions
         options.AbortOnConnectFail = false;
         var redisOptions = new IcelandicEidRedisOptions();
         configure?.Invoke(redisOptions);
+        redisOptions.Validate();
         var timeout = (int)Math.Ceiling(redisOptions.OperationTimeout.TotalMilliseconds);
         options.SyncTimeout = Math.Min(options.SyncTimeout, timeout);
         options.AsyncTimeout = Math.Min(options.AsyncTimeout, timeout);
@@ -66,6 +67,7 @@ public static class IcelandicEidRedisExtensions
     {
         var options = new IcelandicEidRedisOptions();
         configure?.Invoke(options);
+        options.Validate();
         var services = builder.Services;
         services.TryAddSingleton(TimeProvider.System);
         services.Replace(ServiceDescriptor.Singleton<IEidLoginStore>(sp => new RedisEidLoginStore(

@@ -50,4 +50,47 @@ public sealed class IcelandicEidRedisOptions
     /// AES-256-GCM. Default none. Without it, or another encryptor such as <c>ProtectKeysWithCertificate</c>, anyone who
     /// can read Redis can forge the app's sign-in cookies; the app then logs a warning at startup in Production.</summary>
     public string? KeyRingEncryptionSecret { get; set; }
+
+    /// <summary>Checks the options, naming every one that is wrong; called by <c>AddIcelandicEidRedis</c>.</summary>
+    /// <exception cref="Microsoft.Extensions.Options.OptionsValidationException">An option is out of range.</exception>
+    public void Validate()
+    {
+        var errors = new List<string>();
+        void Positive(TimeSpan value, string name)
+        {
+            if (value <= TimeSpan.Zero)
+            {
+                errors.Add($"IcelandicEidRedisOptions.{name} must be positive (was {value}).");
+            }
+        }
+
+        if (string.IsNullOrEmpty(KeyPrefix))
+        {
+            errors.Add("IcelandicEidRedisOptions.KeyPrefix must not be empty: it keeps this app's keys apart (and is what an ACL's key pattern names).");
+        }
+
+        if (string.IsNullOrEmpty(DataProtectionKey))
+        {
+            errors.Add("IcelandicEidRedisOptions.DataProtectionKey must not be empty.");
+        }
+
+        if (Database < -1)
+        {
+            errors.Add($"IcelandicEidRedisOptions.Database must be -1 (the connection's) or a database number (was {Database}).");
+        }
+
+        Positive(OperationTimeout, nameof(OperationTimeout));
+        Positive(CompletedLoginRetention, nameof(CompletedLoginRetention));
+        Positive(HashKeyRefreshInterval, nameof(HashKeyRefreshInterval));
+        Positive(KeyRingCheckInterval, nameof(KeyRingCheckInterval));
+        if (KeyRingEncryptionSecret is { Length: < 32 })
+        {
+            errors.Add("IcelandicEidRedisOptions.KeyRingEncryptionSecret must be at least 32 characters.");
+        }
+
+        if (errors.Count > 0)
+        {
+            throw new Microsoft.Extensions.Options.OptionsValidationException(nameof(IcelandicEidRedisOptions), typeof(IcelandicEidRedisOptions), errors);
+        }
+    }
 }
