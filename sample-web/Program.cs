@@ -50,7 +50,20 @@ if (string.Equals(builder.Configuration["IcelandicEid:Provider"], "Audkenni", St
 // forge a sign-in cookie: the key ring is encrypted at rest with DataProtection__KeyRingSecret (from a secret store or
 // the environment, never from source control).
 builder.Services.AddDataProtection().SetApplicationName("IcelandicEid.Sample");
-if (builder.Configuration.GetConnectionString("Redis") is { Length: > 0 } redis)
+if (builder.Configuration.GetConnectionString("Redis") is { Length: > 0 } cacheRedis
+    && string.Equals(builder.Configuration["Sample:Store"], "DistributedCache", StringComparison.OrdinalIgnoreCase))
+{
+    // The app's own IDistributedCache on Redis (Microsoft.Extensions.Caching.StackExchangeRedis) holds the pending logins:
+    // for an app that has one already. Weaker than the Redis store (no compare-and-set, limits per instance); share the
+    // data-protection key ring between instances some other way.
+    builder.Services.AddStackExchangeRedisCache(o =>
+    {
+        o.Configuration = cacheRedis;
+        o.InstanceName = "icelandic-eid-sample:";
+    });
+    authentication.AddIcelandicEidDistributedCache();
+}
+else if (builder.Configuration.GetConnectionString("Redis") is { Length: > 0 } redis)
 {
     var keyRingSecret = builder.Configuration["DataProtection:KeyRingSecret"];
     authentication.AddIcelandicEidRedis(redis, o =>
