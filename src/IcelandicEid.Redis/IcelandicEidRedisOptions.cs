@@ -8,10 +8,12 @@ public sealed class IcelandicEidRedisOptions
     /// own). Only certificates issued by it are accepted. Default none: the machine's trust store.</summary>
     public string? TrustedCertificateAuthority { get; set; }
 
-    /// <summary>Prefix of every key. Default <c>icelandic-eid:</c>. Give each app its own when apps share one Redis.</summary>
+    /// <summary>Prefix of every key. Default <c>icelandic-eid:</c>. Give each app its own when apps share one Redis. No
+    /// braces: the store adds the hash tags that keep a login's keys in one slot of a Redis Cluster.</summary>
     public string KeyPrefix { get; set; } = "icelandic-eid:";
 
-    /// <summary>The Redis database number; -1 for the connection's default. Default -1.</summary>
+    /// <summary>The Redis database number; -1 for the connection's default. Default -1. A Redis Cluster has database 0
+    /// only.</summary>
     public int Database { get; set; } = -1;
 
     /// <summary>Keep the app's data-protection key ring in Redis, so a cookie or login reference issued by one instance
@@ -67,6 +69,10 @@ public sealed class IcelandicEidRedisOptions
         if (string.IsNullOrEmpty(KeyPrefix))
         {
             errors.Add("IcelandicEidRedisOptions.KeyPrefix must not be empty: it keeps this app's keys apart (and is what an ACL's key pattern names).");
+        }
+        else if (KeyPrefix.AsSpan().IndexOfAny('{', '}') >= 0)
+        {
+            errors.Add("IcelandicEidRedisOptions.KeyPrefix must not contain '{' or '}': the store puts its own hash tags after it, so that on a Redis Cluster each login's keys share a slot and logins spread over the primaries.");
         }
 
         if (string.IsNullOrEmpty(DataProtectionKey))

@@ -18,7 +18,7 @@ internal sealed class RedisEidLoginStore : IEidLoginStore, IEidPendingLoginCount
     private readonly Func<IDatabase> _database;
     private readonly IcelandicEidRedisOptions _options;
     private readonly TimeProvider _time;
-    private readonly RedisKey _pendingSet;
+    private readonly RedisKey[] _pendingShards;
 
     // Per login id, in one lookup: its key and pending-index member (a hash of the id, computed once), and this
     // instance's last word on its next poll time, so a read that finds a poll due can take the lease in the same round
@@ -42,15 +42,15 @@ internal sealed class RedisEidLoginStore : IEidLoginStore, IEidPendingLoginCount
         _codec = new LoginCodec(dataProtection.CreateProtector("IcelandicEid.Redis.LoginState", "v1"), timeProvider);
         _options = options;
         _time = timeProvider;
-        _pendingSet = options.KeyPrefix + "pending";
+        _pendingShards = [.. RedisKeys.AllPending(options.KeyPrefix).Select(name => (RedisKey)name)];
     }
 
     /// <inheritdoc />
     public async Task CreateAsync(EidLoginState state, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(state);
-        var (key, member) = Keys(state.Id);
-        var created = (int)await Bound(RedisScripts.CreateRunner.EvaluateAsync(_database(), [key, _pendingSet], [_codec.Serialize(state, key.ToString(), MsCeiling(state.NextPollAt)), Ms(state.ExpiresAt), member]), cancellationToken);
+        var login = Keys(state.Id);
+        var created = (int)await Bound(RedisScripts.CreateRunner.EvaluateAsync(_database(), [login.Key, login.Pending], [_codec.Serialize(state, login.Name, MsCeiling(state.NextPollAt)), Ms(state.ExpiresAt), login.Member]), cancellationToken);
         if (created != 1)
         {
             throw new InvalidOperationException("A login with this id already exists.");
@@ -153,15 +153,15 @@ internal sealed class RedisEidLoginStore : IEidLoginStore, IEidPendingLoginCount
     {
         ArgumentNullException.ThrowIfNull(state);
         var retention = (long)Math.Max(1000, _options.CompletedLoginRetention.TotalMilliseconds);
-        var (key, member) = Keys(state.Id);
-        return Bound(RedisScripts.UpdateRunner.EvaluateAsync(_database(), [key, _pendingSet], [_codec.Serialize(state, key.ToString(), MsCeiling(state.NextPollAt)), (int)state.Status, retention, member]), cancellationToken);
+        var login = Keys(state.Id);
+        return Bound(RedisScripts.UpdateRunner.EvaluateAsync(_database(), [login.Key, login.Pending], [_codec.Serialize(state, login.Name, MsCeiling(state.NextPollAt)), (int)state.Status, retention, login.Member]), cancellationToken);
     }
 
     /// <inheritdoc />
     public async Task<EidLoginState?> TryConsumeAsync(string id, CancellationToken cancellationToken)
     {
         var login = Keys(id);
-        var result = await Bound(RedisScripts.ConsumeRunner.EvaluateAsync(_database(), [login.Key, _pendingSet], [login.Member]), cancellationToken);
+        var result = await Bound(RedisScripts.ConsumeRunner.EvaluateAsync(_database(), [login.Key, login.Pending], [login.Member]), cancellationToken);
         var state = result.IsNull ? null : _codec.Deserialize(id, login.Name, (byte[]?)result);
         Forget(id, login);
         return state;
@@ -171,10 +171,10 @@ internal sealed class RedisEidLoginStore : IEidLoginStore, IEidPendingLoginCount
     public async Task<EidPollRequest?> FailContestedAsync(string loginKey, CancellationToken cancellationToken)
     {
         ArgumentException.ThrowIfNullOrEmpty(loginKey);
-        RedisKey key = _options.KeyPrefix + "l:" + loginKey;
+        var name = RedisKeys.Login(_options.KeyPrefix, loginKey);
         var retention = (long)Math.Max(1000, _options.CompletedLoginRetention.TotalMilliseconds);
-        var result = await Bound(RedisScripts.ContestRunner.EvaluateAsync(_database(), [key, _pendingSet], [(int)EidFailureReason.Contested, retention, loginKey]), cancellationToken);
-        _codec.Forget(key.ToString()); // its next-poll hint, kept by id, stays: the scripts see the header and decide
+        var result = await Bound(RedisScripts.ContestRunner.EvaluateAsync(_database(), [name, RedisKeys.Pending(_options.KeyPrefix, loginKey)], [(int)EidFailureReason.Contested, retention, loginKey]), cancellationToken);
+        _codec.Forget(name); // its next-poll hint, kept by id, stays: the scripts see the header and decide
         // Failed all the same when its state cannot be read; only its request upstream cannot be withdrawn from here.
         return (byte[]?)result is { } value && LoginHeader.Parse(value) is { } header ? RequestOf(value, header) : null;
     }
@@ -183,7 +183,7 @@ internal sealed class RedisEidLoginStore : IEidLoginStore, IEidPendingLoginCount
     public async Task<EidPollRequest?> PendingRequestAsync(string loginKey, CancellationToken cancellationToken)
     {
         ArgumentException.ThrowIfNullOrEmpty(loginKey);
-        var value = (byte[]?)await Bound(_database().StringGetAsync(_options.KeyPrefix + "l:" + loginKey), cancellationToken);
+        var value = (byte[]?)await Bound(_database().StringGetAsync(RedisKeys.Login(_options.KeyPrefix, loginKey)), cancellationToken);
         return value is not null && LoginHeader.Parse(value) is { Summary.Status: EidLoginStatus.Pending } header ? RequestOf(value, header) : null;
     }
 
@@ -207,15 +207,25 @@ internal sealed class RedisEidLoginStore : IEidLoginStore, IEidPendingLoginCount
         var db = _database();
         var login = Keys(id);
         Forget(id, login);
-        await Bound(Task.WhenAll(db.KeyDeleteAsync(login.Key), db.SortedSetRemoveAsync(_pendingSet, login.Member)), cancellationToken);
+        await Bound(Task.WhenAll(db.KeyDeleteAsync(login.Key), db.SortedSetRemoveAsync(login.Pending, login.Member)), cancellationToken);
     }
 
     /// <inheritdoc />
+    /// <remarks>Sums the 64 shards of the pending index, all sent at once (pipelined, on a cluster to every primary
+    /// that holds one), after dropping the entries of logins that expired without ending. The metrics gauge calls it at
+    /// most every few seconds per instance, never a login.</remarks>
     public async Task<long> CountPendingAsync(CancellationToken cancellationToken)
     {
         var db = _database();
-        await Bound(db.SortedSetRemoveRangeByScoreAsync(_pendingSet, double.NegativeInfinity, Ms(_time.GetUtcNow()), Exclude.Stop), cancellationToken);
-        return await Bound(db.SortedSetLengthAsync(_pendingSet), cancellationToken);
+        var now = Ms(_time.GetUtcNow());
+        var counts = new Task<long>[_pendingShards.Length];
+        for (var i = 0; i < counts.Length; i++)
+        {
+            _ = db.SortedSetRemoveRangeByScoreAsync(_pendingShards[i], double.NegativeInfinity, now, Exclude.Stop, CommandFlags.FireAndForget);
+            counts[i] = db.SortedSetLengthAsync(_pendingShards[i]);
+        }
+
+        return (await Bound(Task.WhenAll(counts), cancellationToken)).Sum();
     }
 
     /// <summary>Checks that Redis answers (for health checks).</summary>
@@ -230,9 +240,12 @@ internal sealed class RedisEidLoginStore : IEidLoginStore, IEidPendingLoginCount
     {
         private long _nextPollMs;
 
-        public string Name { get; } = prefix + "l:" + member;
+        public string Name { get; } = RedisKeys.Login(prefix, member);
 
         public RedisKey Key => Name;
+
+        /// <summary>The pending-index shard it is listed in (the same hash slot as its key).</summary>
+        public RedisKey Pending { get; } = RedisKeys.Pending(prefix, member);
 
         public string Member { get; } = member;
 
@@ -242,8 +255,6 @@ internal sealed class RedisEidLoginStore : IEidLoginStore, IEidPendingLoginCount
             get => Volatile.Read(ref _nextPollMs);
             set => Volatile.Write(ref _nextPollMs, value);
         }
-
-        public void Deconstruct(out RedisKey key, out string member) => (key, member) = (Key, Member);
     }
 
     private Task<T> Bound<T>(Task<T> call, CancellationToken cancellationToken) => RedisTimeouts.Bound(call, _options, cancellationToken);

@@ -37,7 +37,7 @@ public abstract class StoreContractTests
         Properties = "AQID",
     };
 
-    [Fact]
+    [SkippableFact]
     public async Task A_created_login_reads_back_whole()
     {
         var state = NewState() with
@@ -55,7 +55,7 @@ public abstract class StoreContractTests
         Assert.Null(await Store.GetAsync("unknown", default));
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task State_is_gone_once_expired()
     {
         var state = NewState();
@@ -66,7 +66,7 @@ public abstract class StoreContractTests
         Assert.Null(await Store.GetAsync(state.Id, default));
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task Only_one_caller_may_poll_per_interval()
     {
         var state = NewState();
@@ -87,7 +87,7 @@ public abstract class StoreContractTests
         Assert.Equal(now.AddSeconds(6), (await Store.GetAsync(state.Id, default))!.NextPollAt);
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task The_poller_sets_the_next_poll_time_when_it_is_done()
     {
         var state = NewState();
@@ -98,7 +98,7 @@ public abstract class StoreContractTests
         Assert.Equal(now.AddSeconds(4), (await Store.GetAsync(state.Id, default))!.NextPollAt);
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task Only_the_next_poll_time_moves_after_a_quiet_poll_and_never_on_a_completed_login()
     {
         var state = NewState();
@@ -114,7 +114,7 @@ public abstract class StoreContractTests
         Assert.Equal(EidLoginStatus.Failed, (await Store.GetAsync(state.Id, default))!.Status);
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task Completion_is_single_use()
     {
         var state = NewState();
@@ -137,7 +137,7 @@ public abstract class StoreContractTests
         Assert.Null(await Store.GetAsync(state.Id, default));
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task A_completed_login_stays_completed_and_a_removed_one_stays_removed()
     {
         var state = NewState();
@@ -152,7 +152,7 @@ public abstract class StoreContractTests
         Assert.Null(await Store.GetAsync(state.Id, default));
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task Creating_the_same_id_twice_is_refused()
     {
         var state = NewState();
@@ -172,7 +172,7 @@ public sealed class InMemoryStoreContractTests : StoreContractTests
 
     protected override IEidLoginStore Store => _store;
 
-    [Fact]
+    [SkippableFact]
     public async Task Expired_entries_are_swept_on_later_writes()
     {
         for (var i = 0; i < 100; i++)
@@ -204,40 +204,48 @@ public sealed class DistributedCacheStoreContractTests : StoreContractTests
     protected override bool DetectsDuplicateIds => false; // IDistributedCache cannot tell
 }
 
-public sealed class RedisStoreContractTests : StoreContractTests, IClassFixture<RedisFixture>, IDisposable
+/// <summary>The store contract, and what only the Redis store promises, on one Redis server or on a cluster.</summary>
+public abstract class RedisStoreContractTestsBase : StoreContractTests, IDisposable
 {
-    private readonly ConnectionMultiplexer _redis;
-    private readonly RedisEidLoginStore _store;
-    private readonly IcelandicEidRedisOptions _options = new() { KeyPrefix = "contract-" + Guid.NewGuid().ToString("N")[..8] + ":" };
+    protected IcelandicEidRedisOptions Options { get; } = new() { KeyPrefix = "contract-" + Guid.NewGuid().ToString("N")[..8] + ":" };
     private readonly IDataProtectionProvider _protection = new EphemeralDataProtectionProvider();
+    private ConnectionMultiplexer? _redis;
+    private RedisEidLoginStore? _store;
 
-    public RedisStoreContractTests(RedisFixture fixture)
+    /// <summary>Where the Redis under test is; skips the test when it cannot run on this machine.</summary>
+    protected abstract string Configuration { get; }
+
+    protected ConnectionMultiplexer Redis => _redis ??= ConnectionMultiplexer.Connect(Configuration);
+
+    private protected RedisEidLoginStore RedisStore => _store ??= new RedisEidLoginStore(Redis, _protection, Options, Time);
+
+    protected override IEidLoginStore Store => RedisStore;
+
+    public void Dispose()
     {
-        _redis = ConnectionMultiplexer.Connect(fixture.Server.Configuration);
-        _store = new RedisEidLoginStore(_redis, _protection, _options, Time);
+        _redis?.Dispose();
+        GC.SuppressFinalize(this);
     }
 
-    protected override IEidLoginStore Store => _store;
+    /// <summary>The keys matching a pattern on every primary (one server, or each of a cluster's).</summary>
+    protected IEnumerable<RedisKey> Keys(string pattern) => Redis.GetServers().Where(s => !s.IsReplica).SelectMany(s => s.Keys(pattern: pattern));
 
-    public void Dispose() => _redis.Dispose();
-
-    [Fact]
-    public async Task Nothing_personal_is_stored_in_clear_and_every_key_expires()
+    [SkippableFact]
+    public async Task Nothing_personal_isRedisStored_in_clear_and_every_key_expires()
     {
         var state = NewState() with
         {
             Identifier = "2410803079",
             Person = new EidPerson { Name = "Jón Prófari Jónsson", NationalId = "2410803079", PhoneNumber = "8881234", Address = "Laugavegur 1" },
         };
-        await _store.CreateAsync(state, default);
-        var server = _redis.GetServer(_redis.GetEndPoints()[0]);
-        var keys = server.Keys(pattern: _options.KeyPrefix + "*").ToList();
+        await RedisStore.CreateAsync(state, default);
+        var keys = Keys(Options.KeyPrefix + "*").ToList();
         Assert.NotEmpty(keys);
-        var db = _redis.GetDatabase();
+        var db = Redis.GetDatabase();
         foreach (var key in keys)
         {
             Assert.DoesNotContain(state.Id, (string)key!, StringComparison.Ordinal);
-            Assert.True(await db.KeyTimeToLiveAsync(key) is not null || key.ToString().EndsWith("pending", StringComparison.Ordinal), "key without expiry: " + key.ToString());
+            Assert.True(await db.KeyTimeToLiveAsync(key) is not null || key.ToString().Contains(":pending:{", StringComparison.Ordinal), "key without expiry: " + key.ToString());
             var type = await db.KeyTypeAsync(key);
             var dump = type == RedisType.String
                 ? System.Text.Encoding.UTF8.GetString((byte[])(await db.StringGetAsync(key))!)
@@ -249,25 +257,24 @@ public sealed class RedisStoreContractTests : StoreContractTests, IClassFixture<
         }
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task A_completed_login_keeps_its_personal_data_only_briefly()
     {
         var state = NewState();
-        await _store.CreateAsync(state, default);
-        await _store.UpdateAsync(state with { Status = EidLoginStatus.Succeeded, Person = new EidPerson { Name = "Jón", NationalId = "2410803079" } }, default);
-        var server = _redis.GetServer(_redis.GetEndPoints()[0]);
-        var key = server.Keys(pattern: _options.KeyPrefix + "l:*").Single();
-        var ttl = await _redis.GetDatabase().KeyTimeToLiveAsync(key);
-        Assert.InRange(ttl!.Value, TimeSpan.FromSeconds(1), _options.CompletedLoginRetention);
+        await RedisStore.CreateAsync(state, default);
+        await RedisStore.UpdateAsync(state with { Status = EidLoginStatus.Succeeded, Person = new EidPerson { Name = "Jón", NationalId = "2410803079" } }, default);
+        var key = Keys(Options.KeyPrefix + "l:*").Single();
+        var ttl = await Redis.GetDatabase().KeyTimeToLiveAsync(key);
+        Assert.InRange(ttl!.Value, TimeSpan.FromSeconds(1), Options.CompletedLoginRetention);
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task A_poll_time_that_gains_a_digit_rewrites_the_header_and_keeps_the_expiry()
     {
         // The poll scripts overwrite the next-poll time in place when it keeps its width; 10^13 ms (in 2286) is where
         // it next gains a digit, and there the whole value is written again: it must read back the same, and expire.
         var time = new FakeTimeProvider(DateTimeOffset.FromUnixTimeMilliseconds(9_999_999_990_000));
-        var store = new RedisEidLoginStore(_redis, new EphemeralDataProtectionProvider(), _options, time);
+        var store = new RedisEidLoginStore(Redis, new EphemeralDataProtectionProvider(), Options, time);
         var now = time.GetUtcNow();
         var state = NewState() with { PollInterval = TimeSpan.FromSeconds(10), CreatedAt = now, ExpiresAt = now.AddSeconds(180), NextPollAt = now, VerificationCode = "🐑🐴🐟🐳" };
         await store.CreateAsync(state, default);
@@ -286,54 +293,53 @@ public sealed class RedisStoreContractTests : StoreContractTests, IClassFixture<
         Assert.True(await store.TryBeginPollAsync(state.Id, now.AddSeconds(1), now.AddSeconds(20), default));
         Assert.Equal(now.AddSeconds(20), (await store.GetAsync(state.Id, default))!.NextPollAt);
 
-        var server = _redis.GetServer(_redis.GetEndPoints()[0]);
-        var key = server.Keys(pattern: _options.KeyPrefix + "l:*").Single();
+        var key = Keys(Options.KeyPrefix + "l:*").Single();
         var expiresIn = state.ExpiresAt - DateTimeOffset.UtcNow;
-        Assert.InRange((await _redis.GetDatabase().KeyTimeToLiveAsync(key))!.Value, expiresIn - TimeSpan.FromMinutes(1), expiresIn + TimeSpan.FromSeconds(1)); // Redis counts in whole milliseconds, on its own clock
+        Assert.InRange((await Redis.GetDatabase().KeyTimeToLiveAsync(key))!.Value, expiresIn - TimeSpan.FromMinutes(1), expiresIn + TimeSpan.FromSeconds(1)); // Redis counts in whole milliseconds, on its own clock
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task The_read_path_fetches_only_the_header_and_reads_a_longer_one_whole()
     {
         var now = Time.GetUtcNow();
         var usual = NewState() with { VerificationCode = "🐑🐴🐟🐳", NextPollAt = now.AddSeconds(3) };
         var longCode = NewState() with { VerificationCode = new string('7', 150), NextPollAt = now.AddSeconds(3) };
-        await _store.CreateAsync(usual, default);
-        await _store.CreateAsync(longCode, default);
+        await RedisStore.CreateAsync(usual, default);
+        await RedisStore.CreateAsync(longCode, default);
 
         foreach (var state in new[] { usual, longCode })
         {
-            var peek = await _store.PeekAsync(state.Id, now, TimeSpan.FromMilliseconds(500), default);
+            var peek = await RedisStore.PeekAsync(state.Id, now, TimeSpan.FromMilliseconds(500), default);
             Assert.Equal((state.VerificationCode, EidLoginStatus.Pending, state.NextPollAt, false), (peek!.Summary.VerificationCode, peek.Summary.Status, peek.Summary.NextPollAt, peek.PollLease));
 
             // Due without this instance expecting it: the lease comes with the whole state.
-            var due = await new RedisEidLoginStore(_redis, _protection, _options, Time).PeekAsync(state.Id, now.AddSeconds(3), TimeSpan.FromMilliseconds(500), default);
+            var due = await new RedisEidLoginStore(Redis, _protection, Options, Time).PeekAsync(state.Id, now.AddSeconds(3), TimeSpan.FromMilliseconds(500), default);
             Assert.True(due!.PollLease);
             Assert.Equal(state.Reference, due.State!.Reference);
-            Assert.Equal(now.AddSeconds(6.5), (await _store.GetAsync(state.Id, default))!.NextPollAt);
+            Assert.Equal(now.AddSeconds(6.5), (await RedisStore.GetAsync(state.Id, default))!.NextPollAt);
         }
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task A_contest_by_key_fails_a_pending_login_at_once_and_leaves_an_ended_one_alone()
     {
         var now = Time.GetUtcNow();
         var pending = NewState() with { NextPollAt = now.AddSeconds(3) };
         var approved = NewState() with { NextPollAt = now.AddSeconds(3) };
-        await _store.CreateAsync(pending, default);
-        await _store.CreateAsync(approved, default);
-        await _store.UpdateAsync(approved with { Status = EidLoginStatus.Succeeded, Person = new EidPerson { Name = "Jón", NationalId = "2410803079" } }, default);
-        var store = (IEidContestedLogins)_store;
+        await RedisStore.CreateAsync(pending, default);
+        await RedisStore.CreateAsync(approved, default);
+        await RedisStore.UpdateAsync(approved with { Status = EidLoginStatus.Succeeded, Person = new EidPerson { Name = "Jón", NationalId = "2410803079" } }, default);
+        var store = (IEidContestedLogins)RedisStore;
 
         var request = await store.FailContestedAsync(LoginId.Key(pending.Id), default);
         Assert.Equal(new EidPollRequest(pending.Method, pending.Reference) { PollInterval = pending.PollInterval }, request);
         Assert.Null(await store.FailContestedAsync(LoginId.Key(pending.Id), default)); // once
         Assert.Null(await store.FailContestedAsync(LoginId.Key(approved.Id), default)); // an ended login stays as it ended
         Assert.Null(await store.FailContestedAsync(LoginId.Key(LoginId.New()), default));
-        Assert.Equal(0, await _store.CountPendingAsync(default));
+        Assert.Equal(0, await RedisStore.CountPendingAsync(default));
 
         // Every instance, and every way of reading it, sees the failure; the protected state is never rewritten by it.
-        var other = new RedisEidLoginStore(_redis, _protection, _options, Time);
+        var other = new RedisEidLoginStore(Redis, _protection, Options, Time);
         var peek = (await other.PeekAsync(pending.Id, now.AddSeconds(10), TimeSpan.FromMilliseconds(500), default))!;
         Assert.Equal((EidLoginStatus.Failed, EidFailureReason.Contested, false), (peek.Summary.Status, peek.Summary.FailureReason, peek.PollLease));
         Assert.Equal((EidLoginStatus.Failed, EidFailureReason.Contested), ((await other.GetAsync(pending.Id, default))!.Status, (await other.GetAsync(pending.Id, default))!.FailureReason));
@@ -341,21 +347,20 @@ public sealed class RedisStoreContractTests : StoreContractTests, IClassFixture<
         await other.UpdateAsync(pending with { Status = EidLoginStatus.Succeeded, Person = new EidPerson { Name = "Jón", NationalId = "2410803079" } }, default);
         var consumed = await other.TryConsumeAsync(pending.Id, default);
         Assert.Equal((EidLoginStatus.Failed, EidFailureReason.Contested, null), (consumed!.Status, consumed.FailureReason, consumed.Person));
-        Assert.Equal(EidLoginStatus.Succeeded, (await _store.GetAsync(approved.Id, default))!.Status);
+        Assert.Equal(EidLoginStatus.Succeeded, (await RedisStore.GetAsync(approved.Id, default))!.Status);
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task A_contested_login_is_kept_only_as_long_as_an_ended_one()
     {
         var state = NewState() with { NextPollAt = Time.GetUtcNow().AddSeconds(3) };
-        await _store.CreateAsync(state, default);
-        await ((IEidContestedLogins)_store).FailContestedAsync(LoginId.Key(state.Id), default);
-        var server = _redis.GetServer(_redis.GetEndPoints()[0]);
-        var key = server.Keys(pattern: _options.KeyPrefix + "l:*").Single();
-        Assert.InRange((await _redis.GetDatabase().KeyTimeToLiveAsync(key))!.Value, TimeSpan.FromSeconds(1), _options.CompletedLoginRetention);
+        await RedisStore.CreateAsync(state, default);
+        await ((IEidContestedLogins)RedisStore).FailContestedAsync(LoginId.Key(state.Id), default);
+        var key = Keys(Options.KeyPrefix + "l:*").Single();
+        Assert.InRange((await Redis.GetDatabase().KeyTimeToLiveAsync(key))!.Value, TimeSpan.FromSeconds(1), Options.CompletedLoginRetention);
     }
 
-    [Theory]
+    [SkippableTheory]
     [InlineData("")]
     [InlineData("garbage")]
     [InlineData("0:-1:0:3000:9999999999999::1234\n")]
@@ -369,41 +374,77 @@ public sealed class RedisStoreContractTests : StoreContractTests, IClassFixture<
     {
         // Whatever is found under a login's key (another writer, a restore, a truncated value): gone, not a 500.
         var state = NewState() with { NextPollAt = Time.GetUtcNow().AddSeconds(3) };
-        await _store.CreateAsync(state, default);
-        var server = _redis.GetServer(_redis.GetEndPoints()[0]);
-        var key = server.Keys(pattern: _options.KeyPrefix + "l:*").Single();
-        await _redis.GetDatabase().StringSetAsync(key, header + "body", TimeSpan.FromMinutes(1));
+        await RedisStore.CreateAsync(state, default);
+        var key = Keys(Options.KeyPrefix + "l:*").Single();
+        await Redis.GetDatabase().StringSetAsync(key, header + "body", TimeSpan.FromMinutes(1));
 
-        Assert.Null(await _store.PeekAsync(state.Id, Time.GetUtcNow(), TimeSpan.FromMilliseconds(500), default));
-        Assert.Null(await new RedisEidLoginStore(_redis, _protection, _options, Time).PeekAsync(state.Id, Time.GetUtcNow().AddSeconds(10), TimeSpan.FromMilliseconds(500), default));
-        Assert.Null(await _store.GetAsync(state.Id, default));
+        Assert.Null(await RedisStore.PeekAsync(state.Id, Time.GetUtcNow(), TimeSpan.FromMilliseconds(500), default));
+        Assert.Null(await new RedisEidLoginStore(Redis, _protection, Options, Time).PeekAsync(state.Id, Time.GetUtcNow().AddSeconds(10), TimeSpan.FromMilliseconds(500), default));
+        Assert.Null(await RedisStore.GetAsync(state.Id, default));
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task A_header_reads_back_field_by_field()
     {
         var now = Time.GetUtcNow();
         var state = NewState() with { VerificationCode = "12:34", NextPollAt = now.AddSeconds(3), PollInterval = TimeSpan.FromMilliseconds(1500), Method = EidMethod.App };
-        await _store.CreateAsync(state, default);
-        var peek = (await new RedisEidLoginStore(_redis, _protection, _options, Time).PeekAsync(state.Id, now, TimeSpan.FromMilliseconds(500), default))!;
+        await RedisStore.CreateAsync(state, default);
+        var peek = (await new RedisEidLoginStore(Redis, _protection, Options, Time).PeekAsync(state.Id, now, TimeSpan.FromMilliseconds(500), default))!;
         Assert.Equal(
             new EidLoginSummary(EidLoginStatus.Pending, EidMethod.App, "1234", DateTimeOffset.FromUnixTimeMilliseconds(state.ExpiresAt.ToUnixTimeMilliseconds()), state.NextPollAt, state.PollInterval, null),
             peek.Summary);
 
-        await _store.UpdateAsync(state with { Status = EidLoginStatus.Failed, FailureReason = EidFailureReason.Contested }, default);
-        var failed = (await new RedisEidLoginStore(_redis, _protection, _options, Time).PeekAsync(state.Id, now, TimeSpan.FromMilliseconds(500), default))!;
+        await RedisStore.UpdateAsync(state with { Status = EidLoginStatus.Failed, FailureReason = EidFailureReason.Contested }, default);
+        var failed = (await new RedisEidLoginStore(Redis, _protection, Options, Time).PeekAsync(state.Id, now, TimeSpan.FromMilliseconds(500), default))!;
         Assert.Equal((EidLoginStatus.Failed, EidFailureReason.Contested), (failed.Summary.Status, failed.Summary.FailureReason));
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task Pending_logins_are_counted()
     {
         var a = NewState();
         var b = NewState();
-        await _store.CreateAsync(a, default);
-        await _store.CreateAsync(b, default);
-        Assert.Equal(2, await _store.CountPendingAsync(default));
-        await _store.UpdateAsync(a with { Status = EidLoginStatus.Failed }, default);
-        Assert.Equal(1, await _store.CountPendingAsync(default));
+        await RedisStore.CreateAsync(a, default);
+        await RedisStore.CreateAsync(b, default);
+        Assert.Equal(2, await RedisStore.CountPendingAsync(default));
+        await RedisStore.UpdateAsync(a with { Status = EidLoginStatus.Failed }, default);
+        Assert.Equal(1, await RedisStore.CountPendingAsync(default));
+    }
+}
+
+public sealed class RedisStoreContractTests(RedisFixture fixture) : RedisStoreContractTestsBase, IClassFixture<RedisFixture>
+{
+    protected override string Configuration => fixture.Server.Configuration;
+}
+
+/// <summary>The same contract on a real three-primary Redis Cluster.</summary>
+public sealed class RedisClusterStoreContractTests(RedisClusterFixture fixture) : RedisStoreContractTestsBase, IClassFixture<RedisClusterFixture>
+{
+    protected override string Configuration => fixture.Cluster.Configuration;
+
+    [SkippableFact]
+    public async Task A_logins_keys_share_a_slot_and_logins_spread_over_every_primary()
+    {
+        var states = Enumerable.Range(0, 200).Select(_ => NewState()).ToList();
+        foreach (var state in states)
+        {
+            await RedisStore.CreateAsync(state, default);
+        }
+
+        var primaries = Redis.GetServers().Where(s => !s.IsReplica).ToList();
+        Assert.Equal(3, primaries.Count);
+        foreach (var server in primaries)
+        {
+            Assert.NotEmpty(server.Keys(pattern: Options.KeyPrefix + "l:*"));
+        }
+
+        foreach (var state in states.Take(20))
+        {
+            var key = Keys(Options.KeyPrefix + "l:{*}" + LoginId.Key(state.Id)).Single();
+            var shard = Keys(Options.KeyPrefix + "pending:{" + LoginId.Key(state.Id)[0] + "}").Single();
+            Assert.Equal(Redis.HashSlot(key), Redis.HashSlot(shard));
+        }
+
+        Assert.Equal(200, await RedisStore.CountPendingAsync(default));
     }
 }
