@@ -37,6 +37,7 @@ public sealed class RedisClusterSet : RedisProcessSet
                     "--cluster-enabled", "yes",
                     "--cluster-config-file", Path.Combine(set.Directory, $"nodes-{port}.conf"),
                     "--cluster-node-timeout", "2000",
+                    "--cluster-port", RedisServer.FreePort().ToString(CultureInfo.InvariantCulture), // not port + 10000, which may be taken
                     "--dir", set.Directory,
                 ]);
                 ports.Add(port);

@@ -2,7 +2,7 @@ using IcelandicEid.Tests.Infrastructure;
 
 namespace IcelandicEid.Tests.Stores;
 
-/// <summary>One Redis Cluster shared by a test class; not started when this machine lacks redis-server (the tests then
+/// <summary>One Redis Cluster shared by the test classes of the "Redis Cluster" collection; not started when this machine lacks redis-server (the tests then
 /// skip, saying what to install) unless CI is set (then it must run).</summary>
 public sealed class RedisClusterFixture : IAsyncLifetime
 {
@@ -42,4 +42,10 @@ public sealed class RedisClusterFixture : IAsyncLifetime
             await _cluster.DisposeAsync();
         }
     }
+}
+
+[CollectionDefinition(Name)]
+public sealed class RedisClusterCollection : ICollectionFixture<RedisClusterFixture>
+{
+    public const string Name = "Redis Cluster";
 }

@@ -418,7 +418,8 @@ public sealed class RedisStoreContractTests(RedisFixture fixture) : RedisStoreCo
 }
 
 /// <summary>The same contract on a real three-primary Redis Cluster.</summary>
-public sealed class RedisClusterStoreContractTests(RedisClusterFixture fixture) : RedisStoreContractTestsBase, IClassFixture<RedisClusterFixture>
+[Collection(RedisClusterCollection.Name)]
+public sealed class RedisClusterStoreContractTests(RedisClusterFixture fixture) : RedisStoreContractTestsBase
 {
     protected override string Configuration => fixture.Cluster.Configuration;
 
