@@ -60,7 +60,17 @@ public sealed class RedisClusterSet : RedisProcessSet
 
     /// <summary>The port of the primary that serves a hash slot, as the cluster itself says.</summary>
     public async Task<int> OwnerOfSlotAsync(int slot)
+        => (await SlotRangesAsync()).FirstOrDefault(r => slot >= r.Low && slot <= r.High) is { Port: > 0 } range
+            ? range.Port
+            : throw new InvalidOperationException("No node serves slot " + slot);
+
+    /// <summary>How many slots the primary on a port serves.</summary>
+    public async Task<int> SlotCountAsync(int port) => (await SlotRangesAsync()).Where(r => r.Port == port).Sum(r => r.High - r.Low + 1);
+
+    /// <summary>Which primary serves which slots (from <c>CLUSTER NODES</c>).</summary>
+    private async Task<List<(int Port, int Low, int High)>> SlotRangesAsync()
     {
+        var ranges = new List<(int Port, int Low, int High)>();
         foreach (var line in Bulk(await CommandAsync(Ports[0], "CLUSTER", "NODES")).Split('\n', StringSplitOptions.RemoveEmptyEntries))
         {
             var fields = line.Split(' ');
@@ -69,15 +79,11 @@ public sealed class RedisClusterSet : RedisProcessSet
             {
                 var ends = range.Split('-');
                 var low = int.Parse(ends[0], CultureInfo.InvariantCulture);
-                var high = ends.Length == 2 ? int.Parse(ends[1], CultureInfo.InvariantCulture) : low;
-                if (slot >= low && slot <= high)
-                {
-                    return port;
-                }
+                ranges.Add((port, low, ends.Length == 2 ? int.Parse(ends[1], CultureInfo.InvariantCulture) : low));
             }
         }
 
-        throw new InvalidOperationException("No node serves slot " + slot);
+        return ranges;
     }
 
     /// <summary>Moves <paramref name="slots"/> slots from one primary to another with <c>redis-cli --cluster

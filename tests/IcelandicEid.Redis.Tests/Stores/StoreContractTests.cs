@@ -231,7 +231,7 @@ public abstract class RedisStoreContractTestsBase : StoreContractTests, IDisposa
     protected IEnumerable<RedisKey> Keys(string pattern) => Redis.GetServers().Where(s => !s.IsReplica).SelectMany(s => s.Keys(pattern: pattern));
 
     [SkippableFact]
-    public async Task Nothing_personal_isRedisStored_in_clear_and_every_key_expires()
+    public async Task Nothing_personal_is_stored_in_clear_and_every_key_expires()
     {
         var state = NewState() with
         {
