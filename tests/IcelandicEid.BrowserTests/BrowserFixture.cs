@@ -49,22 +49,45 @@ public class BrowserFixture : IAsyncLifetime
             BaseAddress = client.BaseAddress!;
         }
 
-        var executable = Environment.GetEnvironmentVariable("CHROMIUM_PATH") ?? "/usr/bin/chromium";
-        if (!File.Exists(executable))
+        Missing = ChromiumMissing;
+        if (Missing is not null)
         {
-            Missing = $"Chromium was not found at {executable}: install it (apt-get install chromium) or set CHROMIUM_PATH.";
-            if (string.Equals(Environment.GetEnvironmentVariable("CI"), "true", StringComparison.OrdinalIgnoreCase))
-            {
-                throw new InvalidOperationException(Missing + " Under CI the browser tests are required.");
-            }
-
             return;
         }
 
-        _playwright = await Playwright.CreateAsync();
-        Browser = await _playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
+        (_playwright, Browser) = await LaunchChromiumAsync();
+    }
+
+    /// <summary>Why Chromium cannot run here, or null; under CI (<c>CI=true</c>) a missing Chromium throws instead.</summary>
+    public static string? ChromiumMissing
+    {
+        get
         {
-            ExecutablePath = executable,
+            var executable = ChromiumPath;
+            if (File.Exists(executable))
+            {
+                return null;
+            }
+
+            var missing = $"Chromium was not found at {executable}: install it (apt-get install chromium) or set CHROMIUM_PATH.";
+            if (string.Equals(Environment.GetEnvironmentVariable("CI"), "true", StringComparison.OrdinalIgnoreCase))
+            {
+                throw new InvalidOperationException(missing + " Under CI the browser tests are required.");
+            }
+
+            return missing;
+        }
+    }
+
+    private static string ChromiumPath => Environment.GetEnvironmentVariable("CHROMIUM_PATH") ?? "/usr/bin/chromium";
+
+    /// <summary>Starts headless Chromium under Playwright.</summary>
+    public static async Task<(IPlaywright Playwright, IBrowser Browser)> LaunchChromiumAsync()
+    {
+        var playwright = await Playwright.CreateAsync();
+        var browser = await playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
+        {
+            ExecutablePath = ChromiumPath,
             Headless = true,
             Args =
             [
@@ -72,6 +95,7 @@ public class BrowserFixture : IAsyncLifetime
                 "--disable-component-update", "--disable-sync", "--disable-dev-shm-usage",
             ],
         });
+        return (playwright, browser);
     }
 
     /// <summary>A fresh browser context; skips the test (with what to install) where there is no Chromium.</summary>

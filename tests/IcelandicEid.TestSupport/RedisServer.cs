@@ -228,7 +228,7 @@ public sealed class RedisServer : IAsyncDisposable
         }
     }
 
-    internal static int FreePort()
+    public static int FreePort()
     {
         var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();
@@ -237,12 +237,12 @@ public sealed class RedisServer : IAsyncDisposable
         return port;
     }
 
-    internal static string? FindOnPath(string name)
+    public static string? FindOnPath(string name)
         => (Environment.GetEnvironmentVariable("PATH") ?? string.Empty).Split(Path.PathSeparator)
             .Select(dir => Path.Combine(dir, name))
             .FirstOrDefault(File.Exists);
 
-    internal static string RepositoryRoot()
+    public static string RepositoryRoot()
     {
         var dir = new DirectoryInfo(AppContext.BaseDirectory);
         while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "AuthHandler.sln")))
