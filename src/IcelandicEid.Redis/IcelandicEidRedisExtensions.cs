@@ -50,6 +50,35 @@ public static class IcelandicEidRedisExtensions
         return builder.AddIcelandicEidRedisCore(configure);
     }
 
+    /// <summary>
+    /// The same, configured from a configuration section (usually <c>IcelandicEid:Redis</c>): its <c>Configuration</c>
+    /// key is the StackExchange.Redis configuration string, and every other key names an option of
+    /// <see cref="IcelandicEidRedisOptions"/> (<c>KeyPrefix</c>, <c>OperationTimeout</c> as <c>00:00:02</c>,
+    /// <c>PersistDataProtectionKeys</c>, <c>KeyRingEncryptionSecret</c>, …). The options are checked at once, every
+    /// wrong one named.
+    /// </summary>
+    /// <param name="builder">The app's authentication builder.</param>
+    /// <param name="section">The configuration section, such as <c>builder.Configuration.GetSection("IcelandicEid:Redis")</c>.</param>
+    /// <param name="configure">Changes the options after they are bound.</param>
+    /// <returns>The builder, for chaining.</returns>
+    /// <exception cref="OptionsValidationException">The section has no <c>Configuration</c>, or an option is wrong.</exception>
+    public static AuthenticationBuilder AddIcelandicEidRedis(this AuthenticationBuilder builder, Microsoft.Extensions.Configuration.IConfiguration section, Action<IcelandicEidRedisOptions>? configure = null)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        ArgumentNullException.ThrowIfNull(section);
+        var path = section is Microsoft.Extensions.Configuration.IConfigurationSection named ? named.Path : "(the configuration)";
+        if (section["Configuration"] is not { Length: > 0 } connection)
+        {
+            throw new OptionsValidationException(nameof(IcelandicEidRedisOptions), typeof(IcelandicEidRedisOptions), [$"{path}:Configuration must be a StackExchange.Redis configuration string (such as 'redis.example.is:6380,ssl=true,user=eid,password=…')."]);
+        }
+
+        return builder.AddIcelandicEidRedis(connection, options =>
+        {
+            Microsoft.Extensions.Configuration.ConfigurationBinder.Bind(section, options);
+            configure?.Invoke(options);
+        });
+    }
+
     /// <summary>The same with a connection the app already has.</summary>
     /// <param name="builder">The app's authentication builder.</param>
     /// <param name="redis">The app's Redis connection.</param>

@@ -1,5 +1,6 @@
 using IcelandicEid.AspNetCore;
 using IcelandicEid.Tests.Infrastructure;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 
@@ -32,5 +33,38 @@ public class OptionsValidationTests
         {
             Assert.Contains("IcelandicEidRedisOptions." + name, failure.Message, StringComparison.Ordinal);
         }
+    }
+
+    [Fact]
+    public void Redis_options_bind_from_configuration_and_are_checked_there_too()
+    {
+        static IConfigurationSection Section(Dictionary<string, string?> values)
+            => new ConfigurationBuilder().AddInMemoryCollection(values.ToDictionary(kv => "IcelandicEid:Redis:" + kv.Key, kv => kv.Value)).Build().GetSection("IcelandicEid:Redis");
+
+        IcelandicEid.Redis.IcelandicEidRedisOptions? bound = null;
+        new ServiceCollection().AddAuthentication().AddIcelandicEidRedis(
+            Section(new()
+            {
+                ["Configuration"] = "localhost:1,ssl=true",
+                ["KeyPrefix"] = "shop-a:",
+                ["OperationTimeout"] = "00:00:01.5",
+                ["PersistDataProtectionKeys"] = "true",
+                ["KeyRingEncryptionSecret"] = new string('k', 40),
+                ["CompletedLoginRetention"] = "00:00:30",
+            }),
+            o => bound = o);
+        Assert.Equal(("shop-a:", TimeSpan.FromSeconds(1.5), true, TimeSpan.FromSeconds(30)), (bound!.KeyPrefix, bound.OperationTimeout, bound.PersistDataProtectionKeys, bound.CompletedLoginRetention));
+
+        var missing = Assert.Throws<OptionsValidationException>(() => new ServiceCollection().AddAuthentication().AddIcelandicEidRedis(Section(new() { ["KeyPrefix"] = "x:" })));
+        Assert.Contains("IcelandicEid:Redis:Configuration", missing.Message, StringComparison.Ordinal);
+
+        var wrong = Assert.Throws<OptionsValidationException>(() => new ServiceCollection().AddAuthentication().AddIcelandicEidRedis(Section(new()
+        {
+            ["Configuration"] = "localhost:1",
+            ["KeyPrefix"] = "{shop}:",
+            ["OperationTimeout"] = "-00:00:01",
+        })));
+        Assert.Contains("IcelandicEidRedisOptions.KeyPrefix must not contain '{'", wrong.Message, StringComparison.Ordinal);
+        Assert.Contains("IcelandicEidRedisOptions.OperationTimeout", wrong.Message, StringComparison.Ordinal);
     }
 }
