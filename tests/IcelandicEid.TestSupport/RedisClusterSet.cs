@@ -99,6 +99,64 @@ public sealed class RedisClusterSet : RedisProcessSet
         await WaitUntilAsync(AgreedAsync, TimeSpan.FromSeconds(30));
     }
 
+    /// <summary>Starts moving one slot by hand (<c>CLUSTER SETSLOT … IMPORTING/MIGRATING</c>), keys not yet moved.</summary>
+    public async Task BeginSlotMoveAsync(int slot, int fromPort, int toPort)
+    {
+        var slotText = slot.ToString(CultureInfo.InvariantCulture);
+        await ExpectOkAsync(toPort, "CLUSTER", "SETSLOT", slotText, "IMPORTING", await NodeIdAsync(fromPort));
+        await ExpectOkAsync(fromPort, "CLUSTER", "SETSLOT", slotText, "MIGRATING", await NodeIdAsync(toPort));
+    }
+
+    /// <summary>Moves some keys of a slot being moved to the new primary (<c>MIGRATE</c>).</summary>
+    public static Task MigrateKeysAsync(int fromPort, int toPort, params string[] keys)
+        => ExpectOkAsync(fromPort, [.. new[] { "MIGRATE", "127.0.0.1", toPort.ToString(CultureInfo.InvariantCulture), string.Empty, "0", "5000", "KEYS" }, .. keys]);
+
+    /// <summary>Moves the slot's remaining keys (other tests' too) and gives the slot to the new primary, the new
+    /// primary told first and then the old, as a resharding does; waits until every node agrees.</summary>
+    public async Task FinishSlotMoveAsync(int slot, int fromPort, int toPort)
+    {
+        var slotText = slot.ToString(CultureInfo.InvariantCulture);
+        while (BulkArray(await CommandAsync(fromPort, "CLUSTER", "GETKEYSINSLOT", slotText, "100")) is { Count: > 0 } keys)
+        {
+            await MigrateKeysAsync(fromPort, toPort, [.. keys]);
+        }
+
+        var toId = await NodeIdAsync(toPort);
+        foreach (var port in Ports.OrderBy(p => p == toPort ? 0 : p == fromPort ? 1 : 2))
+        {
+            await ExpectOkAsync(port, "CLUSTER", "SETSLOT", slotText, "NODE", toId);
+        }
+
+        await WaitUntilAsync(AgreedAsync, TimeSpan.FromSeconds(30));
+    }
+
+    private static async Task ExpectOkAsync(int port, params string[] words)
+    {
+        var answer = await CommandAsync(port, words);
+        if (!answer.StartsWith("+OK", StringComparison.Ordinal) && !answer.StartsWith("+NOKEY", StringComparison.Ordinal))
+        {
+            throw new InvalidOperationException($"{string.Join(' ', words.Take(3))} on {port}: {answer}");
+        }
+    }
+
+    /// <summary>The strings of a RESP array of bulk strings.</summary>
+    private static List<string> BulkArray(string answer)
+    {
+        var lines = answer.Split("\r\n");
+        if (!lines[0].StartsWith('*'))
+        {
+            throw new InvalidOperationException("Unexpected answer: " + answer);
+        }
+
+        var items = new List<string>();
+        for (var i = 2; i < lines.Length && items.Count < int.Parse(lines[0].AsSpan(1), CultureInfo.InvariantCulture); i += 2)
+        {
+            items.Add(lines[i]);
+        }
+
+        return items;
+    }
+
     /// <summary>Whether every node says the cluster is up and <c>redis-cli --cluster check</c> finds nothing open.</summary>
     private async Task<bool> AgreedAsync()
     {
