@@ -6,6 +6,7 @@ using IcelandicEid.AspNetCore.State;
 using IcelandicEid.Redis;
 using IcelandicEid.Tests.Infrastructure;
 using Microsoft.AspNetCore.DataProtection;
+using Microsoft.Extensions.DependencyInjection;
 using StackExchange.Redis;
 using Xunit.Abstractions;
 
@@ -159,5 +160,41 @@ public sealed class ClusterSlotMoveTests(RedisClusterFixture fixture)
         Assert.Equal(("Jón", EidLoginStatus.Succeeded), (consumed!.Person!.Name, consumed.Status));
         Assert.Equal(0, await store.CountPendingAsync(default));
         Assert.Equal(to, await cluster.OwnerOfSlotAsync(slot));
+    }
+}
+
+/// <summary>The documented smallest ACL, with the one command a cluster adds, on every primary of a real cluster.</summary>
+[Collection(RedisClusterCollection.Name)]
+public sealed class ClusterAclTests(RedisClusterFixture fixture, ITestOutputHelper output)
+{
+    public const string ClusterAddition = "+cluster|nodes";
+
+    [SkippableFact]
+    public async Task A_login_works_on_a_cluster_under_the_smallest_ACL_with_cluster_nodes()
+    {
+        var cluster = fixture.Cluster;
+        const string user = "eid-cluster";
+        foreach (var port in cluster.Ports)
+        {
+            var rules = (TlsAclTests.SmallestAcl + " " + ClusterAddition).Split(' ');
+            Assert.StartsWith("+OK", await RedisServer.CommandAsync(port, [.. new[] { "ACL", "SETUSER", user, "reset", "on", ">secret-" + user }, .. rules]), StringComparison.Ordinal);
+        }
+
+        var configuration = string.Join(',', cluster.Ports.Select(p => "127.0.0.1:" + p.ToString(CultureInfo.InvariantCulture))) + $",user={user},password=secret-{user},abortConnect=false,connectTimeout=2000";
+        await using var app = await TestApp.StartAsync(
+            o => o.Limits.HashKey = "a hash key of the app's configuration, 32+ chars",
+            services: s =>
+            {
+                s.AddDataProtection().SetApplicationName("cluster-acl-tests");
+                s.AddAuthentication().AddIcelandicEidRedis(configuration, r => r.PersistDataProtectionKeys = true);
+            });
+        using var browser = app.NewBrowser();
+        var form = await browser.OpenLoginAsync();
+        var started = await browser.SubmitAsync(form, "sim", "8881234");
+        output.WriteLine($"{user}: start answered {(int)started.StatusCode}");
+        Assert.Equal(HttpStatusCode.SeeOther, started.StatusCode);
+        app.Time.Advance(TimeSpan.FromSeconds(4));
+        Assert.Equal("/profile", (await browser.FinishAsync()).Headers.Location!.OriginalString);
+        Assert.Equal(HttpStatusCode.OK, (await browser.GetAsync("/profile")).StatusCode);
     }
 }
