@@ -69,6 +69,10 @@ internal sealed class IcelandicEidHandler : RemoteAuthenticationHandler<Icelandi
 
     private readonly IEnumerable<IEidPeriodicCheck> _checks;
 
+    // The JSON API's finish runs through the base class's HandleRequestAsync: these say so, and whether it signed in.
+    private bool _apiFinish;
+    private bool _apiSignedIn;
+
     private LoginServices Services => _services ??= new LoginServices(
         _store, _limiter, _providers.Get(Scheme.Name, Options), _metrics, Logger, Options, TimeProvider, _current);
 
@@ -175,7 +179,19 @@ internal sealed class IcelandicEidHandler : RemoteAuthenticationHandler<Icelandi
     /// <returns>The ticket, a failure, or a handled response (the login is still waiting).</returns>
     protected override async Task<HandleRequestResult> HandleRemoteAuthenticateAsync()
     {
-        var (result, waiting) = await FinishAsync(api: false);
+        var (result, waiting) = await FinishAsync(api: _apiFinish);
+        if (_apiFinish)
+        {
+            if (result.Succeeded)
+            {
+                _apiSignedIn = true;
+                return result;
+            }
+
+            await JsonApiEndpoint.WriteFinishAnswerAsync(Request2, result, waiting);
+            return HandleRequestResult.Handle();
+        }
+
         if (waiting)
         {
             Request2.SeeOther(Request2.HandlerUrl(IcelandicEidDefaults.VerifySubPath));
@@ -249,21 +265,32 @@ internal sealed class IcelandicEidHandler : RemoteAuthenticationHandler<Icelandi
         return (ticket, false);
     }
 
-    /// <summary>Signs in a ticket from the JSON API's finish as the base class does for the page: <c>OnTicketReceived</c>,
-    /// then the sign-in scheme. Returns where the app should go next, or null when the event answered itself.</summary>
-    internal async Task<string?> SignInFromApiAsync(AuthenticationTicket ticket)
+    /// <summary>The JSON API's finish, through the base class exactly as the page's: <c>OnTicketReceived</c> (which may
+    /// handle the response or skip the handler), the sign-in with the <c>.AuthScheme</c> item, then the base class's
+    /// redirect, answered as JSON (<c>signed-in</c> and where to go) instead. Waiting and failures are answered as JSON by
+    /// <see cref="HandleRemoteAuthenticateAsync"/> and never reach <c>OnRemoteFailure</c>'s page.</summary>
+    /// <returns>Whether the request was handled (false when <c>OnTicketReceived</c> skipped the handler).</returns>
+    internal async Task<bool> FinishFromApiAsync()
     {
-        var received = new TicketReceivedContext(Context, Scheme, Options, ticket) { ReturnUri = ticket.Properties.RedirectUri };
-        ticket.Properties.RedirectUri = null;
-        await Events.TicketReceived(received);
-        if (received.Result is not null)
+        _apiFinish = true;
+        if (!await base.HandleRequestAsync())
         {
-            return null;
+            return false;
         }
 
-        await Context.SignInAsync(SignInScheme, received.Principal!, received.Properties);
-        return SafeReturnUrl(received.ReturnUri);
+        if (_apiSignedIn && !Response.HasStarted && Response.StatusCode == StatusCodes.Status302Found
+            && Response.Headers.Location.ToString() is { Length: > 0 } next)
+        {
+            Response.Headers.Location = default;
+            await JsonApiEndpoint.WriteSignedInAsync(Request2, SafeReturnUrl(next));
+        }
+
+        return true;
     }
+
+    /// <summary>The finish path, and the JSON API's finish while it runs through the base class.</summary>
+    /// <returns>Whether this request is a finish.</returns>
+    public override Task<bool> ShouldHandleRequestAsync() => _apiFinish ? Task.FromResult(true) : base.ShouldHandleRequestAsync();
 
     /// <summary>Turns the approved person into a ticket: claims, then <c>OnCreatingTicket</c>, which may add claims or refuse.</summary>
     private async Task<HandleRequestResult> CreateTicketAsync(EidLoginState consumed, AuthenticationProperties properties)

@@ -45,7 +45,8 @@ internal static class JsonApiEndpoint
                 await CancelEndpoint.CancelAsync(r, services);
                 return await WriteAsync(r, StatusCodes.Status200OK, w => w.WriteString("status", "cancelled"));
             case "/finish":
-                return await FinishAsync(r, handler);
+                // Through the base class, as the page's finish: OnTicketReceived, the sign-in and its .AuthScheme item.
+                return await handler.FinishFromApiAsync();
             default:
                 return await StartAsync(r, services);
         }
@@ -133,25 +134,15 @@ internal static class JsonApiEndpoint
         }
     }
 
-    private static async Task<bool> FinishAsync(EidRequest r, IcelandicEidHandler handler)
+    /// <summary>The finish's answer when nobody is signed in: still waiting, gone, or failed.</summary>
+    internal static Task<bool> WriteFinishAnswerAsync(EidRequest r, HandleRequestResult result, bool waiting)
     {
-        var (result, waiting) = await handler.FinishAsync(api: true);
         if (waiting)
         {
-            return await WriteAsync(r, StatusCodes.Status409Conflict, w =>
+            return WriteAsync(r, StatusCodes.Status409Conflict, w =>
             {
                 w.WriteString("status", "pending");
                 w.WriteString("message", r.Texts.StatusWaiting);
-            });
-        }
-
-        if (result.Succeeded)
-        {
-            var next = await handler.SignInFromApiAsync(result.Ticket!);
-            return next is null || await WriteAsync(r, StatusCodes.Status200OK, w =>
-            {
-                w.WriteString("status", "signed-in");
-                w.WriteString("returnUrl", next);
             });
         }
 
@@ -159,16 +150,24 @@ internal static class JsonApiEndpoint
         var reason = failure?.Reason ?? EidFailureReason.Unavailable;
         if (failure is { LoginGone: true })
         {
-            return await ErrorAsync(r, StatusCodes.Status400BadRequest, "expired", r.Texts.FailureExpired);
+            return ErrorAsync(r, StatusCodes.Status400BadRequest, "expired", r.Texts.FailureExpired);
         }
 
-        return await WriteAsync(r, reason == EidFailureReason.Unavailable ? StatusCodes.Status503ServiceUnavailable : StatusCodes.Status200OK, w =>
+        return WriteAsync(r, reason == EidFailureReason.Unavailable ? StatusCodes.Status503ServiceUnavailable : StatusCodes.Status200OK, w =>
         {
             w.WriteString("status", "failed");
             w.WriteString("reason", EidNames.ForBrowser(reason));
             w.WriteString("message", r.Texts.ForFailure(reason));
         });
     }
+
+    /// <summary>The finish's answer once the person is signed in: where the app goes next.</summary>
+    internal static Task<bool> WriteSignedInAsync(EidRequest r, string next)
+        => WriteAsync(r, StatusCodes.Status200OK, w =>
+        {
+            w.WriteString("status", "signed-in");
+            w.WriteString("returnUrl", next);
+        });
 
     /// <summary>The API's cross-site request forgery check: the custom header, and a same-origin <c>Origin</c> if any.</summary>
     private static bool IsSameOriginApiCall(EidRequest r)

@@ -69,6 +69,66 @@ public class ShapeTests
         Assert.Equal((HttpStatusCode.BadRequest, "expired"), (againCode, again.GetProperty("error").GetString()));
     }
 
+    private static void MapWhoAmI(Microsoft.AspNetCore.Builder.WebApplication app)
+        => Microsoft.AspNetCore.Builder.EndpointRouteBuilderExtensions.MapGet(app, "/whoami-eid", async (HttpContext context) =>
+        {
+            var result = await Microsoft.AspNetCore.Authentication.AuthenticationHttpContextExtensions.AuthenticateAsync(context, IcelandicEidDefaults.AuthenticationScheme);
+            return result.Principal?.Identity?.Name ?? "nobody";
+        });
+
+    private static async Task<(HttpStatusCode Code, JsonElement Json)> LogInThroughTheApiAsync(TestApp app, TestBrowser browser)
+    {
+        await SendAsync(browser, Api(HttpMethod.Post, "start", new { method = "sim", identifier = "888 1234", returnUrl = "/profile" }));
+        app.Time.Advance(TimeSpan.FromSeconds(4));
+        Assert.Equal("succeeded", (await SendAsync(browser, Api(HttpMethod.Get, "status"))).Json.GetProperty("status").GetString());
+        using var response = await browser.Client.SendAsync(Api(HttpMethod.Post, "finish"));
+        var text = await response.Content.ReadAsStringAsync();
+        return (response.StatusCode, text.Length == 0 ? default : JsonDocument.Parse(text).RootElement.Clone());
+    }
+
+    [Fact]
+    public async Task AuthenticateAsync_of_the_scheme_finds_the_person_after_a_JSON_API_login_as_after_a_page_login()
+    {
+        await using var app = await TestApp.StartAsync(endpoints: MapWhoAmI);
+        using var page = app.NewBrowser();
+        await TestLogins.LoginAsync(app, page, "sim", "8881234");
+        Assert.Equal("Jón Prófari Jónsson", await (await page.GetAsync("/whoami-eid")).Content.ReadAsStringAsync());
+
+        using var spa = app.NewBrowser();
+        var (code, finished) = await LogInThroughTheApiAsync(app, spa);
+        Assert.Equal((HttpStatusCode.OK, "signed-in", "/profile"), (code, finished.GetProperty("status").GetString(), finished.GetProperty("returnUrl").GetString()));
+        Assert.Equal("Jón Prófari Jónsson", await (await spa.GetAsync("/whoami-eid")).Content.ReadAsStringAsync());
+    }
+
+    [Fact]
+    public async Task OnTicketReceived_skipping_the_handler_behaves_the_same_on_the_page_and_the_JSON_API()
+    {
+        var received = 0;
+        await using var app = await TestApp.StartAsync(
+            o => o.Events.OnTicketReceived = context =>
+            {
+                received++;
+                context.SkipHandler();
+                return Task.CompletedTask;
+            },
+            endpoints: MapWhoAmI);
+
+        // The page: the finish goes on to the rest of the app (nothing is mapped there), nobody is signed in.
+        using var page = app.NewBrowser();
+        await page.SubmitAsync(await page.OpenLoginAsync(), "sim", "8881234");
+        app.Time.Advance(TimeSpan.FromSeconds(4));
+        var pageFinish = await page.FinishAsync();
+        Assert.Equal(HttpStatusCode.NotFound, pageFinish.StatusCode);
+        Assert.Equal("nobody", await (await page.GetAsync("/whoami-eid")).Content.ReadAsStringAsync());
+
+        // The JSON API: the same.
+        using var spa = app.NewBrowser();
+        var (code, _) = await LogInThroughTheApiAsync(app, spa);
+        Assert.Equal(HttpStatusCode.NotFound, code);
+        Assert.Equal("nobody", await (await spa.GetAsync("/whoami-eid")).Content.ReadAsStringAsync());
+        Assert.Equal(2, received);
+    }
+
     [Fact]
     public async Task The_JSON_API_refuses_cross_site_calls_bad_input_and_wrong_methods_with_clear_answers()
     {
