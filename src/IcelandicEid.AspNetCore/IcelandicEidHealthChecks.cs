@@ -80,10 +80,13 @@ public static class IcelandicEidHealthCheckExtensions
                 return HealthCheckResult.Healthy((provider?.Name ?? "No provider") + " has no upstream to check.");
             }
 
-            var (healthy, degraded, description) = await probe.GetAsync(health, time, cancellationToken);
-            return healthy ? HealthCheckResult.Healthy(description)
-                : degraded ? HealthCheckResult.Degraded(description)
-                : new HealthCheckResult(context.Registration.FailureStatus, description);
+            var upstream = await probe.GetAsync(health, time, cancellationToken);
+            return upstream.Status switch
+            {
+                EidUpstreamHealthStatus.Healthy => HealthCheckResult.Healthy(upstream.Description),
+                EidUpstreamHealthStatus.Degraded => HealthCheckResult.Degraded(upstream.Description),
+                _ => new HealthCheckResult(context.Registration.FailureStatus, upstream.Description),
+            };
         }
     }
 
@@ -92,12 +95,12 @@ public static class IcelandicEidHealthCheckExtensions
     private sealed class UpstreamProbe(IcelandicEidHealthCheckOptions options)
     {
         private readonly Lock _lock = new();
-        private Task<(bool Healthy, bool Degraded, string Description)>? _current;
+        private Task<EidUpstreamHealth>? _current;
         private DateTimeOffset _startedAt;
 
-        public Task<(bool Healthy, bool Degraded, string Description)> GetAsync(IEidProviderHealth health, TimeProvider time, CancellationToken cancellationToken)
+        public Task<EidUpstreamHealth> GetAsync(IEidProviderHealth health, TimeProvider time, CancellationToken cancellationToken)
         {
-            Task<(bool, bool, string)> current;
+            Task<EidUpstreamHealth> current;
             lock (_lock)
             {
                 var now = time.GetUtcNow();
@@ -113,7 +116,7 @@ public static class IcelandicEidHealthCheckExtensions
             return current.WaitAsync(cancellationToken);
         }
 
-        private async Task<(bool Healthy, bool Degraded, string Description)> ProbeAsync(IEidProviderHealth health, TimeProvider time)
+        private async Task<EidUpstreamHealth> ProbeAsync(IEidProviderHealth health, TimeProvider time)
         {
             using var timeout = new CancellationTokenSource(options.UpstreamProbeTimeout, time);
             try
@@ -122,11 +125,11 @@ public static class IcelandicEidHealthCheckExtensions
             }
             catch (Exception ex) when (ex is OperationCanceledException or TimeoutException)
             {
-                return (false, false, $"The upstream did not answer within {options.UpstreamProbeTimeout.TotalSeconds:0.#} s.");
+                return EidUpstreamHealth.Unhealthy($"The upstream did not answer within {options.UpstreamProbeTimeout.TotalSeconds:0.#} s.");
             }
             catch (Exception ex)
             {
-                return (false, false, "The upstream probe failed: " + ex.GetType().Name + ".");
+                return EidUpstreamHealth.Unhealthy("The upstream probe failed: " + ex.GetType().Name + ".");
             }
         }
     }

@@ -31,10 +31,10 @@ internal sealed class RedisEidAbuseLimiter : IEidAbuseLimiter
     }
 
     /// <inheritdoc />
-    public async Task<(long Count, TimeSpan ResetsIn)> HitAsync(string key, TimeSpan window, CancellationToken cancellationToken)
+    public async Task<EidLimiterCount> HitAsync(string key, TimeSpan window, CancellationToken cancellationToken)
     {
         var result = (RedisResult[])(await RunAsync(RedisScripts.HitRunner, Key("c:", key), [(long)window.TotalMilliseconds], cancellationToken))!;
-        return ((long)result[0], TimeSpan.FromMilliseconds((long)result[1]));
+        return new EidLimiterCount((long)result[0], TimeSpan.FromMilliseconds((long)result[1]));
     }
 
     /// <inheritdoc />

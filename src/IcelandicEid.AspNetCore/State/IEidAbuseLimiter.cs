@@ -14,7 +14,7 @@ public interface IEidAbuseLimiter
     /// <param name="window">The window, started by the first event.</param>
     /// <param name="cancellationToken">Cancels the call.</param>
     /// <returns>The count including this one and how long until the window ends.</returns>
-    Task<(long Count, TimeSpan ResetsIn)> HitAsync(string key, TimeSpan window, CancellationToken cancellationToken);
+    Task<EidLimiterCount> HitAsync(string key, TimeSpan window, CancellationToken cancellationToken);
 
     /// <summary>Takes back one event counted by <see cref="HitAsync"/> (an attempt that was refused before it reached
     /// the upstream, so it spends no budget). Never goes below zero and leaves the window's end alone.</summary>
@@ -68,6 +68,11 @@ public interface IEidAbuseLimiter
     /// <returns>At least 32 bytes.</returns>
     Task<byte[]> GetHashKeyAsync(CancellationToken cancellationToken);
 }
+
+/// <summary>A counter of an <see cref="IEidAbuseLimiter"/> after a hit.</summary>
+/// <param name="Count">The count, this hit included.</param>
+/// <param name="ResetsIn">How long until the window ends and the count starts again.</param>
+public readonly record struct EidLimiterCount(long Count, TimeSpan ResetsIn);
 
 /// <summary>A value held by an <see cref="IEidAbuseLimiter"/> and how long it still lives.</summary>
 /// <param name="Value">The value.</param>

@@ -37,14 +37,14 @@ internal sealed class InMemoryEidAbuseLimiter : IEidAbuseLimiter
     public int Count => _entries.Count;
 
     /// <inheritdoc />
-    public Task<(long Count, TimeSpan ResetsIn)> HitAsync(string key, TimeSpan window, CancellationToken cancellationToken)
+    public Task<EidLimiterCount> HitAsync(string key, TimeSpan window, CancellationToken cancellationToken)
     {
         var now = Prepare(key);
         var entry = _entries.AddOrUpdate(
             key,
             _ => new Entry(1, null, now + window),
             (_, old) => old.ExpiresAt <= now ? new Entry(1, null, now + window) : old with { Count = old.Count + 1 });
-        return Task.FromResult((entry.Count, entry.ExpiresAt - now));
+        return Task.FromResult(new EidLimiterCount(entry.Count, entry.ExpiresAt - now));
     }
 
     /// <inheritdoc />

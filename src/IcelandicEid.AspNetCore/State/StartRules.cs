@@ -373,7 +373,7 @@ internal sealed class StartRules(IEidAbuseLimiter limiter, IcelandicEidOptions o
     /// <summary>How long a start in progress holds the browser's place; a start that never ended frees it then.</summary>
     private TimeSpan StartingLifetime => options.BackchannelTimeout + TimeSpan.FromSeconds(5);
 
-    private async Task<(long Count, TimeSpan ResetsIn)> CountWithResultAsync(StartTicket ticket, string key, CancellationToken cancellationToken)
+    private async Task<EidLimiterCount> CountWithResultAsync(StartTicket ticket, string key, CancellationToken cancellationToken)
     {
         ticket.Counted.Add(key);
         return await limiter.HitAsync(key, Limits.Window, cancellationToken);

@@ -209,16 +209,16 @@ internal sealed class UpstreamPipelines
     }
 
     /// <summary>The health of an upstream: unhealthy but degraded while its breaker is open, else whether it answers.</summary>
-    public static async Task<(bool Healthy, bool Degraded, string Description)> CheckHealthAsync(
+    public static async Task<EidUpstreamHealth> CheckHealthAsync(
         string name, bool circuitOpen, Func<Task<bool>> isReachable)
     {
         ArgumentNullException.ThrowIfNull(isReachable);
         if (circuitOpen)
         {
-            return (false, true, name + ": the circuit breaker is open after repeated failures.");
+            return EidUpstreamHealth.Degraded(name + ": the circuit breaker is open after repeated failures.");
         }
 
-        return await isReachable() ? (true, false, name + " answers.") : (false, false, name + " cannot be reached.");
+        return await isReachable() ? EidUpstreamHealth.Healthy(name + " answers.") : EidUpstreamHealth.Unhealthy(name + " cannot be reached.");
     }
 
     /// <summary>A base URL with exactly one trailing slash, so relative paths append to it.</summary>

@@ -16,7 +16,7 @@ public sealed class VettvangurProvider : IIcelandicEidProvider, IEidProviderHeal
     }
 
     /// <inheritdoc />
-    public Task<(bool Healthy, bool Degraded, string Description)> CheckHealthAsync(CancellationToken cancellationToken)
+    public Task<EidUpstreamHealth> CheckHealthAsync(CancellationToken cancellationToken)
         => Http.UpstreamPipelines.CheckHealthAsync(Name, _client.IsCircuitOpen, () => _client.IsReachableAsync(TimeSpan.FromSeconds(5), cancellationToken));
 
     /// <inheritdoc />

@@ -249,7 +249,7 @@ public class TrustEdgeTests
     {
         public bool Broken { get; set; }
 
-        public Task<(long Count, TimeSpan ResetsIn)> HitAsync(string key, TimeSpan window, CancellationToken cancellationToken) => inner.HitAsync(key, window, cancellationToken);
+        public Task<IcelandicEid.AspNetCore.State.EidLimiterCount> HitAsync(string key, TimeSpan window, CancellationToken cancellationToken) => inner.HitAsync(key, window, cancellationToken);
 
         public Task RefundAsync(string key, CancellationToken cancellationToken) => inner.RefundAsync(key, cancellationToken);
 

@@ -281,7 +281,7 @@ public class LoginStarterTests
     {
         public int Reads { get; private set; }
 
-        public Task<(long Count, TimeSpan ResetsIn)> HitAsync(string key, TimeSpan window, CancellationToken cancellationToken) => inner.HitAsync(key, window, cancellationToken);
+        public Task<EidLimiterCount> HitAsync(string key, TimeSpan window, CancellationToken cancellationToken) => inner.HitAsync(key, window, cancellationToken);
 
         public Task RefundAsync(string key, CancellationToken cancellationToken) => inner.RefundAsync(key, cancellationToken);
 
