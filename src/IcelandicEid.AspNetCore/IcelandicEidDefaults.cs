@@ -26,31 +26,31 @@ public static class IcelandicEidDefaults
     public const string SimulatorProvider = "Simulator";
 
     /// <summary>Sub-path of the login form.</summary>
-    public const string LoginSubPath = "/login";
+    internal const string LoginSubPath = "/login";
 
     /// <summary>Sub-path the login form posts to.</summary>
-    public const string StartSubPath = "/start";
+    internal const string StartSubPath = "/start";
 
     /// <summary>Sub-path of the verification-code page.</summary>
-    public const string VerifySubPath = "/verify";
+    internal const string VerifySubPath = "/verify";
 
     /// <summary>Sub-path of the JSON status endpoint.</summary>
-    public const string StatusSubPath = "/status";
+    internal const string StatusSubPath = "/status";
 
     /// <summary>Sub-path the cancel button posts to.</summary>
-    public const string CancelSubPath = "/cancel";
+    internal const string CancelSubPath = "/cancel";
 
     /// <summary>Sub-path of the finish step (the default <c>CallbackPath</c>).</summary>
-    public const string FinishSubPath = "/finish";
+    internal const string FinishSubPath = "/finish";
 
     /// <summary>Sub-path of the JSON API for single-page and native apps: <c>/api/start</c>, <c>/api/status</c>,
     /// <c>/api/cancel</c>, <c>/api/finish</c>.</summary>
-    public const string ApiSubPath = "/api";
+    internal const string ApiSubPath = "/api";
 
     /// <summary>The request header every JSON API call must carry (any value): a header that a cross-site form cannot
     /// send and a cross-origin script cannot send without a CORS preflight, which the handler never allows.</summary>
     public const string ApiRequestHeader = "X-IcelandicEid-Request";
 
     /// <summary>Sub-path of the static script and stylesheet.</summary>
-    public const string AssetsSubPath = "/assets";
+    internal const string AssetsSubPath = "/assets";
 }

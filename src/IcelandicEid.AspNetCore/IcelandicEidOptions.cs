@@ -34,9 +34,9 @@ public class IcelandicEidOptions : RemoteAuthenticationOptions
     /// </summary>
     public string? Provider { get; set; }
 
-    /// <summary>A provider instance to use instead of resolving <see cref="Provider"/> (for tests and hand wiring, as
-    /// <c>OAuthOptions.Backchannel</c> is for an <c>HttpClient</c>). Default none.</summary>
-    public IIcelandicEidProvider? ProviderInstance { get; set; }
+    /// <summary>A provider instance to use instead of resolving <see cref="Provider"/> (the tests' and the benchmark's
+    /// wiring; an app registers its provider with <c>AddIcelandicEidProvider(name, factory)</c>). Default none.</summary>
+    internal IIcelandicEidProvider? ProviderInstance { get; set; }
 
     /// <summary>Settings of the simulator, used when <see cref="Provider"/> is <c>Simulator</c>.</summary>
     public SimulatorOptions Simulator { get; set; } = new();

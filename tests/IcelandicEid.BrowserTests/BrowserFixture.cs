@@ -12,6 +12,7 @@ namespace IcelandicEid.BrowserTests;
 /// </summary>
 public class BrowserFixture : IAsyncLifetime
 {
+    private static readonly SemaphoreSlim s_hostStart = new(1, 1);
     private readonly SampleFactory _factory;
 
     public BrowserFixture()
@@ -42,11 +43,20 @@ public class BrowserFixture : IAsyncLifetime
             _factory.Settings[key] = value;
         }
 
-        _factory.UseKestrel(0);
-        _factory.StartServer();
-        using (var client = _factory.CreateClient())
+        // One sample host built at a time: WebApplicationFactory finds the host a minimal-hosting Program builds through a
+        // process-wide diagnostic listener, so fixtures starting at once (test classes run in parallel) can catch each
+        // other's host ("Addresses cannot be modified after the server has started").
+        await s_hostStart.WaitAsync();
+        try
         {
+            _factory.UseKestrel(0);
+            _factory.StartServer();
+            using var client = _factory.CreateClient();
             BaseAddress = client.BaseAddress!;
+        }
+        finally
+        {
+            s_hostStart.Release();
         }
 
         Missing = ChromiumMissing;
