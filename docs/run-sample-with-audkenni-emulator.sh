@@ -5,7 +5,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 work=$(mktemp -d)
-dotnet run --project tests/IcelandicEid.Emulator -- --urls http://127.0.0.1:5100 --Emulator:AudkenniRootOut="$work/root.pem" &
+dotnet run --project tools/IcelandicEid.Emulator -- --urls http://127.0.0.1:5100 --Emulator:AudkenniRootOut="$work/root.pem" &
 emulator=$!
 trap 'kill $emulator 2>/dev/null' EXIT
 for _ in $(seq 1 120); do [ -s "$work/root.pem" ] && break; sleep 0.5; done
