@@ -66,7 +66,7 @@ if (builder.Configuration.GetConnectionString("Redis") is { Length: > 0 } cacheR
 else if (builder.Configuration.GetConnectionString("Redis") is { Length: > 0 } redis)
 {
     var keyRingSecret = builder.Configuration["DataProtection:KeyRingSecret"];
-    authentication.AddIcelandicEidRedis(redis, o =>
+    builder.Services.AddIcelandicEidRedis(redis, o =>
     {
         o.PersistDataProtectionKeys = true;
         o.KeyRingEncryptionSecret = string.IsNullOrEmpty(keyRingSecret) ? null : keyRingSecret;

@@ -10,6 +10,7 @@ using IcelandicEid.Simulation;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.Extensions.Logging.Abstractions;
 using StackExchange.Redis;
+using IcelandicEid.State;
 
 /// <summary>
 /// The pieces of a status request one at a time, each in a loop of sequential calls against the real Redis:
@@ -32,7 +33,7 @@ internal static class Micro
         var started = await provider.StartAsync(new EidStartRequest(EidMethod.Sim, "8881234"), CancellationToken.None);
         var login = new EidLoginState
         {
-            Id = LoginId.New(),
+            Id = EidLoginId.New().Value,
             Provider = provider.Name,
             Method = EidMethod.Sim,
             Identifier = "8881234",
@@ -45,7 +46,7 @@ internal static class Micro
         };
         await store.CreateAsync(login, CancellationToken.None);
         var db = redis.GetDatabase();
-        var key = "micro:l:" + LoginId.Key(login.Id);
+        var key = "micro:l:" + EidLoginId.KeyOf(login.Id);
         var server = redis.GetServer(redis.GetEndPoints()[0]);
 
         var rows = new List<string>();
@@ -110,7 +111,7 @@ internal static class Micro
         {
             var login = new EidLoginState
             {
-                Id = LoginId.New(),
+                Id = EidLoginId.New().Value,
                 Provider = "Simulator",
                 Method = EidMethod.Sim,
                 Identifier = "8881234",
@@ -125,7 +126,7 @@ internal static class Micro
             ids.Add(login.Id);
         }
 
-        var keys = ids.Select(id => (RedisKey)("micro:l:" + LoginId.Key(id))).ToArray();
+        var keys = ids.Select(id => (RedisKey)("micro:l:" + EidLoginId.KeyOf(id))).ToArray();
         var polls = 0;
         var poller = new LoginPoller(services);
         var options = new IcelandicEidRedisOptions();

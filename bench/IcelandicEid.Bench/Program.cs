@@ -11,6 +11,7 @@ using System.Text.RegularExpressions;
 using IcelandicEid;
 using IcelandicEid.AspNetCore;
 using IcelandicEid.AspNetCore.State;
+using IcelandicEid.State;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using IcelandicEid.Simulation;
 using IcelandicEid.Tests.Infrastructure;
@@ -589,7 +590,7 @@ static async Task<BenchApp> StartAppAsync(IConnectionMultiplexer? redis, string 
         });
     if (redis is not null)
     {
-        authentication.AddIcelandicEidRedis(redis, r =>
+        builder.Services.AddIcelandicEidRedis(redis, r =>
         {
             r.KeyPrefix = prefix;
             r.PersistDataProtectionKeys = true;

@@ -7,6 +7,7 @@ using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using IcelandicEid.State;
 
 namespace IcelandicEid.AspNetCore;
 
@@ -295,7 +296,7 @@ internal sealed class IcelandicEidHandler : RemoteAuthenticationHandler<Icelandi
     /// <summary>Turns the approved person into a ticket: claims, then <c>OnCreatingTicket</c>, which may add claims or refuse.</summary>
     private async Task<HandleRequestResult> CreateTicketAsync(EidLoginState consumed, AuthenticationProperties properties)
     {
-        var logId = LoginId.ForLog(consumed.Id);
+        var logId = EidLoginId.ForLogOf(consumed.Id);
         ClaimsIdentity identity;
         try
         {

@@ -3,6 +3,7 @@ using IcelandicEid.AspNetCore;
 using IcelandicEid.AspNetCore.State;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Options;
+using IcelandicEid.State;
 
 namespace Microsoft.Extensions.DependencyInjection;
 

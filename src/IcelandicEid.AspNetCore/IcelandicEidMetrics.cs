@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Diagnostics.Metrics;
 using IcelandicEid.AspNetCore.State;
+using IcelandicEid.State;
 
 namespace IcelandicEid.AspNetCore;
 

@@ -1,6 +1,4 @@
-using IcelandicEid.AspNetCore.State;
 using IcelandicEid.Redis;
-using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.DataProtection.KeyManagement;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -8,6 +6,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using StackExchange.Redis;
+using IcelandicEid.State;
 
 namespace Microsoft.Extensions.DependencyInjection;
 
@@ -20,13 +19,13 @@ public static class IcelandicEidRedisExtensions
     /// <c>localhost:6379</c>. The app starts even when Redis is down; logins then get a clear "try again" page until it
     /// is back.
     /// </summary>
-    /// <param name="builder">The app's authentication builder.</param>
+    /// <param name="services">The app's services.</param>
     /// <param name="configuration">A StackExchange.Redis configuration string.</param>
     /// <param name="configure">Changes the Redis options.</param>
-    /// <returns>The builder, for chaining.</returns>
-    public static AuthenticationBuilder AddIcelandicEidRedis(this AuthenticationBuilder builder, string configuration, Action<IcelandicEidRedisOptions>? configure = null)
+    /// <returns>The services, for chaining.</returns>
+    public static IServiceCollection AddIcelandicEidRedis(this IServiceCollection services, string configuration, Action<IcelandicEidRedisOptions>? configure = null)
     {
-        ArgumentNullException.ThrowIfNull(builder);
+        ArgumentNullException.ThrowIfNull(services);
         ArgumentException.ThrowIfNullOrEmpty(configuration);
         var options = ConfigurationOptions.Parse(configuration);
         options.AbortOnConnectFail = false;
@@ -46,8 +45,8 @@ public static class IcelandicEidRedisExtensions
 
             options.TrustIssuer(authority);
         }
-        builder.Services.TryAddSingleton<IConnectionMultiplexer>(_ => ConnectionMultiplexer.Connect(options));
-        return builder.AddIcelandicEidRedisCore(configure);
+        services.TryAddSingleton<IConnectionMultiplexer>(_ => ConnectionMultiplexer.Connect(options));
+        return services.AddIcelandicEidRedisCore(configure);
     }
 
     /// <summary>
@@ -57,14 +56,14 @@ public static class IcelandicEidRedisExtensions
     /// <c>PersistDataProtectionKeys</c>, <c>KeyRingEncryptionSecret</c>, …). The options are checked at once, every
     /// wrong one named.
     /// </summary>
-    /// <param name="builder">The app's authentication builder.</param>
+    /// <param name="services">The app's services.</param>
     /// <param name="section">The configuration section, such as <c>builder.Configuration.GetSection("IcelandicEid:Redis")</c>.</param>
     /// <param name="configure">Changes the options after they are bound.</param>
-    /// <returns>The builder, for chaining.</returns>
+    /// <returns>The services, for chaining.</returns>
     /// <exception cref="OptionsValidationException">The section has no <c>Configuration</c>, or an option is wrong.</exception>
-    public static AuthenticationBuilder AddIcelandicEidRedis(this AuthenticationBuilder builder, Microsoft.Extensions.Configuration.IConfiguration section, Action<IcelandicEidRedisOptions>? configure = null)
+    public static IServiceCollection AddIcelandicEidRedis(this IServiceCollection services, Microsoft.Extensions.Configuration.IConfiguration section, Action<IcelandicEidRedisOptions>? configure = null)
     {
-        ArgumentNullException.ThrowIfNull(builder);
+        ArgumentNullException.ThrowIfNull(services);
         ArgumentNullException.ThrowIfNull(section);
         var path = section is Microsoft.Extensions.Configuration.IConfigurationSection named ? named.Path : "(the configuration)";
         if (section["Configuration"] is not { Length: > 0 } connection)
@@ -72,7 +71,7 @@ public static class IcelandicEidRedisExtensions
             throw new OptionsValidationException(nameof(IcelandicEidRedisOptions), typeof(IcelandicEidRedisOptions), [$"{path}:Configuration must be a StackExchange.Redis configuration string (such as 'redis.example.is:6380,ssl=true,user=eid,password=…')."]);
         }
 
-        return builder.AddIcelandicEidRedis(connection, options =>
+        return services.AddIcelandicEidRedis(connection, options =>
         {
             Microsoft.Extensions.Configuration.ConfigurationBinder.Bind(section, options);
             configure?.Invoke(options);
@@ -80,24 +79,23 @@ public static class IcelandicEidRedisExtensions
     }
 
     /// <summary>The same with a connection the app already has.</summary>
-    /// <param name="builder">The app's authentication builder.</param>
+    /// <param name="services">The app's services.</param>
     /// <param name="redis">The app's Redis connection.</param>
     /// <param name="configure">Changes the Redis options.</param>
-    /// <returns>The builder, for chaining.</returns>
-    public static AuthenticationBuilder AddIcelandicEidRedis(this AuthenticationBuilder builder, IConnectionMultiplexer redis, Action<IcelandicEidRedisOptions>? configure = null)
+    /// <returns>The services, for chaining.</returns>
+    public static IServiceCollection AddIcelandicEidRedis(this IServiceCollection services, IConnectionMultiplexer redis, Action<IcelandicEidRedisOptions>? configure = null)
     {
-        ArgumentNullException.ThrowIfNull(builder);
+        ArgumentNullException.ThrowIfNull(services);
         ArgumentNullException.ThrowIfNull(redis);
-        builder.Services.Replace(ServiceDescriptor.Singleton(redis));
-        return builder.AddIcelandicEidRedisCore(configure);
+        services.Replace(ServiceDescriptor.Singleton(redis));
+        return services.AddIcelandicEidRedisCore(configure);
     }
 
-    private static AuthenticationBuilder AddIcelandicEidRedisCore(this AuthenticationBuilder builder, Action<IcelandicEidRedisOptions>? configure)
+    private static IServiceCollection AddIcelandicEidRedisCore(this IServiceCollection services, Action<IcelandicEidRedisOptions>? configure)
     {
         var options = new IcelandicEidRedisOptions();
         configure?.Invoke(options);
         options.Validate();
-        var services = builder.Services;
         services.TryAddSingleton(TimeProvider.System);
         services.Replace(ServiceDescriptor.Singleton<IEidLoginStore>(sp => new RedisEidLoginStore(
             sp.GetRequiredService<IConnectionMultiplexer>(),
@@ -106,7 +104,6 @@ public static class IcelandicEidRedisExtensions
             sp.GetRequiredService<TimeProvider>())));
         services.Replace(ServiceDescriptor.Singleton<IEidAbuseLimiter>(sp => new RedisEidAbuseLimiter(
             sp.GetRequiredService<IConnectionMultiplexer>(), options, sp.GetRequiredService<TimeProvider>())));
-        services.AddHostedService<IcelandicEid.Redis.HashKeyRequirement>(); // once, whatever the number of calls
         if (options.PersistDataProtectionKeys)
         {
             services.AddDataProtection();
@@ -148,6 +145,6 @@ public static class IcelandicEidRedisExtensions
                 sp.GetRequiredService<ILogger<KeyRingProtectionCheck>>()));
         }
 
-        return builder;
+        return services;
     }
 }

@@ -1,6 +1,6 @@
-using IcelandicEid.AspNetCore.State;
 using Microsoft.AspNetCore.DataProtection.KeyManagement;
 using Microsoft.Extensions.Logging;
+using IcelandicEid.State;
 
 namespace IcelandicEid.Redis;
 

@@ -1,8 +1,7 @@
 using System.Security.Cryptography;
 using System.Text.Json;
-using IcelandicEid.AspNetCore.Flow;
-using IcelandicEid.AspNetCore.State;
 using Microsoft.AspNetCore.DataProtection;
+using IcelandicEid.State;
 
 namespace IcelandicEid.Redis;
 
@@ -15,7 +14,7 @@ internal sealed class LoginCodec(IDataProtector protector, TimeProvider time)
     // reads the whole state, and decrypting it (a key derivation and an HMAC per call) costs more than the rest of a
     // status request; the body changes only when the login does. A hit needs the exact bytes Redis holds now.
     // Personal data held in memory as long as the in-memory store would hold it; forgotten when a login ends.
-    private readonly BoundedMap<DecryptedBody> _bodies = new(20_000);
+    private readonly BoundedCache<DecryptedBody> _bodies = new(20_000);
 
     /// <summary>Decrypts a protected state (throws <see cref="CryptographicException"/> when it is not genuine).</summary>
     public StoredLogin? Unprotect(byte[] body) => JsonSerializer.Deserialize(protector.Unprotect(body), StoredLoginJson.Default.StoredLogin);

@@ -1,7 +1,7 @@
 using System.Buffers.Text;
 using System.Globalization;
 using System.Text;
-using IcelandicEid.AspNetCore.State;
+using IcelandicEid.State;
 
 namespace IcelandicEid.Redis;
 

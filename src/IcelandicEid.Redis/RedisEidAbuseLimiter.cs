@@ -1,6 +1,6 @@
 using System.Security.Cryptography;
-using IcelandicEid.AspNetCore.State;
 using StackExchange.Redis;
+using IcelandicEid.State;
 
 namespace IcelandicEid.Redis;
 
@@ -66,6 +66,9 @@ internal sealed class RedisEidAbuseLimiter : IEidAbuseLimiter
     /// <inheritdoc />
     public Task ReleaseAsync(string key, string owner, CancellationToken cancellationToken)
         => RunAsync(RedisScripts.ReleaseRunner, Key("k:", key), [owner], cancellationToken);
+
+    /// <inheritdoc />
+    public bool KeepsHashKeyBesideHashes => true;
 
     /// <inheritdoc />
     public async Task<byte[]> GetHashKeyAsync(CancellationToken cancellationToken)

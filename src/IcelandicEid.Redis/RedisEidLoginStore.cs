@@ -1,8 +1,7 @@
-using IcelandicEid.AspNetCore.Flow;
 using System.Security.Cryptography;
-using IcelandicEid.AspNetCore.State;
 using Microsoft.AspNetCore.DataProtection;
 using StackExchange.Redis;
+using IcelandicEid.State;
 
 namespace IcelandicEid.Redis;
 
@@ -23,7 +22,7 @@ internal sealed class RedisEidLoginStore : IEidLoginStore, IEidPendingLoginCount
     // Per login id, in one lookup: its key and pending-index member (a hash of the id, computed once), and this
     // instance's last word on its next poll time, so a read that finds a poll due can take the lease in the same round
     // trip. The time is only a hint (the scripts decide). Dropped when the login ends here; bounded.
-    private readonly BoundedMap<LoginKeys> _logins = new(100_000);
+    private readonly BoundedCache<LoginKeys> _logins = new(100_000);
 
     private readonly LoginCodec _codec;
 
@@ -234,7 +233,7 @@ internal sealed class RedisEidLoginStore : IEidLoginStore, IEidPendingLoginCount
     /// <summary>The login's key and its member in the pending index (a hash of the id, never the id itself), with this
     /// instance's hint of its next poll time: one lookup, the hash computed once per id.</summary>
     private LoginKeys Keys(string id)
-        => _logins.GetOrAdd(id, static (id, prefix) => new LoginKeys(prefix, LoginId.Key(id)), _options.KeyPrefix);
+        => _logins.GetOrAdd(id, static (id, prefix) => new LoginKeys(prefix, EidLoginId.KeyOf(id)), _options.KeyPrefix);
 
     private sealed class LoginKeys(string prefix, string member)
     {

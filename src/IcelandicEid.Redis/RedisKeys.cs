@@ -1,3 +1,4 @@
+using IcelandicEid.State;
 namespace IcelandicEid.Redis;
 
 /// <summary>
@@ -15,7 +16,7 @@ internal static class RedisKeys
 
     private const string Alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
 
-    /// <summary>The key of a login, given its login key (<c>LoginId.Key</c>): <c>{prefix}l:{X}{loginKey}</c>.</summary>
+    /// <summary>The key of a login, given its login key (<c>EidLoginId.Key</c>): <c>{prefix}l:{X}{loginKey}</c>.</summary>
     public static string Login(string prefix, string loginKey) => $"{prefix}l:{{{loginKey[0]}}}{loginKey}";
 
     /// <summary>The pending-index shard a login is listed in: <c>{prefix}pending:{X}</c>, the same slot as its key.</summary>

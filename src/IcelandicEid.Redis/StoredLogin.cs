@@ -1,5 +1,5 @@
 using System.Text.Json.Serialization;
-using IcelandicEid.AspNetCore.State;
+using IcelandicEid.State;
 
 namespace IcelandicEid.Redis;
 

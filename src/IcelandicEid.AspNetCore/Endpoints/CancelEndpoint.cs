@@ -1,5 +1,6 @@
 using IcelandicEid.AspNetCore.Flow;
 using Microsoft.AspNetCore.Authentication;
+using IcelandicEid.State;
 
 namespace IcelandicEid.AspNetCore.Endpoints;
 

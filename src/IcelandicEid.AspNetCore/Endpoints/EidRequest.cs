@@ -8,6 +8,7 @@ using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using IcelandicEid.State;
 
 namespace IcelandicEid.AspNetCore.Endpoints;
 
@@ -123,7 +124,7 @@ internal sealed class EidRequest
                 return (login, ReferenceProblem.None);
             }
 
-            Log.StateGone(Logger, LoginId.ForLog(id!));
+            Log.StateGone(Logger, EidLoginId.ForLogOf(id!));
             return (null, ReferenceProblem.Gone);
         }
         catch (Exception ex) when (ex is not OperationCanceledException)

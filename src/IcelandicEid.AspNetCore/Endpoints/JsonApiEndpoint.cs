@@ -2,6 +2,7 @@ using System.Text.Json;
 using IcelandicEid.AspNetCore.Flow;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Http;
+using IcelandicEid.State;
 
 namespace IcelandicEid.AspNetCore.Endpoints;
 
@@ -115,7 +116,7 @@ internal static class JsonApiEndpoint
         switch (outcome.Kind)
         {
             case StartOutcomeKind.Started or StartOutcomeKind.Joined or StartOutcomeKind.Resumed:
-                StatusEndpoint.Write(r, new LoginStatus("pending", r.Texts.StatusWaiting, StatusCodes.Status200OK, State.EidLoginSummary.From(outcome.Login!)), includeNext: false);
+                StatusEndpoint.Write(r, new LoginStatus("pending", r.Texts.StatusWaiting, StatusCodes.Status200OK, IcelandicEid.State.EidLoginSummary.From(outcome.Login!)), includeNext: false);
                 return true;
             case StartOutcomeKind.Sibling:
                 // Another call from this browser started this identifier's login a moment ago; its answer set the

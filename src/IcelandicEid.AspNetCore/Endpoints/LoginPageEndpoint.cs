@@ -1,6 +1,7 @@
 using IcelandicEid.AspNetCore.Flow;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Http;
+using IcelandicEid.State;
 
 namespace IcelandicEid.AspNetCore.Endpoints;
 

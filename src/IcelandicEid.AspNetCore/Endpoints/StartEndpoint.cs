@@ -2,6 +2,7 @@ using IcelandicEid.AspNetCore.Flow;
 using IcelandicEid.AspNetCore.State;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Http;
+using IcelandicEid.State;
 
 namespace IcelandicEid.AspNetCore.Endpoints;
 

@@ -2,6 +2,7 @@ using IcelandicEid.AspNetCore.Flow;
 using IcelandicEid.AspNetCore.State;
 using System.Text.Json;
 using Microsoft.AspNetCore.Http;
+using IcelandicEid.State;
 
 namespace IcelandicEid.AspNetCore.Endpoints;
 
@@ -40,7 +41,7 @@ internal static class StatusEndpoint
                 var peek = await services.Store.PeekAsync(id!, now, PollTransitions.LeaseGuard, CancellationToken.None);
                 if (peek is null || peek.Summary.ExpiresAt <= now)
                 {
-                    Log.StateGone(r.Logger, LoginId.ForLog(id!));
+                    Log.StateGone(r.Logger, EidLoginId.ForLogOf(id!));
                     problem = ReferenceProblem.Gone;
                 }
                 else

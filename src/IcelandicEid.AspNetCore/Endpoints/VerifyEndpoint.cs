@@ -1,5 +1,6 @@
 using IcelandicEid.AspNetCore.Flow;
 using IcelandicEid.AspNetCore.Ui;
+using IcelandicEid.State;
 
 namespace IcelandicEid.AspNetCore.Endpoints;
 

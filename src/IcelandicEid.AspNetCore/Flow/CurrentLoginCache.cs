@@ -1,3 +1,4 @@
+using IcelandicEid.State;
 namespace IcelandicEid.AspNetCore.Flow;
 
 /// <summary>
@@ -5,7 +6,7 @@ namespace IcelandicEid.AspNetCore.Flow;
 /// so that polls that are still pending do not ask the limiter again every interval. Only the early notice to a
 /// contested browser can come up to <see cref="Freshness"/> later; an approval is always checked again, and the finish
 /// checks authoritatively before anything is signed in. With a store that the superseding start tells at once
-/// (<see cref="State.IEidContestedLogins"/>) the notice does not depend on these reads, which then only back it up,
+/// (<see cref="IcelandicEid.State.IEidContestedLogins"/>) the notice does not depend on these reads, which then only back it up,
 /// every <see cref="FreshnessWithStoreNotice"/>.
 /// </summary>
 /// <remarks>It also keeps each login's marker key and next poll time, so that the status read that will take a poll
@@ -15,7 +16,7 @@ internal sealed class CurrentLoginCache(TimeProvider time)
 {
     public static readonly TimeSpan Freshness = TimeSpan.FromSeconds(5);
     public static readonly TimeSpan FreshnessWithStoreNotice = TimeSpan.FromSeconds(30);
-    private readonly BoundedMap<Entry> _entries = new(50_000);
+    private readonly BoundedCache<Entry> _entries = new(50_000);
 
     public bool IsFresh(string loginId)
         => _entries.TryGet(loginId, out var entry) && time.GetUtcNow().UtcTicks < entry.FreshUntil;

@@ -1,4 +1,5 @@
 using IcelandicEid.AspNetCore.State;
+using IcelandicEid.State;
 
 namespace IcelandicEid.AspNetCore.Flow;
 
@@ -59,13 +60,13 @@ internal sealed class LoginFinisher(LoginServices services, LoginPoller poller)
 
         if (consumed is null)
         {
-            Log.StateGone(services.Logger, LoginId.ForLog(login.Id));
+            Log.StateGone(services.Logger, EidLoginId.ForLogOf(login.Id));
             return new(FinishOutcomeKind.Gone);
         }
 
         if (contested && consumed.Status == EidLoginStatus.Succeeded)
         {
-            Log.LoginSuperseded(services.Logger, LoginId.ForLog(consumed.Id));
+            Log.LoginSuperseded(services.Logger, EidLoginId.ForLogOf(consumed.Id));
             services.Metrics.Failed(consumed.Provider, consumed.Method, EidFailureReason.Contested);
             consumed = PollTransitions.Contested(consumed);
         }
@@ -88,7 +89,7 @@ internal sealed class LoginFinisher(LoginServices services, LoginPoller poller)
         }
 
         await poller.CancelUpstreamAsync(login);
-        Log.LoginCancelled(services.Logger, LoginId.ForLog(login.Id));
+        Log.LoginCancelled(services.Logger, EidLoginId.ForLogOf(login.Id));
     }
 
     /// <summary>Remembers that this browser has logged in with the identifier: it gets its own start budget.</summary>

@@ -1,4 +1,5 @@
 using IcelandicEid.AspNetCore.State;
+using IcelandicEid.State;
 
 namespace IcelandicEid.AspNetCore.Flow;
 
@@ -80,13 +81,13 @@ internal sealed class LoginPoller(LoginServices services)
         {
             case PollEvent.Error or PollEvent.GaveUp:
                 activity?.SetStatus(System.Diagnostics.ActivityStatusCode.Error, error?.GetType().Name);
-                Log.PollError(services.Logger, LoginId.ForLog(login.Id), login.Provider, step.State.ConsecutivePollErrors, error ?? new InvalidOperationException("no answer"));
+                Log.PollError(services.Logger, EidLoginId.ForLogOf(login.Id), login.Provider, step.State.ConsecutivePollErrors, error ?? new InvalidOperationException("no answer"));
                 break;
             case PollEvent.IdentityMismatch:
-                Log.IdentityMismatch(services.Logger, LoginId.ForLog(login.Id), login.Provider);
+                Log.IdentityMismatch(services.Logger, EidLoginId.ForLogOf(login.Id), login.Provider);
                 break;
             case PollEvent.Failed:
-                Log.LoginFailed(services.Logger, LoginId.ForLog(login.Id), login.Provider, EidNames.Of(step.State.FailureReason!.Value), PersonalData.Redact(result?.Failure?.Detail) ?? "no person");
+                Log.LoginFailed(services.Logger, EidLoginId.ForLogOf(login.Id), login.Provider, EidNames.Of(step.State.FailureReason!.Value), PersonalData.Redact(result?.Failure?.Detail) ?? "no person");
                 break;
         }
 
@@ -108,7 +109,7 @@ internal sealed class LoginPoller(LoginServices services)
 
         if (updated.Status == EidLoginStatus.Succeeded)
         {
-            Log.LoginApproved(services.Logger, LoginId.ForLog(login.Id), login.Provider);
+            Log.LoginApproved(services.Logger, EidLoginId.ForLogOf(login.Id), login.Provider);
         }
         else if (updated.Status == EidLoginStatus.Failed)
         {
@@ -179,7 +180,7 @@ internal sealed class LoginPoller(LoginServices services)
 
     /// <summary>Withdraws the request on the phone where the upstream has a way to; best effort, bounded in time.</summary>
     public Task CancelUpstreamAsync(EidLoginState login)
-        => CancelUpstreamAsync(new EidPollRequest(login.Method, login.Reference) { PollInterval = login.PollInterval }, LoginId.ForLog(login.Id), login.Provider);
+        => CancelUpstreamAsync(new EidPollRequest(login.Method, login.Reference) { PollInterval = login.PollInterval }, EidLoginId.ForLogOf(login.Id), login.Provider);
 
     /// <summary><see cref="CancelUpstreamAsync(EidLoginState)"/> with what the request upstream needs alone.</summary>
     public async Task CancelUpstreamAsync(EidPollRequest request, string logId, string providerName)
@@ -217,7 +218,7 @@ internal sealed class LoginPoller(LoginServices services)
         }
 
         services.Current.Forget(login.Id);
-        Log.LoginSuperseded(services.Logger, LoginId.ForLog(login.Id));
+        Log.LoginSuperseded(services.Logger, EidLoginId.ForLogOf(login.Id));
         return PollTransitions.Contested(updated);
     }
 
@@ -259,7 +260,7 @@ internal sealed class LoginPoller(LoginServices services)
 
         services.Current.Forget(login.Id);
 
-        Log.LoginSuperseded(services.Logger, LoginId.ForLog(login.Id));
+        Log.LoginSuperseded(services.Logger, EidLoginId.ForLogOf(login.Id));
         if (updated.Status == EidLoginStatus.Pending)
         {
             await CancelUpstreamAsync(login);

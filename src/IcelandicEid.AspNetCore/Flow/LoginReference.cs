@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Security.Cryptography;
 using IcelandicEid.AspNetCore.State;
 using Microsoft.AspNetCore.DataProtection;
+using IcelandicEid.State;
 
 namespace IcelandicEid.AspNetCore.Flow;
 

@@ -1,6 +1,7 @@
 using IcelandicEid.AspNetCore.State;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.Extensions.Logging;
+using IcelandicEid.State;
 
 namespace IcelandicEid.AspNetCore.Flow;
 

@@ -1,6 +1,7 @@
 using System.Net;
 using IcelandicEid.AspNetCore.State;
 using Microsoft.AspNetCore.Authentication;
+using IcelandicEid.State;
 
 namespace IcelandicEid.AspNetCore.Flow;
 
@@ -100,7 +101,7 @@ internal sealed class LoginStarter(LoginServices services)
             return new(StartOutcomeKind.Unavailable);
         }
 
-        var loginId = LoginId.New();
+        var loginId = EidLoginId.New().Value;
         StartTicket ticket;
         try
         {
@@ -244,7 +245,7 @@ internal sealed class LoginStarter(LoginServices services)
             services.Current.NextPoll(login.Id, login.NextPollAt);
         }
 
-        Log.LoginStarted(services.Logger, LoginId.ForLog(login.Id), provider.Name, EidNames.Of(input.Method), input.MaskedIdentifier);
+        Log.LoginStarted(services.Logger, EidLoginId.ForLogOf(login.Id), provider.Name, EidNames.Of(input.Method), input.MaskedIdentifier);
         services.Metrics.Started(provider.Name, input.Method);
         activity?.SetTag("icelandic_eid.outcome", "started");
         return new(StartOutcomeKind.Started) { Login = login };
@@ -294,9 +295,9 @@ internal sealed class LoginStarter(LoginServices services)
         {
             if (await contested.FailContestedAsync(loginKey, CancellationToken.None) is { } request)
             {
-                Log.LoginSuperseded(services.Logger, LoginId.ForLogFromKey(loginKey));
+                Log.LoginSuperseded(services.Logger, EidLoginId.ForLogFromKey(loginKey));
                 var poller = new LoginPoller(services);
-                _ = Task.Run(() => poller.CancelUpstreamAsync(request, LoginId.ForLogFromKey(loginKey), services.Provider.Name), CancellationToken.None);
+                _ = Task.Run(() => poller.CancelUpstreamAsync(request, EidLoginId.ForLogFromKey(loginKey), services.Provider.Name), CancellationToken.None);
             }
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
@@ -352,7 +353,7 @@ internal sealed class LoginStarter(LoginServices services)
         catch (Exception ex)
         {
             // No answer: the other login is contested if it is approved from now on, as without this check.
-            Log.PollError(services.Logger, LoginId.ForLogFromKey(previousKey), services.Provider.Name, 1, ex);
+            Log.PollError(services.Logger, EidLoginId.ForLogFromKey(previousKey), services.Provider.Name, 1, ex);
         }
     }
 

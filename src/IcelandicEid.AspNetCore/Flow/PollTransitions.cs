@@ -1,4 +1,5 @@
 using IcelandicEid.AspNetCore.State;
+using IcelandicEid.State;
 
 namespace IcelandicEid.AspNetCore.Flow;
 

@@ -1,10 +1,11 @@
 using System.Globalization;
+using IcelandicEid.State;
 
 namespace IcelandicEid.AspNetCore.State;
 
 /// <summary>
 /// What the limiter keeps per identifier for the contest rule: which login is the identifier's current one
-/// (<see cref="Tag"/>, its <see cref="Flow.LoginId.Key"/>), when its start began (an approval seen before that moment is
+/// (<see cref="Tag"/>, its <see cref="EidLoginId.Key"/>), when its start began (an approval seen before that moment is
 /// never contested by it), whether it was started from a browser that has signed in with the identifier before (such a
 /// login is not contested by a start from any other browser), until when that standing holds, and the login its start
 /// found already approved upstream (<see cref="Spared"/>: it may still sign in). A <em>claim</em> names a start the

@@ -3,6 +3,7 @@ using System.Text;
 using System.Text.Json;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.Extensions.Caching.Distributed;
+using IcelandicEid.State;
 
 namespace IcelandicEid.AspNetCore.State;
 
@@ -105,5 +106,5 @@ internal sealed class DistributedCacheEidLoginStore : IEidLoginStore
             cancellationToken);
 
     private static string Key(string id)
-        => "icelandic-eid:login:" + Flow.LoginId.Key(id);
+        => "icelandic-eid:login:" + EidLoginId.KeyOf(id);
 }

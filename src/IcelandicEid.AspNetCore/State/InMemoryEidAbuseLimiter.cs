@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Security.Cryptography;
+using IcelandicEid.State;
 
 namespace IcelandicEid.AspNetCore.State;
 

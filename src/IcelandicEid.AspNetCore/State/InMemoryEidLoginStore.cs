@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using IcelandicEid.State;
 
 namespace IcelandicEid.AspNetCore.State;
 
@@ -76,7 +77,7 @@ internal sealed class InMemoryEidLoginStore : IEidLoginStore, IEidPendingLoginCo
             throw new InvalidOperationException("A login with this id already exists.");
         }
 
-        _byKey[Flow.LoginId.Key(state.Id)] = state.Id;
+        _byKey[EidLoginId.KeyOf(state.Id)] = state.Id;
 
         return Task.CompletedTask;
     }
@@ -210,5 +211,5 @@ internal sealed class InMemoryEidLoginStore : IEidLoginStore, IEidPendingLoginCo
         }
     }
 
-    private void Dropped(string id) => _byKey.TryRemove(Flow.LoginId.Key(id), out _);
+    private void Dropped(string id) => _byKey.TryRemove(EidLoginId.KeyOf(id), out _);
 }

@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Sockets;
 using System.Security.Cryptography;
 using System.Text;
+using IcelandicEid.State;
 
 namespace IcelandicEid.AspNetCore.State;
 
@@ -37,5 +38,5 @@ internal static class LimiterKeys
     }
 
     /// <summary>A short stand-in for a login id (keeps the id itself out of the limiter).</summary>
-    public static string Tag(string loginId) => Flow.LoginId.Key(loginId);
+    public static string Tag(string loginId) => EidLoginId.KeyOf(loginId);
 }

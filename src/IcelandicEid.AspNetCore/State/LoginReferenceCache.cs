@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using IcelandicEid.State;
 
 namespace IcelandicEid.AspNetCore.State;
 
@@ -10,7 +11,7 @@ namespace IcelandicEid.AspNetCore.State;
 internal sealed class LoginReferenceCache
 {
     private const int Capacity = 20_000;
-    private readonly Flow.BoundedMap<(string Scheme, string Id, long ExpiresUnixSeconds)> _entries = new(Capacity);
+    private readonly BoundedCache<(string Scheme, string Id, long ExpiresUnixSeconds)> _entries = new(Capacity);
     private readonly ConcurrentDictionary<(Microsoft.AspNetCore.DataProtection.IDataProtectionProvider Provider, string Scheme), Microsoft.AspNetCore.DataProtection.IDataProtector> _protectors = new();
 
     /// <summary>The scheme's reference protector, made once: creating one computes its purposes' authenticated data,

@@ -5,6 +5,7 @@ using System.Security.Cryptography;
 using System.Text;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Http;
+using IcelandicEid.State;
 
 namespace IcelandicEid.AspNetCore.State;
 

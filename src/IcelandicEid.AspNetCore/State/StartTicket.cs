@@ -1,3 +1,4 @@
+using IcelandicEid.State;
 namespace IcelandicEid.AspNetCore.State;
 
 /// <summary>What the start rules decide before the upstream is asked.</summary>
@@ -58,13 +59,13 @@ internal sealed class StartTicket
     /// <summary>The marker's raw value and time to live as the start found it, to restore it.</summary>
     public EidLimiterValue? PreviousValue { get; set; }
 
-    /// <summary>The <see cref="Flow.LoginId.Key"/> of the login this start found already approved upstream: the marker
+    /// <summary>The <see cref="EidLoginId.Key"/> of the login this start found already approved upstream: the marker
     /// it writes lets that login still sign in.</summary>
     public string? Spared { get; set; }
 
     /// <summary>The claim this start put in the marker before asking the upstream, while it stands.</summary>
     public string? Claimed { get; set; }
 
-    /// <summary>The <see cref="Flow.LoginId.Key"/> of the login this start superseded, if there was one.</summary>
+    /// <summary>The <see cref="EidLoginId.Key"/> of the login this start superseded, if there was one.</summary>
     public string? SupersededLogin { get; set; }
 }

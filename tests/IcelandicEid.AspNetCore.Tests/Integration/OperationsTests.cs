@@ -88,7 +88,7 @@ public sealed class OperationsTests : IClassFixture<RedisFixture>
                     t.BaseUrl = new Uri("http://127.0.0.1:9/api/"); // nothing answers
                     t.FlowKey = "f";
                 });
-                s.AddAuthentication().AddIcelandicEidRedis(redis, r => r.PersistDataProtectionKeys = false);
+                s.AddIcelandicEidRedis(redis, r => r.PersistDataProtectionKeys = false);
                 s.AddHealthChecks().AddIcelandicEid();
             });
         var health = app.Services.GetRequiredService<HealthCheckService>();

@@ -22,7 +22,7 @@ public class OptionsValidationTests
     public void Redis_options_out_of_range_are_refused_when_registered_naming_each()
     {
         var services = new ServiceCollection();
-        var failure = Assert.Throws<OptionsValidationException>(() => services.AddAuthentication().AddIcelandicEidRedis("localhost:1", r =>
+        var failure = Assert.Throws<OptionsValidationException>(() => services.AddIcelandicEidRedis("localhost:1", r =>
         {
             r.KeyPrefix = string.Empty;
             r.OperationTimeout = TimeSpan.Zero;
@@ -42,7 +42,7 @@ public class OptionsValidationTests
             => new ConfigurationBuilder().AddInMemoryCollection(values.ToDictionary(kv => "IcelandicEid:Redis:" + kv.Key, kv => kv.Value)).Build().GetSection("IcelandicEid:Redis");
 
         IcelandicEid.Redis.IcelandicEidRedisOptions? bound = null;
-        new ServiceCollection().AddAuthentication().AddIcelandicEidRedis(
+        new ServiceCollection().AddIcelandicEidRedis(
             Section(new()
             {
                 ["Configuration"] = "localhost:1,ssl=true",
@@ -55,10 +55,10 @@ public class OptionsValidationTests
             o => bound = o);
         Assert.Equal(("shop-a:", TimeSpan.FromSeconds(1.5), true, TimeSpan.FromSeconds(30)), (bound!.KeyPrefix, bound.OperationTimeout, bound.PersistDataProtectionKeys, bound.CompletedLoginRetention));
 
-        var missing = Assert.Throws<OptionsValidationException>(() => new ServiceCollection().AddAuthentication().AddIcelandicEidRedis(Section(new() { ["KeyPrefix"] = "x:" })));
+        var missing = Assert.Throws<OptionsValidationException>(() => new ServiceCollection().AddIcelandicEidRedis(Section(new() { ["KeyPrefix"] = "x:" })));
         Assert.Contains("IcelandicEid:Redis:Configuration", missing.Message, StringComparison.Ordinal);
 
-        var wrong = Assert.Throws<OptionsValidationException>(() => new ServiceCollection().AddAuthentication().AddIcelandicEidRedis(Section(new()
+        var wrong = Assert.Throws<OptionsValidationException>(() => new ServiceCollection().AddIcelandicEidRedis(Section(new()
         {
             ["Configuration"] = "localhost:1",
             ["KeyPrefix"] = "{shop}:",

@@ -6,6 +6,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
+using IcelandicEid.State;
 
 namespace IcelandicEid.Tests.Integration;
 
@@ -232,7 +233,7 @@ public class TrustEdgeTests
     public async Task A_limiter_failing_at_the_finish_answers_try_again_and_keeps_the_approved_login()
     {
         var limiter = new SwitchableLimiter(new IcelandicEid.AspNetCore.State.InMemoryEidAbuseLimiter(TimeProvider.System));
-        await using var app = await TestApp.StartAsync(services: s => s.AddSingleton<IcelandicEid.AspNetCore.State.IEidAbuseLimiter>(limiter));
+        await using var app = await TestApp.StartAsync(services: s => s.AddSingleton<IcelandicEid.State.IEidAbuseLimiter>(limiter));
         using var browser = app.NewBrowser();
         await browser.SubmitAsync(await browser.OpenLoginAsync(), "sim", "8881234");
         app.Time.Advance(TimeSpan.FromSeconds(4));
@@ -245,21 +246,21 @@ public class TrustEdgeTests
     }
 
     /// <summary>A limiter whose reads fail while <see cref="Broken"/> is set, as a shared limiter's server does.</summary>
-    private sealed class SwitchableLimiter(IcelandicEid.AspNetCore.State.IEidAbuseLimiter inner) : IcelandicEid.AspNetCore.State.IEidAbuseLimiter
+    private sealed class SwitchableLimiter(IcelandicEid.State.IEidAbuseLimiter inner) : IcelandicEid.State.IEidAbuseLimiter
     {
         public bool Broken { get; set; }
 
-        public Task<IcelandicEid.AspNetCore.State.EidLimiterCount> HitAsync(string key, TimeSpan window, CancellationToken cancellationToken) => inner.HitAsync(key, window, cancellationToken);
+        public Task<IcelandicEid.State.EidLimiterCount> HitAsync(string key, TimeSpan window, CancellationToken cancellationToken) => inner.HitAsync(key, window, cancellationToken);
 
         public Task RefundAsync(string key, CancellationToken cancellationToken) => inner.RefundAsync(key, cancellationToken);
 
-        public Task<IcelandicEid.AspNetCore.State.EidLimiterValue?> TryLockAsync(string key, string owner, TimeSpan ttl, CancellationToken cancellationToken) => inner.TryLockAsync(key, owner, ttl, cancellationToken);
+        public Task<IcelandicEid.State.EidLimiterValue?> TryLockAsync(string key, string owner, TimeSpan ttl, CancellationToken cancellationToken) => inner.TryLockAsync(key, owner, ttl, cancellationToken);
 
         public Task<bool> ReplaceAsync(string key, string expected, string value, TimeSpan ttl, CancellationToken cancellationToken) => inner.ReplaceAsync(key, expected, value, ttl, cancellationToken);
 
-        public Task<IcelandicEid.AspNetCore.State.EidLimiterValue?> SwapAsync(string key, string value, TimeSpan ttl, CancellationToken cancellationToken) => inner.SwapAsync(key, value, ttl, cancellationToken);
+        public Task<IcelandicEid.State.EidLimiterValue?> SwapAsync(string key, string value, TimeSpan ttl, CancellationToken cancellationToken) => inner.SwapAsync(key, value, ttl, cancellationToken);
 
-        public Task<IcelandicEid.AspNetCore.State.EidLimiterValue?> GetAsync(string key, CancellationToken cancellationToken)
+        public Task<IcelandicEid.State.EidLimiterValue?> GetAsync(string key, CancellationToken cancellationToken)
             => Broken ? throw new TimeoutException("The limiter did not answer.") : inner.GetAsync(key, cancellationToken);
 
         public Task ReleaseAsync(string key, string owner, CancellationToken cancellationToken) => inner.ReleaseAsync(key, owner, cancellationToken);

@@ -3,6 +3,7 @@ using IcelandicEid.AspNetCore.State;
 using IcelandicEid.AspNetCore.Ui;
 using IcelandicEid.Tests.Infrastructure;
 using Microsoft.AspNetCore.DataProtection;
+using IcelandicEid.State;
 
 namespace IcelandicEid.Tests.Unit;
 
@@ -188,13 +189,13 @@ public class FlowNamingTests
     [Fact]
     public void Login_ids_are_random_and_named_everywhere_by_one_hash()
     {
-        var a = LoginId.New();
-        Assert.NotEqual(a, LoginId.New());
+        var a = EidLoginId.New().Value;
+        Assert.NotEqual(a, EidLoginId.New().Value);
         Assert.Equal(43, a.Length);
-        Assert.Equal(24, LoginId.Key(a).Length);
-        Assert.StartsWith(LoginId.ForLog(a), LoginId.Key(a), StringComparison.Ordinal);
-        Assert.DoesNotContain(a, LoginId.Key(a), StringComparison.Ordinal);
-        Assert.Equal(LimiterKeys.Tag(a), LoginId.Key(a));
+        Assert.Equal(24, EidLoginId.KeyOf(a).Length);
+        Assert.StartsWith(EidLoginId.ForLogOf(a), EidLoginId.KeyOf(a), StringComparison.Ordinal);
+        Assert.DoesNotContain(a, EidLoginId.KeyOf(a), StringComparison.Ordinal);
+        Assert.Equal(LimiterKeys.Tag(a), EidLoginId.KeyOf(a));
     }
 
     [Theory]
@@ -225,7 +226,7 @@ public class BoundedMapTests
     [Fact]
     public void A_full_map_forgets_everything_and_updates_and_removals_do_not_count_against_it()
     {
-        var map = new BoundedMap<long>(3);
+        var map = new BoundedCache<long>(3);
         map.Set("a", 1);
         map.Set("a", 2); // an update, not a new entry
         map.Set("b", 1);
@@ -244,7 +245,7 @@ public class BoundedMapTests
     [Fact]
     public void Get_or_add_makes_a_value_once_per_key_and_counts_it_against_the_bound()
     {
-        var map = new BoundedMap<object>(2);
+        var map = new BoundedCache<object>(2);
         var made = 0;
         object Make(string key, int _) => new { key, n = ++made };
         var first = map.GetOrAdd("a", (k, s) => Make(k, s), 0);
@@ -260,7 +261,7 @@ public class BoundedMapTests
     [Fact]
     public void Threads_that_race_to_add_a_key_all_get_the_one_value_kept_and_it_counts_once()
     {
-        var map = new BoundedMap<object>(1000);
+        var map = new BoundedCache<object>(1000);
         using var allMissed = new Barrier(8); // every thread has missed and is making its own value
         var values = new object[8];
         var threads = Enumerable.Range(0, 8).Select(i => new Thread(() => values[i] = map.GetOrAdd("k", (_, _) =>

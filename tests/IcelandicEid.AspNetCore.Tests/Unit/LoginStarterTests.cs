@@ -7,6 +7,7 @@ using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging.Abstractions;
+using IcelandicEid.State;
 
 namespace IcelandicEid.Tests.Unit;
 
@@ -192,7 +193,7 @@ public class LoginStarterTests
         Assert.NotNull(ContestProbe.StartIfDue(services, first.Id));
 
         var second = (await new LoginStarter(services).StartAsync(Input(), CancellationToken.None)).Login!;
-        Assert.Equal([LoginId.Key(first.Id)], store.Contested);
+        Assert.Equal([EidLoginId.KeyOf(first.Id)], store.Contested);
         Assert.NotEqual(first.Id, second.Id);
     }
 
@@ -319,7 +320,7 @@ public class PollLeaseTests
         var now = time.GetUtcNow();
         var login = new EidLoginState
         {
-            Id = LoginId.New(), Provider = "Slow", Method = EidMethod.Sim, Identifier = "+3548881234", Reference = "r",
+            Id = EidLoginId.New().Value, Provider = "Slow", Method = EidMethod.Sim, Identifier = "+3548881234", Reference = "r",
             PollInterval = TimeSpan.FromSeconds(1), CreatedAt = now, ExpiresAt = now.AddMinutes(3), NextPollAt = now,
         };
         await store.CreateAsync(login, CancellationToken.None);
@@ -358,7 +359,7 @@ public class PollLeaseTests
         var now = time.GetUtcNow();
         var login = new EidLoginState
         {
-            Id = LoginId.New(), Provider = "Slow", Method = EidMethod.Sim, Identifier = "+3548881234", Reference = "r",
+            Id = EidLoginId.New().Value, Provider = "Slow", Method = EidMethod.Sim, Identifier = "+3548881234", Reference = "r",
             PollInterval = TimeSpan.FromSeconds(2), CreatedAt = now, ExpiresAt = now.AddMinutes(3), NextPollAt = now,
         };
         await store.CreateAsync(login, CancellationToken.None);

@@ -9,6 +9,7 @@ using Microsoft.AspNetCore.DataProtection;
 using Microsoft.Extensions.DependencyInjection;
 using StackExchange.Redis;
 using Xunit.Abstractions;
+using IcelandicEid.State;
 
 namespace IcelandicEid.Tests.Stores;
 
@@ -115,7 +116,7 @@ public sealed class ClusterSlotMoveTests(RedisClusterFixture fixture)
         var store = new RedisEidLoginStore(redis, new EphemeralDataProtectionProvider(), options, time);
         var state = new EidLoginState
         {
-            Id = LoginId.New(),
+            Id = EidLoginId.New().Value,
             Provider = "Simulator",
             Method = EidMethod.Sim,
             Identifier = "8881234",
@@ -127,7 +128,7 @@ public sealed class ClusterSlotMoveTests(RedisClusterFixture fixture)
         };
         await store.CreateAsync(state, default);
 
-        var loginKey = LoginId.Key(state.Id);
+        var loginKey = EidLoginId.KeyOf(state.Id);
         var key = options.KeyPrefix + "l:{" + loginKey[0] + "}" + loginKey;
         var shard = options.KeyPrefix + "pending:{" + loginKey[0] + "}";
         var slot = redis.HashSlot(key);
@@ -186,7 +187,7 @@ public sealed class ClusterAclTests(RedisClusterFixture fixture, ITestOutputHelp
             services: s =>
             {
                 s.AddDataProtection().SetApplicationName("cluster-acl-tests");
-                s.AddAuthentication().AddIcelandicEidRedis(configuration, r => r.PersistDataProtectionKeys = true);
+                s.AddIcelandicEidRedis(configuration, r => r.PersistDataProtectionKeys = true);
             });
         using var browser = app.NewBrowser();
         var form = await browser.OpenLoginAsync();

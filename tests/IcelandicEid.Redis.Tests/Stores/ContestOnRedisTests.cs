@@ -22,7 +22,7 @@ public abstract class ContestOnRedisTestsBase
             services: s =>
             {
                 s.AddDataProtection().SetApplicationName("contest-on-redis-tests");
-                s.AddAuthentication().AddIcelandicEidRedis(connection, r =>
+                s.AddIcelandicEidRedis(connection, r =>
                 {
                     r.KeyPrefix = prefix;
                     r.PersistDataProtectionKeys = true;

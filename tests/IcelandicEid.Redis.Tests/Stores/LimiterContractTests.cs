@@ -2,6 +2,7 @@ using IcelandicEid.AspNetCore.State;
 using IcelandicEid.Redis;
 using IcelandicEid.Tests.Infrastructure;
 using StackExchange.Redis;
+using IcelandicEid.State;
 
 namespace IcelandicEid.Tests.Stores;
 

@@ -34,7 +34,7 @@ public sealed class RedisFailureTests
             services: s =>
             {
                 s.AddDataProtection().SetApplicationName("redis-data-loss-tests");
-                s.AddAuthentication().AddIcelandicEidRedis(ConnectionMultiplexer.Connect(server.Configuration), r =>
+                s.AddIcelandicEidRedis(ConnectionMultiplexer.Connect(server.Configuration), r =>
                 {
                     r.KeyPrefix = "loss:";
                     r.PersistDataProtectionKeys = persistKeys;
@@ -52,7 +52,7 @@ public sealed class RedisFailureTests
             services: s =>
             {
                 s.AddDataProtection().SetApplicationName("redis-stall-tests");
-                s.AddAuthentication().AddIcelandicEidRedis(redis, r =>
+                s.AddIcelandicEidRedis(redis, r =>
                 {
                     r.KeyPrefix = "stall:";
                     r.OperationTimeout = TimeSpan.FromSeconds(1);
@@ -114,7 +114,7 @@ public sealed class RedisFailureTests
             services: s =>
             {
                 s.AddDataProtection().SetApplicationName("redis-stall-finish-tests");
-                s.AddAuthentication().AddIcelandicEidRedis(redis, r =>
+                s.AddIcelandicEidRedis(redis, r =>
                 {
                     r.KeyPrefix = "stall-finish:";
                     r.OperationTimeout = TimeSpan.FromSeconds(1);
@@ -150,7 +150,7 @@ public sealed class RedisFailureTests
             services: s =>
             {
                 s.AddDataProtection().SetApplicationName("redis-down-at-start-" + Guid.NewGuid().ToString("N"));
-                s.AddAuthentication().AddIcelandicEidRedis(server.Configuration, r =>
+                s.AddIcelandicEidRedis(server.Configuration, r =>
                 {
                     r.OperationTimeout = TimeSpan.FromSeconds(1);
                     r.PersistDataProtectionKeys = true;
@@ -233,7 +233,7 @@ public sealed class RedisFailureTests
         await using var server = await RedisServer.StartAsync();
         await using (var unprotected = await TestApp.StartAsync(
             o => o.Limits.HashKey = "a hash key of the app's configuration, 32+ chars",
-            services: s => s.AddAuthentication().AddIcelandicEidRedis(ConnectionMultiplexer.Connect(server.Configuration), r =>
+            services: s => s.AddIcelandicEidRedis(ConnectionMultiplexer.Connect(server.Configuration), r =>
             {
                 r.KeyPrefix = "plain:";
                 r.PersistDataProtectionKeys = true;
@@ -248,7 +248,7 @@ public sealed class RedisFailureTests
             services: s =>
             {
                 s.AddDataProtection().SetApplicationName("key-ring-encryption-tests");
-                s.AddAuthentication().AddIcelandicEidRedis(ConnectionMultiplexer.Connect(server.Configuration), r =>
+                s.AddIcelandicEidRedis(ConnectionMultiplexer.Connect(server.Configuration), r =>
                 {
                     r.KeyPrefix = "sealed:";
                     r.PersistDataProtectionKeys = true;
@@ -270,14 +270,14 @@ public sealed class RedisFailureTests
     {
         await using var server = await RedisServer.StartAsync();
         var failure = await Assert.ThrowsAsync<Microsoft.Extensions.Options.OptionsValidationException>(() => TestApp.StartAsync(
-            services: s => s.AddAuthentication().AddIcelandicEidRedis(ConnectionMultiplexer.Connect(server.Configuration), r => r.KeyPrefix = "nokey:"),
+            services: s => s.AddIcelandicEidRedis(ConnectionMultiplexer.Connect(server.Configuration), r => r.KeyPrefix = "nokey:"),
             environment: "Production"));
         Assert.Contains("IcelandicEid:Limits:HashKey is required in Production", failure.Message, StringComparison.Ordinal);
 
         // With one, logins work and the key is nowhere in Redis: the hashes there cannot be reversed from Redis alone.
         await using var app = await TestApp.StartAsync(
             o => o.Limits.HashKey = "a hash key of the app's configuration, 32+ chars",
-            services: s => s.AddAuthentication().AddIcelandicEidRedis(ConnectionMultiplexer.Connect(server.Configuration), r => r.KeyPrefix = "withkey:"),
+            services: s => s.AddIcelandicEidRedis(ConnectionMultiplexer.Connect(server.Configuration), r => r.KeyPrefix = "withkey:"),
             environment: "Production");
         using var browser = app.NewBrowser();
         await TestLogins.LoginAsync(app, browser, "sim", "8881234");
@@ -286,7 +286,7 @@ public sealed class RedisFailureTests
 
         // Outside Production the limiter may keep one in Redis, as before.
         await using var testing = await TestApp.StartAsync(
-            services: s => s.AddAuthentication().AddIcelandicEidRedis(ConnectionMultiplexer.Connect(server.Configuration), r => r.KeyPrefix = "testing:"));
+            services: s => s.AddIcelandicEidRedis(ConnectionMultiplexer.Connect(server.Configuration), r => r.KeyPrefix = "testing:"));
     }
 
     [Fact]

@@ -63,7 +63,7 @@ public abstract class ScaleOutTestsBase
                 services: s =>
                 {
                     s.AddDataProtection().SetApplicationName("scale-out-tests");
-                    s.AddAuthentication().AddIcelandicEidRedis(redis, r =>
+                    s.AddIcelandicEidRedis(redis, r =>
                     {
                         r.KeyPrefix = prefix;
                         r.PersistDataProtectionKeys = true;
@@ -238,7 +238,7 @@ public sealed class ScaleOutTests(RedisFixture redis) : ScaleOutTestsBase, IClas
             services: s =>
             {
                 s.AddDataProtection().SetApplicationName("redis-down-tests");
-                s.AddAuthentication().AddIcelandicEidRedis(redis, r => r.PersistDataProtectionKeys = false);
+                s.AddIcelandicEidRedis(redis, r => r.PersistDataProtectionKeys = false);
             },
             time: time);
         using var browser = app.NewBrowser();

@@ -28,7 +28,7 @@ public sealed class SentinelTests(ITestOutputHelper output)
             services: s =>
             {
                 s.AddDataProtection().SetApplicationName("sentinel-tests");
-                s.AddAuthentication().AddIcelandicEidRedis(sentinels.Configuration, r =>
+                s.AddIcelandicEidRedis(sentinels.Configuration, r =>
                 {
                     r.KeyPrefix = "sentinel:";
                     r.OperationTimeout = TimeSpan.FromSeconds(1);

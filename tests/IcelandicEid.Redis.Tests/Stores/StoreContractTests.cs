@@ -7,6 +7,7 @@ using Microsoft.Extensions.Caching.Distributed;
 using Microsoft.Extensions.Caching.Memory;
 using Microsoft.Extensions.Options;
 using StackExchange.Redis;
+using IcelandicEid.State;
 
 namespace IcelandicEid.Tests.Stores;
 
@@ -331,11 +332,11 @@ public abstract class RedisStoreContractTestsBase : StoreContractTests, IDisposa
         await RedisStore.UpdateAsync(approved with { Status = EidLoginStatus.Succeeded, Person = new EidPerson { Name = "Jón", NationalId = "2410803079" } }, default);
         var store = (IEidContestedLogins)RedisStore;
 
-        var request = await store.FailContestedAsync(LoginId.Key(pending.Id), default);
+        var request = await store.FailContestedAsync(EidLoginId.KeyOf(pending.Id), default);
         Assert.Equal(new EidPollRequest(pending.Method, pending.Reference) { PollInterval = pending.PollInterval }, request);
-        Assert.Null(await store.FailContestedAsync(LoginId.Key(pending.Id), default)); // once
-        Assert.Null(await store.FailContestedAsync(LoginId.Key(approved.Id), default)); // an ended login stays as it ended
-        Assert.Null(await store.FailContestedAsync(LoginId.Key(LoginId.New()), default));
+        Assert.Null(await store.FailContestedAsync(EidLoginId.KeyOf(pending.Id), default)); // once
+        Assert.Null(await store.FailContestedAsync(EidLoginId.KeyOf(approved.Id), default)); // an ended login stays as it ended
+        Assert.Null(await store.FailContestedAsync(EidLoginId.KeyOf(EidLoginId.New().Value), default));
         Assert.Equal(0, await RedisStore.CountPendingAsync(default));
 
         // Every instance, and every way of reading it, sees the failure; the protected state is never rewritten by it.
@@ -355,7 +356,7 @@ public abstract class RedisStoreContractTestsBase : StoreContractTests, IDisposa
     {
         var state = NewState() with { NextPollAt = Time.GetUtcNow().AddSeconds(3) };
         await RedisStore.CreateAsync(state, default);
-        await ((IEidContestedLogins)RedisStore).FailContestedAsync(LoginId.Key(state.Id), default);
+        await ((IEidContestedLogins)RedisStore).FailContestedAsync(EidLoginId.KeyOf(state.Id), default);
         var key = Keys(Options.KeyPrefix + "l:*").Single();
         Assert.InRange((await Redis.GetDatabase().KeyTimeToLiveAsync(key))!.Value, TimeSpan.FromSeconds(1), Options.CompletedLoginRetention);
     }
@@ -441,8 +442,8 @@ public sealed class RedisClusterStoreContractTests(RedisClusterFixture fixture) 
 
         foreach (var state in states.Take(20))
         {
-            var key = Keys(Options.KeyPrefix + "l:{*}" + LoginId.Key(state.Id)).Single();
-            var shard = Keys(Options.KeyPrefix + "pending:{" + LoginId.Key(state.Id)[0] + "}").Single();
+            var key = Keys(Options.KeyPrefix + "l:{*}" + EidLoginId.KeyOf(state.Id)).Single();
+            var shard = Keys(Options.KeyPrefix + "pending:{" + EidLoginId.KeyOf(state.Id)[0] + "}").Single();
             Assert.Equal(Redis.HashSlot(key), Redis.HashSlot(shard));
         }
 

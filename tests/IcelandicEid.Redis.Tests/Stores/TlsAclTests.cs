@@ -73,7 +73,7 @@ public sealed class TlsAclTests
             services: s =>
             {
                 s.AddDataProtection().SetApplicationName("tls-acl-tests");
-                s.AddAuthentication().AddIcelandicEidRedis(server.Configuration, r =>
+                s.AddIcelandicEidRedis(server.Configuration, r =>
                 {
                     r.KeyPrefix = prefix;
                     r.PersistDataProtectionKeys = persistKeys;

@@ -1,4 +1,4 @@
-namespace IcelandicEid.AspNetCore.State;
+namespace IcelandicEid.State;
 
 /// <summary>A store that can count its pending logins, for the <c>icelandic_eid.logins.pending</c> gauge.</summary>
 public interface IEidPendingLoginCounter

@@ -1,4 +1,4 @@
-namespace IcelandicEid.AspNetCore.State;
+namespace IcelandicEid.State;
 
 /// <summary>
 /// Counters and small keyed values that hold across server instances, for the rules on starting logins: start
@@ -62,11 +62,17 @@ public interface IEidAbuseLimiter
     Task ReleaseAsync(string key, string owner, CancellationToken cancellationToken);
 
     /// <summary>A secret key for hashing identifiers and client addresses (HMAC-SHA256) before they become keys, the
-    /// same on every instance that shares this limiter. Used only when <see cref="IcelandicEidLimitOptions.HashKey"/>
+    /// same on every instance that shares this limiter. Used only when the handler's <c>Limits.HashKey</c> option
     /// is not configured.</summary>
     /// <param name="cancellationToken">Cancels the call.</param>
     /// <returns>At least 32 bytes.</returns>
     Task<byte[]> GetHashKeyAsync(CancellationToken cancellationToken);
+
+    /// <summary>Whether <see cref="GetHashKeyAsync"/> keeps its key on a shared server beside the hashed keys (as the
+    /// Redis limiter does). Anyone who can read that server could then reverse the hashes (there are only ten million
+    /// phone numbers), so the handler requires its own <c>Limits.HashKey</c> in Production when this is true. Default
+    /// false: the key stays in this process.</summary>
+    bool KeepsHashKeyBesideHashes => false;
 }
 
 /// <summary>A counter of an <see cref="IEidAbuseLimiter"/> after a hit.</summary>

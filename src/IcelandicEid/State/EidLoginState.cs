@@ -1,4 +1,4 @@
-namespace IcelandicEid.AspNetCore.State;
+namespace IcelandicEid.State;
 
 /// <summary>Where a pending login stands.</summary>
 public enum EidLoginStatus

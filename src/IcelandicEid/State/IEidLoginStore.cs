@@ -1,4 +1,4 @@
-namespace IcelandicEid.AspNetCore.State;
+namespace IcelandicEid.State;
 
 /// <summary>
 /// Keeps pending logins between the requests of one login, which may land on different server instances.

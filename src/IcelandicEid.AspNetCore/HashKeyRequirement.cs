@@ -1,24 +1,26 @@
-using IcelandicEid.AspNetCore;
+using IcelandicEid.State;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 
-namespace IcelandicEid.Redis;
+namespace IcelandicEid.AspNetCore;
 
 /// <summary>
-/// At startup in Production, with the Redis limiter: every Icelandic eID scheme must have
+/// At startup in Production, with a limiter that keeps its hash key beside the hashes
+/// (<see cref="IEidAbuseLimiter.KeepsHashKeyBesideHashes"/>, the Redis limiter): every Icelandic eID scheme must have
 /// <see cref="IcelandicEidLimitOptions.HashKey"/>. Without it the key that hashes phone numbers and kennitölur is kept in
 /// Redis beside the hashes, and anyone who can read Redis can reverse them (there are only ten million phone numbers to
 /// try). A secret of the app's configuration, like the key-ring secret, keeps them useless to a reader of Redis alone.
 /// </summary>
 internal sealed class HashKeyRequirement(
     IAuthenticationSchemeProvider schemes,
+    IServiceProvider services,
     IOptionsMonitor<IcelandicEidOptions> options,
     IHostEnvironment environment) : IHostedService
 {
     public async Task StartAsync(CancellationToken cancellationToken)
     {
-        if (!environment.IsProduction())
+        if (!environment.IsProduction() || services.GetService(typeof(IEidAbuseLimiter)) is not IEidAbuseLimiter { KeepsHashKeyBesideHashes: true })
         {
             return;
         }
@@ -37,7 +39,7 @@ internal sealed class HashKeyRequirement(
             throw new OptionsValidationException(
                 string.Join(", ", missing),
                 typeof(IcelandicEidOptions),
-                [$"IcelandicEid:Limits:HashKey is required in Production with the Redis limiter (scheme {string.Join(", ", missing)}): without it the key that hashes phone numbers and kennitölur sits in Redis beside the hashes, and anyone who can read Redis can reverse them. Set it to a random secret of at least 32 characters, the same on every instance (for example: openssl rand -hex 32)."]);
+                [$"IcelandicEid:Limits:HashKey is required in Production with a shared limiter such as Redis's (scheme {string.Join(", ", missing)}): without it the key that hashes phone numbers and kennitölur sits in Redis beside the hashes, and anyone who can read Redis can reverse them. Set it to a random secret of at least 32 characters, the same on every instance (for example: openssl rand -hex 32)."]);
         }
     }
 

@@ -1,19 +1,29 @@
 using System.Collections.Concurrent;
 
-namespace IcelandicEid.AspNetCore.Flow;
+namespace IcelandicEid.State;
 
 /// <summary>
 /// A per-instance memory of at most <c>capacity</c> entries that forgets everything when full, for hints that are
 /// cheap to lose (lately-current logins, expected poll times, decrypted references). Safe on the hot path: it never
-/// asks the dictionary for its <c>Count</c> (which takes every lock) and writes only when a value changes.
+/// asks the dictionary for its <c>Count</c> (which takes every lock) and writes only when a value changes. For store
+/// implementations; it holds nothing that is not cheap to lose.
 /// </summary>
-internal sealed class BoundedMap<TValue>(int capacity)
+/// <typeparam name="TValue">The values.</typeparam>
+/// <param name="capacity">The most entries held before everything is forgotten.</param>
+public sealed class BoundedCache<TValue>(int capacity)
 {
     private readonly ConcurrentDictionary<string, TValue> _entries = new(StringComparer.Ordinal);
     private int _count;
 
+    /// <summary>The value for the key, if held.</summary>
+    /// <param name="key">The key.</param>
+    /// <param name="value">The value.</param>
+    /// <returns>Whether it was held.</returns>
     public bool TryGet(string key, out TValue value) => _entries.TryGetValue(key, out value!);
 
+    /// <summary>Holds a value for the key.</summary>
+    /// <param name="key">The key.</param>
+    /// <param name="value">The value.</param>
     public void Set(string key, TValue value)
     {
         if (_entries.TryGetValue(key, out var known))
@@ -37,6 +47,11 @@ internal sealed class BoundedMap<TValue>(int capacity)
 
     /// <summary>The value for the key, made by <paramref name="create"/> when there is none (when two threads both make
     /// one, the first stored is kept and returned to both).</summary>
+    /// <typeparam name="TState">What <paramref name="create"/> needs.</typeparam>
+    /// <param name="key">The key.</param>
+    /// <param name="create">Makes the value.</param>
+    /// <param name="state">Passed to <paramref name="create"/>.</param>
+    /// <returns>The value.</returns>
     public TValue GetOrAdd<TState>(string key, Func<string, TState, TValue> create, TState state)
     {
         if (_entries.TryGetValue(key, out var known))
@@ -60,6 +75,8 @@ internal sealed class BoundedMap<TValue>(int capacity)
         return _entries.TryGetValue(key, out known) ? known : value;
     }
 
+    /// <summary>Forgets the key.</summary>
+    /// <param name="key">The key.</param>
     public void Remove(string key)
     {
         if (_entries.TryRemove(key, out _))

@@ -1,0 +1,41 @@
+using System.Reflection;
+using System.Runtime.CompilerServices;
+using System.Xml.Linq;
+
+namespace IcelandicEid.Tests.Packaging;
+
+/// <summary>
+/// Which package may lean on which. The state contracts (store, limiter, login state, contest) live in the core package,
+/// so a store such as Redis's is written against them alone: no ASP.NET Core framework, no handler package, and no
+/// peeking at anyone's internals.
+/// </summary>
+public class PackageBoundaryTests
+{
+    public static TheoryData<string> FrameworkFree => new() { "IcelandicEid", "IcelandicEid.Redis" };
+
+    [Theory]
+    [MemberData(nameof(FrameworkFree))]
+    public void Framework_free_packages_reference_neither_the_handler_nor_the_AspNetCore_framework(string package)
+    {
+        var project = XDocument.Load(Path.Combine(PublicApiTests.RepositoryRoot(), "src", package, package + ".csproj"));
+        Assert.Empty(project.Descendants("FrameworkReference"));
+        Assert.DoesNotContain(project.Descendants("ProjectReference"), r => ((string?)r.Attribute("Include") ?? string.Empty).Contains("AspNetCore", StringComparison.Ordinal));
+
+        // Data protection comes as its own package (the key ring's repository); nothing else of ASP.NET Core may.
+        var references = Assembly.Load(package).GetReferencedAssemblies().Select(a => a.Name!).ToList();
+        Assert.DoesNotContain("IcelandicEid.AspNetCore", references);
+        Assert.All(
+            references.Where(r => r.StartsWith("Microsoft.AspNetCore.", StringComparison.Ordinal)),
+            r => Assert.StartsWith("Microsoft.AspNetCore.DataProtection", r, StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void No_package_opens_its_internals_to_the_Redis_store()
+    {
+        foreach (var package in PublicApiTests.Packages)
+        {
+            var friends = Assembly.Load(package!.ToString()!).GetCustomAttributes<InternalsVisibleToAttribute>().Select(a => a.AssemblyName);
+            Assert.DoesNotContain("IcelandicEid.Redis", friends);
+        }
+    }
+}
