@@ -1,10 +1,10 @@
-"""Checks the packages `dotnet pack` made: the five libraries, each with its metadata, README, symbols and SourceLink."""
+"""Checks the packages `dotnet pack` made: the four libraries, each with its metadata, README, symbols and SourceLink."""
 import pathlib
 import re
 import sys
 import zipfile
 
-EXPECTED = ["IcelandicEid", "IcelandicEid.AspNetCore", "IcelandicEid.Clients", "IcelandicEid.Redis", "IcelandicEid.Audkenni"]
+EXPECTED = ["IcelandicEid", "IcelandicEid.AspNetCore", "IcelandicEid.Clients", "IcelandicEid.Redis"]
 REQUIRED = ["id", "version", "authors", "description", "tags", "license", "readme", "projectUrl"]
 
 directory = pathlib.Path(sys.argv[1])

@@ -36,14 +36,9 @@ var authentication = builder.Services
     })
     .AddIcelandicEid(); // options from the "IcelandicEid" section of appsettings.json
 
-// Taktikal and Vettvangur, for IcelandicEid:Provider to choose from (the simulator is built in).
+// Taktikal, Vettvangur and Auðkenni direct, for IcelandicEid:Provider to choose from (the simulator is built in). Each
+// reads IcelandicEid:{name}; only the chosen one is checked when the app starts.
 builder.Services.AddIcelandicEidProviders();
-
-// Auðkenni direct, when chosen (its options are validated at startup, so it is registered only when it is the one).
-if (string.Equals(builder.Configuration["IcelandicEid:Provider"], "Audkenni", StringComparison.OrdinalIgnoreCase))
-{
-    builder.Services.AddIcelandicEidAudkenni();
-}
 
 // Several instances: pending logins, abuse limits and the data-protection key ring in Redis when a connection string
 // is given (ConnectionStrings__Redis=localhost:6379); memory otherwise. Read access to that Redis must not be enough to

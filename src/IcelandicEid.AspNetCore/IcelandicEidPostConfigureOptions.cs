@@ -66,10 +66,15 @@ internal sealed class IcelandicEidProviderValidation(IcelandicEidProviders provi
         try
         {
             return providers.TryGet(name ?? string.Empty, options) is null
-                ? ValidateOptionsResult.Fail($"The option 'Provider' (IcelandicEid:Provider) names '{options.Provider}', which is not a registered provider: use {string.Join(", ", providers.Names)} (Taktikal and Vettvangur after services.AddIcelandicEidProviders()), or register yours with services.AddIcelandicEidProvider(name, factory).")
+                ? ValidateOptionsResult.Fail($"The option 'Provider' (IcelandicEid:Provider) names '{options.Provider}', which is not a registered provider: use {string.Join(", ", providers.Names)} (Taktikal, Vettvangur and Audkenni after services.AddIcelandicEidProviders()), or register yours with services.AddIcelandicEidProvider(name, factory).")
                 : ValidateOptionsResult.Success;
         }
-        catch (Exception ex) when (ex is ArgumentException or OptionsValidationException)
+        catch (OptionsValidationException ex)
+        {
+            // Every problem of the chosen provider's options, each naming its key.
+            return ValidateOptionsResult.Fail(ex.Failures.Select(f => $"The provider '{options.Provider}' is not configured correctly: {f}"));
+        }
+        catch (ArgumentException ex)
         {
             return ValidateOptionsResult.Fail($"The provider '{options.Provider}' is not configured correctly: {ex.Message}");
         }

@@ -1,114 +1,138 @@
 using IcelandicEid;
+using IcelandicEid.Audkenni;
+using IcelandicEid.Http;
 using IcelandicEid.Taktikal;
 using IcelandicEid.Vettvangur;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 
 namespace Microsoft.Extensions.DependencyInjection;
 
-/// <summary>Registers the Taktikal and Vettvangur providers, each with its options bound from configuration
-/// (<c>IcelandicEid:{name}</c>), its own named <c>HttpClient</c> and its own resilience pipelines.</summary>
+/// <summary>
+/// Registers the upstream providers (Taktikal, Vettvangur, Auðkenni direct), all in one shape: options bound from
+/// <c>IcelandicEid:{name}</c>; checked when the app starts only if a scheme chooses the provider
+/// (<c>IcelandicEid:Provider</c>), every wrong option named at once in one <see cref="OptionsValidationException"/>; a
+/// named <c>HttpClient</c> from <c>IHttpClientFactory</c> on every call; and the provider's own resilience pipelines
+/// and circuit breaker.
+/// </summary>
 public static class IcelandicEidClientsServiceCollectionExtensions
 {
-    /// <summary>Registers every built-in upstream provider (Taktikal and Vettvangur), for apps that choose one by
-    /// configuration (<c>IcelandicEid:Provider</c>). Only the chosen one is created, and its options are validated
-    /// when the app starts.</summary>
+    private const string TaktikalName = "Taktikal";
+    private const string VettvangurName = "Vettvangur";
+    private const string AudkenniName = "Audkenni";
+
+    /// <summary>Registers every built-in upstream provider (Taktikal, Vettvangur and Auðkenni direct), for apps that
+    /// choose one by configuration (<c>IcelandicEid:Provider</c>). Only the chosen one is created and checked.</summary>
     /// <param name="services">The app's services.</param>
     /// <returns>The services, for chaining.</returns>
     public static IServiceCollection AddIcelandicEidProviders(this IServiceCollection services)
     {
         ArgumentNullException.ThrowIfNull(services);
-        AddTaktikal(services, TaktikalName, null, validateOnStart: false);
-        AddVettvangur(services, VettvangurName, null, validateOnStart: false);
+        AddIcelandicEidTaktikal(services);
+        AddIcelandicEidVettvangur(services);
+        AddIcelandicEidAudkenni(services);
         return services;
     }
 
     /// <summary>Registers Taktikal's Auth API as provider <paramref name="name"/>, options bound from
-    /// <c>IcelandicEid:{name}</c> and validated when the app starts.</summary>
+    /// <c>IcelandicEid:{name}</c>.</summary>
     /// <param name="services">The app's services.</param>
     /// <param name="configure">Changes the options after configuration is bound.</param>
     /// <param name="name">The provider's name (<c>IcelandicEid:Provider</c>); default <c>Taktikal</c>.</param>
     /// <returns>The services, for chaining.</returns>
     public static IServiceCollection AddIcelandicEidTaktikal(this IServiceCollection services, Action<TaktikalOptions>? configure = null, string name = TaktikalName)
-        => AddTaktikal(services, name, configure, validateOnStart: true);
+        => Provider<TaktikalOptions>(services, name, configure, (o, section) => o.Validate(section), null, (options, http, time, logger) =>
+            new TaktikalProvider(new TaktikalClient(http, options, time, logger), options));
 
     /// <summary>Registers Vettvangur's Audkenni API as provider <paramref name="name"/>, options bound from
-    /// <c>IcelandicEid:{name}</c> and validated when the app starts.</summary>
+    /// <c>IcelandicEid:{name}</c>.</summary>
     /// <param name="services">The app's services.</param>
     /// <param name="configure">Changes the options after configuration is bound.</param>
     /// <param name="name">The provider's name (<c>IcelandicEid:Provider</c>); default <c>Vettvangur</c>.</param>
     /// <returns>The services, for chaining.</returns>
     public static IServiceCollection AddIcelandicEidVettvangur(this IServiceCollection services, Action<VettvangurOptions>? configure = null, string name = VettvangurName)
-        => AddVettvangur(services, name, configure, validateOnStart: true);
+        => Provider<VettvangurOptions>(services, name, configure, (o, section) => o.Validate(section), null, (options, http, time, logger) =>
+            new VettvangurProvider(new VettvangurClient(http, options, time, logger), options));
+
+    /// <summary>Registers Auðkenni's own API as provider <paramref name="name"/>, options bound from
+    /// <c>IcelandicEid:{name}</c>. Its client follows no redirects (the authorization code is read from the redirect)
+    /// and shares no cookie container: each login's session cookies travel in its own server-side reference.</summary>
+    /// <param name="services">The app's services.</param>
+    /// <param name="configure">Changes the options after configuration is bound.</param>
+    /// <param name="name">The provider's name (<c>IcelandicEid:Provider</c>); default <c>Audkenni</c>.</param>
+    /// <returns>The services, for chaining.</returns>
+    public static IServiceCollection AddIcelandicEidAudkenni(this IServiceCollection services, Action<AudkenniOptions>? configure = null, string name = AudkenniName)
+        => Provider<AudkenniOptions>(
+            services,
+            name,
+            configure,
+            (o, section) => o.Validate(section),
+            client => client.ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler { AllowAutoRedirect = false, UseCookies = false }),
+            (options, http, time, logger) => AudkenniProvider.Create(options, http, time, logger));
 
     /// <summary>The name of the <c>IHttpClientFactory</c> client of provider <paramref name="name"/>: <c>IcelandicEid.{name}</c>.</summary>
     /// <param name="name">The provider's name.</param>
     /// <returns>The client's name, for <c>services.AddHttpClient(name)</c> to add handlers, proxies or certificates.</returns>
     public static string HttpClientName(string name) => "IcelandicEid." + name;
 
-    private const string TaktikalName = "Taktikal";
-    private const string VettvangurName = "Vettvangur";
-
-    private static IServiceCollection AddTaktikal(IServiceCollection services, string name, Action<TaktikalOptions>? configure, bool validateOnStart)
-    {
-        Options<TaktikalOptions>(services, name, configure, validateOnStart, o => o.Validate());
-        return Provider(services, name, (sp, http, time, logger) =>
-        {
-            var options = sp.GetRequiredService<IOptionsMonitor<TaktikalOptions>>().Get(name);
-            return new TaktikalProvider(new TaktikalClient(http, options, time, logger), options);
-        });
-    }
-
-    private static IServiceCollection AddVettvangur(IServiceCollection services, string name, Action<VettvangurOptions>? configure, bool validateOnStart)
-    {
-        Options<VettvangurOptions>(services, name, configure, validateOnStart, o => o.Validate());
-        return Provider(services, name, (sp, http, time, logger) =>
-        {
-            var options = sp.GetRequiredService<IOptionsMonitor<VettvangurOptions>>().Get(name);
-            return new VettvangurProvider(new VettvangurClient(http, options, time, logger), options);
-        });
-    }
-
-    private static void Options<T>(IServiceCollection services, string name, Action<T>? configure, bool validateOnStart, Action<T> validate)
-        where T : class
-    {
-        var builder = services.AddOptions<T>(name).BindConfiguration("IcelandicEid:" + name);
-        if (configure is not null)
-        {
-            builder.Configure(configure);
-        }
-
-        builder.Validate(
-            options =>
-            {
-                validate(options);
-                return true;
-            },
-            "unreachable: Validate() throws with the option's name");
-        if (validateOnStart)
-        {
-            builder.ValidateOnStart();
-        }
-    }
-
-    private static IServiceCollection Provider(
+    private static IServiceCollection Provider<TOptions>(
         IServiceCollection services,
         string name,
-        Func<IServiceProvider, Func<HttpClient>, TimeProvider, ILogger, IIcelandicEidProvider> create)
+        Action<TOptions>? configure,
+        Action<TOptions, string> validate,
+        Action<IHttpClientBuilder>? configureClient,
+        Func<TOptions, Func<HttpClient>, TimeProvider, ILogger, IIcelandicEidProvider> create)
+        where TOptions : class
     {
+        ArgumentNullException.ThrowIfNull(services);
+        ArgumentException.ThrowIfNullOrWhiteSpace(name);
+        var section = "IcelandicEid:" + name;
+        var options = services.AddOptions<TOptions>(name).BindConfiguration(section);
+        if (configure is not null)
+        {
+            options.Configure(configure);
+        }
+
+        // Checked when read: the handler reads the chosen provider's options at startup, so only that one is checked.
+        services.AddSingleton<IValidateOptions<TOptions>>(new ProviderOptionsValidation<TOptions>(name, section, validate));
+
         var clientName = HttpClientName(name);
 
         // Timeouts and retries are the pipelines' job; the client itself never gives up first.
-        services.AddHttpClient(clientName, client =>
+        var client = services.AddHttpClient(clientName, client =>
         {
             client.Timeout = Timeout.InfiniteTimeSpan;
             client.MaxResponseContentBufferSize = 1024 * 1024;
         });
+        configureClient?.Invoke(client);
         return services.AddIcelandicEidProvider(name, sp =>
         {
             var factory = sp.GetRequiredService<IHttpClientFactory>();
-            var logger = sp.GetService<ILoggerFactory>()?.CreateLogger("IcelandicEid.Clients." + name) ?? (ILogger)Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance;
-            return create(sp, () => factory.CreateClient(clientName), sp.GetService<TimeProvider>() ?? TimeProvider.System, logger);
+            var logger = sp.GetService<ILoggerFactory>()?.CreateLogger("IcelandicEid.Clients." + name) ?? (ILogger)NullLogger.Instance;
+            return create(sp.GetRequiredService<IOptionsMonitor<TOptions>>().Get(name), () => factory.CreateClient(clientName), sp.GetService<TimeProvider>() ?? TimeProvider.System, logger);
         });
+    }
+
+    private sealed class ProviderOptionsValidation<TOptions>(string name, string section, Action<TOptions, string> validate) : IValidateOptions<TOptions>
+        where TOptions : class
+    {
+        public ValidateOptionsResult Validate(string? optionsName, TOptions options)
+        {
+            if (!string.Equals(optionsName, name, StringComparison.Ordinal))
+            {
+                return ValidateOptionsResult.Skip;
+            }
+
+            try
+            {
+                validate(options, section);
+                return ValidateOptionsResult.Success;
+            }
+            catch (OptionsValidationException ex)
+            {
+                return ValidateOptionsResult.Fail(ex.Failures);
+            }
+        }
     }
 }

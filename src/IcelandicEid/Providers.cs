@@ -49,6 +49,11 @@ public enum EidFailureReason
     /// <summary>The result did not verify: a signature, certificate or token that does not check out, or no
     /// signature where one is required. Never a sign-in.</summary>
     NotVerified,
+
+    /// <summary>The person approved on the phone, but completing the login with the upstream failed afterwards (an
+    /// authorization code that could not be redeemed, a token or userinfo call that failed or timed out). A code can be
+    /// redeemed once only, so this is never retried: the person starts again.</summary>
+    FinishFailed,
 }
 
 /// <summary>A failed login: the reason and, for the operator's logs, the upstream's own words.</summary>

@@ -114,6 +114,45 @@ public sealed class AudkenniLoginTests : IClassFixture<AudkenniEmulatorFixture>
         Assert.Equal("/profile", finish.Headers.Location!.OriginalString);
     }
 
+    /// <summary>
+    /// The OIDC finish is its own step, run once after the poll that reports approval: a code redemption whose answer
+    /// is lost (a server error or a dropped connection after the code was spent) ends the login with its own reason and
+    /// log line, and is never re-run as if it were a failed poll (authorize and the token endpoint are called once).
+    /// </summary>
+    [Theory]
+    [InlineData(FaultKind.ServerError)]
+    [InlineData(FaultKind.Reset)]
+    public async Task A_failed_code_redemption_fails_the_login_once_with_its_own_reason(FaultKind kind)
+    {
+        _emulator.State.AddFault(new Fault(kind, "audkenni-token", Count: 5));
+        await using var app = await StartAsync();
+        using var browser = app.NewBrowser();
+        var started = await browser.SubmitAsync(await browser.OpenLoginAsync(), "app", "120389-4569");
+        Assert.Equal(HttpStatusCode.SeeOther, started.StatusCode);
+        System.Text.Json.JsonElement status = default;
+        for (var i = 0; i < 120; i++)
+        {
+            (_, status) = await browser.StatusAsync();
+            if (status.GetProperty("status").GetString() != "pending")
+            {
+                break;
+            }
+
+            await Task.Delay(250);
+        }
+
+        Assert.Equal("failed", status.GetProperty("status").GetString());
+        Assert.Equal("finish-failed", status.GetProperty("reason").GetString());
+        var finish = await browser.FinishAsync();
+        Assert.Contains("ekki tókst að ljúka innskráningunni", await finish.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.BadGateway, finish.StatusCode);
+        Assert.Single(_emulator.State.Calls, c => c.Api == "audkenni" && c.Endpoint == "authorize");
+        Assert.Single(_emulator.State.Calls, c => c.Api == "audkenni" && c.Endpoint == "token");
+        Assert.DoesNotContain(_emulator.State.Calls, c => c.Api == "audkenni" && c.Endpoint == "userinfo");
+        Assert.Contains(app.Logs.Entries, e => e.Id.Id == 110 && e.Level == Microsoft.Extensions.Logging.LogLevel.Error && e.Message.Contains("finish-failed", StringComparison.Ordinal));
+        Assert.DoesNotContain(app.Logs.Entries, e => e.Message.Contains("1203894569", StringComparison.Ordinal));
+    }
+
     [Theory]
     [InlineData(ScriptedOutcome.Cancel, "Hætt var við innskráninguna.")]
     [InlineData(ScriptedOutcome.TimeOut, "Innskráningin var ekki staðfest í tæka tíð.")]

@@ -254,6 +254,23 @@ public sealed class AudkenniEmulator : IDisposable
         }
 
         var now = state.Settings.Time.GetUtcNow();
+
+        // Faults on the code redemption (endpoint "audkenni-token"), after the code is spent, as when the answer of a
+        // redemption that worked is lost: a server error, a dropped connection, or a slow answer.
+        switch (state.TakeFault("audkenni-token"))
+        {
+            case { Kind: FaultKind.Reset }:
+                state.Record(new RecordedCall(now, "audkenni", "token", "POST", session.Identifier, null, 0, false, null, null));
+                ctx.Abort();
+                return Results.Empty;
+            case { Kind: FaultKind.ServerError or FaultKind.Unavailable } f:
+                state.Record(new RecordedCall(now, "audkenni", "token", "POST", session.Identifier, null, f.Kind == FaultKind.ServerError ? 500 : 503, false, null, null));
+                return Results.Json(new { error = "server_error" }, statusCode: f.Kind == FaultKind.ServerError ? 500 : 503);
+            case { Kind: FaultKind.Slow } f:
+                await Task.Delay(f.Delay ?? TimeSpan.FromSeconds(2), ctx.RequestAborted);
+                break;
+        }
+
         var access = Token();
         _tokens[access] = session;
         var faults = Faults;

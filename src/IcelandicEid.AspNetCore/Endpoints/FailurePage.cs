@@ -58,7 +58,7 @@ internal static class FailurePage
             reason switch
             {
                 EidFailureReason.Unavailable => StatusCodes.Status503ServiceUnavailable,
-                EidFailureReason.UpstreamError => StatusCodes.Status502BadGateway,
+                EidFailureReason.UpstreamError or EidFailureReason.FinishFailed => StatusCodes.Status502BadGateway,
                 _ => StatusCodes.Status200OK,
             },
             r.Texts.ForFailure(reason),

@@ -37,6 +37,7 @@ internal static class EidNames
         EidFailureReason.Contested => "contested",
         EidFailureReason.IdentityMismatch => "identity-mismatch",
         EidFailureReason.NotVerified => "not-verified",
+        EidFailureReason.FinishFailed => "finish-failed",
         _ => "other",
     };
 

@@ -72,6 +72,9 @@ public sealed partial record IcelandicEidTexts
     /// <summary>The result could not be verified (signature, certificate or token).</summary>
     public required string FailureNotVerified { get; init; }
 
+    /// <summary>The person approved, but completing the login with the upstream failed afterwards.</summary>
+    public required string FailureFinish { get; init; }
+
     /// <summary>No electronic ID answered for what was entered.</summary>
     public required string FailureNotFound { get; init; }
 
@@ -252,6 +255,7 @@ public sealed partial record IcelandicEidTexts
         EidFailureReason.Contested => FailureContested,
         EidFailureReason.IdentityMismatch => FailureIdentityMismatch,
         EidFailureReason.NotVerified => FailureNotVerified,
+        EidFailureReason.FinishFailed => FailureFinish,
         _ => FailureGeneric,
     };
 

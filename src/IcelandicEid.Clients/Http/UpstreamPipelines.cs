@@ -9,13 +9,16 @@ using Polly.Timeout;
 namespace IcelandicEid.Http;
 
 /// <summary>
-/// The Polly pipelines of one upstream. They share one circuit breaker, so a dead upstream stops being called
-/// whichever endpoint notices first.
+/// The HTTP building block of every upstream (Taktikal, Vettvangur, Auðkenni): Polly pipelines that share one circuit
+/// breaker, so a dead upstream stops being called whichever endpoint notices first, the one way to send a request and
+/// read its answer (<see cref="SendAsync"/>, error answers logged with personal data masked), and the health check.
+/// Each provider makes one per upstream and asks <c>IHttpClientFactory</c> for a client on every call.
 /// </summary>
 /// <remarks>
 /// <list type="bullet">
 /// <item><b>Start</b>: attempt timeout and the breaker; retried only when the connection could not be made at all, since a
-/// start that may have reached the upstream sends the person a request on their phone and must never be sent twice.</item>
+/// start that may have reached the upstream sends the person a request on their phone and must never be sent twice.
+/// The same holds for any call that must reach the upstream at most once, such as redeeming an authorization code.</item>
 /// <item><b>Poll</b>: retried on connection errors, 5xx, 429, timeouts and unreadable answers, with jittered exponential
 /// back-off that never waits less than the login's poll interval (nor less than a 429's Retry-After).</item>
 /// <item><b>Blocking</b>: for the endpoints that hold the request open until the person answers; one attempt, long timeout.</item>
@@ -155,7 +158,7 @@ internal sealed class UpstreamPipelines
 
     /// <summary>Sends a request and reads the body; 5xx and 429 become <see cref="UpstreamTransientException"/>. Error
     /// answers are logged with the upstream's words, personal data masked.</summary>
-    public async ValueTask<(HttpStatusCode Status, string Body)> SendAsync(
+    public async ValueTask<UpstreamAnswer> SendAsync(
         HttpClient http, Func<HttpRequestMessage> createRequest, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(http);
@@ -177,7 +180,11 @@ internal sealed class UpstreamPipelines
             throw new UpstreamTransientException(status, retryAfter);
         }
 
-        return (status, body);
+        return new UpstreamAnswer(
+            status,
+            body,
+            response.Headers.TryGetValues("Set-Cookie", out var cookies) ? cookies.ToArray() : [],
+            response.Headers.Location);
     }
 
     private ValueTask LogRetry(string operation, int attempt, TimeSpan delay, Exception? exception)
@@ -240,4 +247,18 @@ internal sealed class UpstreamPipelines
             && exception.InnerException is System.Net.Sockets.SocketException;
 
     private static TimeSpan Max(TimeSpan a, TimeSpan b) => a > b ? a : b;
+}
+
+/// <summary>An upstream's answer, read whole.</summary>
+/// <param name="Status">The HTTP status.</param>
+/// <param name="Body">The body as text.</param>
+/// <param name="SetCookies">The <c>Set-Cookie</c> headers (for upstreams with sticky sessions).</param>
+/// <param name="Location">The <c>Location</c> header, unfollowed (redirects are answers here, not hops).</param>
+internal sealed record UpstreamAnswer(HttpStatusCode Status, string Body, IReadOnlyList<string> SetCookies, Uri? Location)
+{
+    public void Deconstruct(out HttpStatusCode status, out string body)
+    {
+        status = Status;
+        body = Body;
+    }
 }

@@ -26,22 +26,41 @@ public sealed class UpstreamResilienceOptions
     /// <summary>Circuit breaker: how long it stays open, failing calls at once. Default 15 seconds.</summary>
     public TimeSpan BreakerBreakDuration { get; set; } = TimeSpan.FromSeconds(15);
 
-    internal void Validate(string prefix)
+    internal void AddErrors(OptionErrors errors)
     {
         if (AttemptTimeout <= TimeSpan.Zero)
         {
-            throw new ArgumentOutOfRangeException(prefix + "Resilience:AttemptTimeout", AttemptTimeout, "The option '" + prefix + "Resilience:AttemptTimeout' must be more than zero.");
+            errors.Add("Resilience:AttemptTimeout", "must be more than zero");
         }
 
         if (MaxPollRetries is < 0 or > 10)
         {
-            throw new ArgumentOutOfRangeException(prefix + "Resilience:MaxPollRetries", MaxPollRetries, "The option '" + prefix + "Resilience:MaxPollRetries' must be between 0 and 10.");
+            errors.Add("Resilience:MaxPollRetries", "must be between 0 and 10");
         }
 
-        if (BreakerFailureRatio is <= 0 or > 1 || BreakerMinimumThroughput < 2
-            || BreakerSamplingDuration < TimeSpan.FromMilliseconds(500) || BreakerBreakDuration < TimeSpan.FromMilliseconds(500))
+        if (RetryBaseDelay < TimeSpan.Zero)
         {
-            throw new ArgumentOutOfRangeException(prefix + "Resilience:Breaker", "The options '" + prefix + "Resilience:Breaker*' are out of range (ratio in (0,1], throughput at least 2, durations at least 0.5 s).");
+            errors.Add("Resilience:RetryBaseDelay", "must not be negative");
+        }
+
+        if (BreakerFailureRatio is <= 0 or > 1)
+        {
+            errors.Add("Resilience:BreakerFailureRatio", "must be more than 0 and at most 1");
+        }
+
+        if (BreakerMinimumThroughput < 2)
+        {
+            errors.Add("Resilience:BreakerMinimumThroughput", "must be at least 2");
+        }
+
+        if (BreakerSamplingDuration < TimeSpan.FromMilliseconds(500))
+        {
+            errors.Add("Resilience:BreakerSamplingDuration", "must be at least 0.5 seconds");
+        }
+
+        if (BreakerBreakDuration < TimeSpan.FromMilliseconds(500))
+        {
+            errors.Add("Resilience:BreakerBreakDuration", "must be at least 0.5 seconds");
         }
     }
 }

@@ -35,29 +35,34 @@ public sealed class TaktikalOptions
     /// <summary>Timeouts, retries and circuit breaker.</summary>
     public UpstreamResilienceOptions Resilience { get; set; } = new();
 
-    /// <summary>Throws <see cref="ArgumentException"/> naming the first invalid option.</summary>
-    public void Validate()
+    /// <summary>Checks the options (as the section <c>IcelandicEid:Taktikal</c>), naming every one that is wrong.</summary>
+    /// <exception cref="Microsoft.Extensions.Options.OptionsValidationException">An option is wrong; every problem is listed.</exception>
+    public void Validate() => Validate("IcelandicEid:Taktikal");
+
+    internal void Validate(string section)
     {
-        if (BaseUrl is null || !BaseUrl.IsAbsoluteUri || (BaseUrl.Scheme != Uri.UriSchemeHttps && BaseUrl.Scheme != Uri.UriSchemeHttp))
+        var errors = new OptionErrors(section);
+        if (!OptionErrors.IsHttpUrl(BaseUrl))
         {
-            throw new ArgumentException("The option 'Taktikal:BaseUrl' must be an absolute http(s) URL such as https://onboarding.taktikal.is/api/.", "Taktikal:BaseUrl");
+            errors.Add(nameof(BaseUrl), "must be an absolute http(s) URL such as https://onboarding.taktikal.is/api/");
         }
 
         if (string.IsNullOrWhiteSpace(FlowKey))
         {
-            throw new ArgumentException("The option 'Taktikal:FlowKey' must be set to the flow key Taktikal gave you.", "Taktikal:FlowKey");
+            errors.Add(nameof(FlowKey), "must be set to the flow key Taktikal gave you");
         }
 
         if (string.IsNullOrEmpty(CompanyKey) != string.IsNullOrEmpty(ApiKey))
         {
-            throw new ArgumentException("The options 'Taktikal:CompanyKey' and 'Taktikal:ApiKey' go together: set both or neither.", "Taktikal:ApiKey");
+            errors.Add(nameof(ApiKey), "and CompanyKey go together: set both or neither");
         }
 
         if (BlockingTimeout <= TimeSpan.Zero)
         {
-            throw new ArgumentOutOfRangeException("Taktikal:BlockingTimeout", BlockingTimeout, "The option 'Taktikal:BlockingTimeout' must be more than zero.");
+            errors.Add(nameof(BlockingTimeout), "must be more than zero");
         }
 
-        Resilience.Validate("Taktikal:");
+        Resilience.AddErrors(errors);
+        errors.ThrowIfAny<TaktikalOptions>();
     }
 }

@@ -38,34 +38,39 @@ public sealed class VettvangurOptions
     /// <summary>Timeouts, retries and circuit breaker.</summary>
     public UpstreamResilienceOptions Resilience { get; set; } = new();
 
-    /// <summary>Throws <see cref="ArgumentException"/> naming the first invalid option.</summary>
-    public void Validate()
+    /// <summary>Checks the options (as the section <c>IcelandicEid:Vettvangur</c>), naming every one that is wrong.</summary>
+    /// <exception cref="Microsoft.Extensions.Options.OptionsValidationException">An option is wrong; every problem is listed.</exception>
+    public void Validate() => Validate("IcelandicEid:Vettvangur");
+
+    internal void Validate(string section)
     {
-        if (BaseUrl is null || !BaseUrl.IsAbsoluteUri || (BaseUrl.Scheme != Uri.UriSchemeHttps && BaseUrl.Scheme != Uri.UriSchemeHttp))
+        var errors = new OptionErrors(section);
+        if (!OptionErrors.IsHttpUrl(BaseUrl))
         {
-            throw new ArgumentException("The option 'Vettvangur:BaseUrl' must be an absolute http(s) URL such as https://audkenni.vettvangur.is/.", "Vettvangur:BaseUrl");
+            errors.Add(nameof(BaseUrl), "must be an absolute http(s) URL such as https://audkenni.vettvangur.is/");
         }
 
         if (string.IsNullOrWhiteSpace(ApiKey))
         {
-            throw new ArgumentException("The option 'Vettvangur:ApiKey' must be set to the API key Vettvangur gave you.", "Vettvangur:ApiKey");
+            errors.Add(nameof(ApiKey), "must be set to the API key Vettvangur gave you");
         }
 
         if (string.IsNullOrWhiteSpace(RequestingApplication))
         {
-            throw new ArgumentException("The option 'Vettvangur:RequestingApplication' must be set to your application's name or id.", "Vettvangur:RequestingApplication");
+            errors.Add(nameof(RequestingApplication), "must be set to your application's name or id");
         }
 
         if (PollInterval < TimeSpan.FromMilliseconds(500))
         {
-            throw new ArgumentOutOfRangeException("Vettvangur:PollInterval", PollInterval, "The option 'Vettvangur:PollInterval' must be at least 500 milliseconds.");
+            errors.Add(nameof(PollInterval), "must be at least 500 milliseconds");
         }
 
         if (BlockingTimeout <= TimeSpan.Zero)
         {
-            throw new ArgumentOutOfRangeException("Vettvangur:BlockingTimeout", BlockingTimeout, "The option 'Vettvangur:BlockingTimeout' must be more than zero.");
+            errors.Add(nameof(BlockingTimeout), "must be more than zero");
         }
 
-        Resilience.Validate("Vettvangur:");
+        Resilience.AddErrors(errors);
+        errors.ThrowIfAny<VettvangurOptions>();
     }
 }

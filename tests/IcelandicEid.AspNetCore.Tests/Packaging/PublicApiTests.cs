@@ -11,7 +11,7 @@ namespace IcelandicEid.Tests.Packaging;
 /// </summary>
 public class PublicApiTests
 {
-    public static TheoryData<string> Packages => new() { "IcelandicEid", "IcelandicEid.AspNetCore", "IcelandicEid.Clients", "IcelandicEid.Redis", "IcelandicEid.Audkenni" };
+    public static TheoryData<string> Packages => new() { "IcelandicEid", "IcelandicEid.AspNetCore", "IcelandicEid.Clients", "IcelandicEid.Redis" };
 
     [Theory]
     [MemberData(nameof(Packages))]

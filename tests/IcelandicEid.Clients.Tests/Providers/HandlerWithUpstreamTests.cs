@@ -1,4 +1,5 @@
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
 using IcelandicEid.Http;
 using System.Net;
 using System.Security.Claims;
@@ -224,23 +225,47 @@ public sealed class HandlerWithUpstreamTests : IClassFixture<EmulatorFixture>
     }
 
     [Fact]
-    public async Task Options_for_a_real_provider_are_validated_at_startup()
+    public async Task Options_for_a_real_provider_are_validated_at_startup_only_when_chosen_every_error_at_once()
     {
-        // Registered alone: validated at startup even before a scheme chooses it.
-        var ex = await Assert.ThrowsAnyAsync<Exception>(() => TestApp.StartAsync(services: s => s.AddIcelandicEidTaktikal()));
-        Assert.Contains("Taktikal:FlowKey", ex.Message, StringComparison.Ordinal);
+        // Registered alone or with the others, but not chosen: never checked, so one registration serves every
+        // environment (the simulator in development, a real upstream in production).
+        await using (await TestApp.StartAsync(services: s => s.AddIcelandicEidTaktikal()))
+        {
+        }
 
-        // Registered with all the others for choosing by configuration: the chosen one is validated at startup.
-        ex = await Assert.ThrowsAnyAsync<Exception>(() => TestApp.StartAsync(
+        await using (await TestApp.StartAsync(services: s => s.AddIcelandicEidProviders()))
+        {
+        }
+
+        // Chosen: checked when the app starts, every wrong option named at once, in the same exception type for all three.
+        var taktikal = await Assert.ThrowsAsync<OptionsValidationException>(() => TestApp.StartAsync(
+            o => o.Provider = "Taktikal",
+            services: s => s.AddIcelandicEidTaktikal(t => { t.BaseUrl = new Uri("ftp://x/"); t.Resilience.MaxPollRetries = 99; })));
+        Assert.Contains(taktikal.Failures, f => f.Contains("IcelandicEid:Taktikal:FlowKey", StringComparison.Ordinal));
+        Assert.Contains(taktikal.Failures, f => f.Contains("IcelandicEid:Taktikal:BaseUrl", StringComparison.Ordinal));
+        Assert.Contains(taktikal.Failures, f => f.Contains("IcelandicEid:Taktikal:Resilience:MaxPollRetries", StringComparison.Ordinal));
+
+        var vettvangur = await Assert.ThrowsAsync<OptionsValidationException>(() => TestApp.StartAsync(
             o => o.Provider = "vettvangur",
-            services: s => s.AddIcelandicEidProviders().Configure<VettvangurOptions>("Vettvangur", v => v.ApiKey = "k")));
-        Assert.Contains("Vettvangur:RequestingApplication", ex.Message, StringComparison.Ordinal);
+            services: s => s.AddIcelandicEidProviders().Configure<VettvangurOptions>("Vettvangur", v => v.PollInterval = TimeSpan.FromMilliseconds(10))));
+        Assert.Contains(vettvangur.Failures, f => f.Contains("IcelandicEid:Vettvangur:ApiKey", StringComparison.Ordinal));
+        Assert.Contains(vettvangur.Failures, f => f.Contains("IcelandicEid:Vettvangur:RequestingApplication", StringComparison.Ordinal));
+        Assert.Contains(vettvangur.Failures, f => f.Contains("IcelandicEid:Vettvangur:PollInterval", StringComparison.Ordinal));
 
-        // The others are not: an app on the simulator with every provider registered starts.
-        await using var app = await TestApp.StartAsync(services: s => s.AddIcelandicEidProviders());
-        ex = await Assert.ThrowsAnyAsync<Exception>(() => TestApp.StartAsync(o => o.Provider = "Nobody", services: s => s.AddIcelandicEidProviders()));
+        // Auðkenni is one of "all the providers" too, in the same shape.
+        var audkenni = await Assert.ThrowsAsync<OptionsValidationException>(() => TestApp.StartAsync(o => o.Provider = "Audkenni", services: s => s.AddIcelandicEidProviders()));
+        foreach (var option in (string[])["ClientId", "ClientSecret", "RedirectUri", "RootCertificatePaths"])
+        {
+            Assert.Contains(audkenni.Failures, f => f.Contains("IcelandicEid:Audkenni:" + option, StringComparison.Ordinal));
+        }
+
+        // A custom name binds and names its own section.
+        var named = await Assert.ThrowsAsync<OptionsValidationException>(() => TestApp.StartAsync(o => o.Provider = "TaktikalTest", services: s => s.AddIcelandicEidTaktikal(name: "TaktikalTest")));
+        Assert.Contains(named.Failures, f => f.Contains("IcelandicEid:TaktikalTest:FlowKey", StringComparison.Ordinal));
+
+        var ex = await Assert.ThrowsAnyAsync<Exception>(() => TestApp.StartAsync(o => o.Provider = "Nobody", services: s => s.AddIcelandicEidProviders()));
         Assert.Contains("'Nobody'", ex.Message, StringComparison.Ordinal);
-        Assert.Contains("Taktikal", ex.Message, StringComparison.Ordinal);
+        Assert.Contains("Audkenni", ex.Message, StringComparison.Ordinal);
     }
 
     /// <summary>

@@ -249,7 +249,7 @@ public sealed class TaktikalClientTests : IClassFixture<FastEmulatorFixture>, ID
             default: options.ApiKey = value; break;
         }
 
-        var ex = Assert.ThrowsAny<ArgumentException>(options.Validate);
-        Assert.Contains("Taktikal:" + option, ex.Message, StringComparison.Ordinal);
+        var ex = Assert.Throws<Microsoft.Extensions.Options.OptionsValidationException>(options.Validate);
+        Assert.Contains("IcelandicEid:Taktikal:" + option, Assert.Single(ex.Failures), StringComparison.Ordinal);
     }
 }

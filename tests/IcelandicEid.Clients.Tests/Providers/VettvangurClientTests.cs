@@ -134,7 +134,7 @@ public sealed class VettvangurClientTests : IClassFixture<FastEmulatorFixture>, 
             options.RequestingApplication = " ";
         }
 
-        var ex = Assert.ThrowsAny<ArgumentException>(options.Validate);
-        Assert.Contains("Vettvangur:" + option, ex.Message, StringComparison.Ordinal);
+        var ex = Assert.Throws<Microsoft.Extensions.Options.OptionsValidationException>(options.Validate);
+        Assert.Contains("IcelandicEid:Vettvangur:" + option, Assert.Single(ex.Failures), StringComparison.Ordinal);
     }
 }

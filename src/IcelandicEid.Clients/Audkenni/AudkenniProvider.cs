@@ -1,6 +1,7 @@
-using System.Text;
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using IcelandicEid.Http;
+using Microsoft.Extensions.Logging;
 
 namespace IcelandicEid.Audkenni;
 
@@ -8,11 +9,25 @@ namespace IcelandicEid.Audkenni;
 /// The provider named <c>Audkenni</c>: Auðkenni's own API with no middleman. A start fills the tree with a random hash
 /// (the phone shows the code computed from it, and so does the page); the login's authId, session cookies and hash
 /// travel in its reference, which stays on the server (encrypted in the store), so any instance can poll it. When the
-/// person has approved, the poll finishes the OIDC flow and returns the person only if everything verifies.
+/// person has approved, the OIDC finish runs as its own step, once (<see cref="FinishOnceAsync"/>), and returns the
+/// person only if everything verifies.
 /// </summary>
-internal sealed class AudkenniProvider(AudkenniClient client, AudkenniOptions options) : IIcelandicEidProvider
+internal sealed partial class AudkenniProvider(AudkenniClient client, AudkenniOptions options, ILogger logger) : IIcelandicEidProvider, IEidProviderHealth
 {
     public string Name => "Audkenni";
+
+    /// <summary>The provider over the upstreams' shared HTTP building block.</summary>
+    public static AudkenniProvider Create(AudkenniOptions options, Func<HttpClient> http, TimeProvider time, ILogger logger)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        options.Validate();
+        var pipelines = new UpstreamPipelines(options.Resilience, options.Resilience.AttemptTimeout, time, logger, "Auðkenni");
+        var tokens = new AudkenniIdTokens(http, new Uri(options.BaseUrl, options.OAuthPath.TrimEnd('/') + "/connect/jwk_uri"), options.IssuerOrDefault, options.ClientId!, time, options.KeysCacheDuration, TimeSpan.FromSeconds(30), options.Resilience.AttemptTimeout);
+        return new AudkenniProvider(new AudkenniClient(http, options, tokens, options.LoadRoots(), options.LoadIntermediates(), time, pipelines), options, logger);
+    }
+
+    public Task<EidUpstreamHealth> CheckHealthAsync(CancellationToken cancellationToken)
+        => UpstreamPipelines.CheckHealthAsync(Name, client.IsCircuitOpen, () => client.IsReachableAsync(TimeSpan.FromSeconds(5), cancellationToken));
 
     public async Task<EidStartResult> StartAsync(EidStartRequest request, CancellationToken cancellationToken)
     {
@@ -47,9 +62,43 @@ internal sealed class AudkenniProvider(AudkenniClient client, AudkenniOptions op
                 return EidPollResult.Failed(poll.Failure ?? EidFailureReason.Other, poll.Detail);
         }
 
-        var result = await client.FinishAsync(request.Method, poll.Cookies, reference.Hash, cancellationToken);
-        return result.Person is { } person ? EidPollResult.Success(person) : EidPollResult.Failed(result.Failure ?? EidFailureReason.NotVerified, result.Detail);
+        return await FinishOnceAsync(request.Method, poll.Cookies, reference.Hash, cancellationToken);
     }
+
+    /// <summary>
+    /// The OIDC finish (authorize, code redemption, id_token, userinfo, certificate and signature), run once after the
+    /// poll that reports approval. Whatever goes wrong here ends the login: an unreachable or failing token endpoint is
+    /// <see cref="EidFailureReason.FinishFailed"/>, never an exception the handler would count as a failed poll and
+    /// retry, since the tree has been spent and a code can be redeemed once only.
+    /// </summary>
+    private async Task<EidPollResult> FinishOnceAsync(EidMethod method, string cookies, string hash, CancellationToken cancellationToken)
+    {
+        TreeResult result;
+        try
+        {
+            result = await client.FinishAsync(method, cookies, hash, cancellationToken);
+        }
+        catch (EidProviderException ex)
+        {
+            result = new TreeResult(null, EidFailureReason.FinishFailed, ex.Message);
+        }
+
+        if (result.Person is { } person)
+        {
+            return EidPollResult.Success(person);
+        }
+
+        var reason = result.Failure ?? EidFailureReason.NotVerified;
+        if (reason == EidFailureReason.FinishFailed)
+        {
+            FinishFailed(logger, PersonalData.Redact(result.Detail));
+        }
+
+        return EidPollResult.Failed(reason, result.Detail);
+    }
+
+    [LoggerMessage(110, LogLevel.Error, "Auðkenni: the person approved, but the OIDC finish failed ({Detail}); the login ends with finish-failed and is not retried (a code is redeemed once only).")]
+    private static partial void FinishFailed(ILogger logger, string? detail);
 
     /// <summary>Who is asking, in the person's language, at most 60 characters.</summary>
     private static string PhoneMessage(EidStartRequest request)

@@ -1,3 +1,4 @@
+using IcelandicEid.Http;
 using System.Security.Cryptography.X509Certificates;
 
 namespace IcelandicEid.Audkenni;
@@ -79,17 +80,23 @@ public sealed class AudkenniOptions
     /// least 1 s.</summary>
     public TimeSpan PollInterval { get; set; } = TimeSpan.FromSeconds(5);
 
-    /// <summary>How long one call to Auðkenni may take. Default 15 s.</summary>
-    public TimeSpan RequestTimeout { get; set; } = TimeSpan.FromSeconds(15);
+    /// <summary>Timeouts, retries and circuit breaker, as for the other upstreams. Default attempt timeout 15 s. A start
+    /// and each step of the finish (authorize, code redemption, userinfo) are never sent twice once they may have arrived;
+    /// polls of the tree are retried.</summary>
+    public UpstreamResilienceOptions Resilience { get; set; } = new() { AttemptTimeout = TimeSpan.FromSeconds(15) };
 
     /// <summary>How long fetched signing keys are kept. Default 1 hour (a token naming an unknown key id fetches them
     /// again at once, at most every 30 s).</summary>
     public TimeSpan KeysCacheDuration { get; set; } = TimeSpan.FromHours(1);
 
-    /// <summary>Throws, naming the option, when a value cannot work.</summary>
-    public void Validate()
+    /// <summary>Checks the options (as the section <c>IcelandicEid:Audkenni</c>), naming every one that is wrong.</summary>
+    /// <exception cref="Microsoft.Extensions.Options.OptionsValidationException">An option is wrong; every problem is listed.</exception>
+    public void Validate() => Validate("IcelandicEid:Audkenni");
+
+    internal void Validate(string section)
     {
-        static void Fail(string option, string why) => throw new InvalidOperationException($"The option 'IcelandicEid:Audkenni:{option}' {why}.");
+        var errors = new OptionErrors(section);
+        void Fail(string option, string why) => errors.Add(option, why);
         if (!BaseUrl.IsAbsoluteUri || (BaseUrl.Scheme != Uri.UriSchemeHttps && !BaseUrl.IsLoopback))
         {
             Fail(nameof(BaseUrl), "must be an https URL");
@@ -147,6 +154,9 @@ public sealed class AudkenniOptions
         {
             Fail(nameof(PollInterval), "must be at least 1 second");
         }
+
+        Resilience.AddErrors(errors);
+        errors.ThrowIfAny<AudkenniOptions>();
     }
 
     internal string IssuerOrDefault => Issuer ?? new Uri(BaseUrl, OAuthPath).ToString().TrimEnd('/');

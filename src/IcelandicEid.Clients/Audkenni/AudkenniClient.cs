@@ -5,6 +5,8 @@ using System.Security.Cryptography.X509Certificates;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using IcelandicEid.Http;
+using Polly;
 
 namespace IcelandicEid.Audkenni;
 
@@ -23,10 +25,19 @@ internal sealed record TreeResult(EidPerson? Person, EidFailureReason? Failure, 
 /// <c>/authorize</c> with PKCE (S256), a state and a nonce, the code read from the redirect without following it,
 /// <c>/access_token</c>, the id_token verified (<see cref="AudkenniIdTokens"/>), <c>/userinfo</c>, and the person's
 /// certificate and signature verified (<see cref="AudkenniCertificates"/>). Nothing unverified becomes a person.
+/// Every call goes through the upstreams' shared building block (<see cref="UpstreamPipelines"/>): the start and every
+/// step of the finish at most once once they may have arrived, polls of the tree retried, one circuit breaker.
 /// </summary>
 internal sealed class AudkenniClient(
-    Func<HttpClient> http, AudkenniOptions options, AudkenniIdTokens tokens, X509Certificate2Collection roots, X509Certificate2Collection intermediates, TimeProvider time)
+    Func<HttpClient> http, AudkenniOptions options, AudkenniIdTokens tokens, X509Certificate2Collection roots, X509Certificate2Collection intermediates, TimeProvider time, UpstreamPipelines pipelines)
 {
+    /// <summary>Whether the circuit breaker is open.</summary>
+    public bool IsCircuitOpen => pipelines.IsCircuitOpen;
+
+    /// <summary>Whether Auðkenni's host answers HTTP at all (any status) within <paramref name="timeout"/>.</summary>
+    public Task<bool> IsReachableAsync(TimeSpan timeout, CancellationToken cancellationToken)
+        => UpstreamPipelines.IsReachableAsync(http(), options.BaseUrl, timeout, cancellationToken);
+
     private Uri Authenticate(bool tree) => new(options.BaseUrl, options.AuthenticatePath + (tree ? "?authIndexType=service&authIndexValue=" + Uri.EscapeDataString(options.Tree) : string.Empty));
 
     private Uri OAuth(string path) => new(options.BaseUrl, options.OAuthPath.TrimEnd('/') + "/" + path);
@@ -34,7 +45,7 @@ internal sealed class AudkenniClient(
     public async Task<TreeStart> StartAsync(EidMethod method, string identifier, string message, string hash, CancellationToken cancellationToken)
     {
         var cookies = new CookieJar(null);
-        var (status, first) = await PostJsonAsync(Authenticate(tree: true), null, cookies, cancellationToken);
+        var (status, first) = await PostJsonAsync(Authenticate(tree: true), null, cookies, pipelines.Start, null, cancellationToken);
         if (status != HttpStatusCode.OK || first is null)
         {
             return Failed(status, first);
@@ -48,7 +59,7 @@ internal sealed class AudkenniClient(
             return new(null, null, EidFailureReason.UpstreamError, "tree answer: " + problem);
         }
 
-        var (filledStatus, polling) = await PostJsonAsync(Authenticate(tree: true), first, cookies, cancellationToken);
+        var (filledStatus, polling) = await PostJsonAsync(Authenticate(tree: true), first, cookies, pipelines.Start, null, cancellationToken);
         if (filledStatus != HttpStatusCode.OK || polling?["authId"]?.GetValue<string>() is not { Length: > 0 } authId)
         {
             return Failed(filledStatus, polling);
@@ -60,7 +71,7 @@ internal sealed class AudkenniClient(
     public async Task<TreePoll> PollAsync(string authId, string cookieHeader, CancellationToken cancellationToken)
     {
         var cookies = new CookieJar(cookieHeader);
-        var (status, answer) = await PostJsonAsync(Authenticate(tree: false), AudkenniCallbacks.Poll(authId, (int)options.PollInterval.TotalMilliseconds), cookies, cancellationToken);
+        var (status, answer) = await PostJsonAsync(Authenticate(tree: false), AudkenniCallbacks.Poll(authId, (int)options.PollInterval.TotalMilliseconds), cookies, pipelines.Poll, options.PollInterval, cancellationToken);
         if (status == HttpStatusCode.OK && answer?["tokenId"] is not null)
         {
             return new(EidPollStatus.Succeeded, cookies.ToString());
@@ -97,15 +108,13 @@ internal sealed class AudkenniClient(
             ["nonce"] = nonce,
             ["redirect_uri"] = redirect,
         }.Select(p => p.Key + "=" + Uri.EscapeDataString(p.Value ?? string.Empty)));
-        using var request = new HttpRequestMessage(HttpMethod.Get, authorize);
-        cookies.Apply(request);
-        using var response = await SendAsync(request, cancellationToken);
-        var location = response.Headers.Location;
+        var response = await OnceAsync(() => cookies.Apply(new HttpRequestMessage(HttpMethod.Get, authorize)), cancellationToken);
+        var location = response.Location;
         var query = location is null ? null : Query(location.IsAbsoluteUri ? location.Query : new Uri(new Uri(redirect), location).Query);
         if (query is null || !query.TryGetValue("code", out var code) || code.Length == 0)
         {
             // No code: the login was not (or no longer) approved; public clients see this when it has timed out.
-            return new(null, EidFailureReason.TimedOut, "authorize gave no code (" + (int)response.StatusCode + ")");
+            return new(null, EidFailureReason.TimedOut, "authorize gave no code (" + (int)response.Status + ")");
         }
 
         if (!query.TryGetValue("state", out var returned) || returned != state)
@@ -113,24 +122,24 @@ internal sealed class AudkenniClient(
             return new(null, EidFailureReason.NotVerified, "authorize answered another state");
         }
 
-        using var tokenRequest = new HttpRequestMessage(HttpMethod.Post, OAuth("access_token"))
-        {
-            Content = new FormUrlEncodedContent(new Dictionary<string, string>
+        var tokenResponse = await OnceAsync(
+            () => cookies.Apply(new HttpRequestMessage(HttpMethod.Post, OAuth("access_token"))
             {
-                ["grant_type"] = "authorization_code",
-                ["client_id"] = options.ClientId!,
-                ["client_secret"] = options.ClientSecret!,
-                ["redirect_uri"] = redirect,
-                ["code_verifier"] = verifier,
-                ["code"] = code,
+                Content = new FormUrlEncodedContent(new Dictionary<string, string>
+                {
+                    ["grant_type"] = "authorization_code",
+                    ["client_id"] = options.ClientId!,
+                    ["client_secret"] = options.ClientSecret!,
+                    ["redirect_uri"] = redirect,
+                    ["code_verifier"] = verifier,
+                    ["code"] = code,
+                }),
             }),
-        };
-        cookies.Apply(tokenRequest);
-        using var tokenResponse = await SendAsync(tokenRequest, cancellationToken);
-        var tokenJson = await ReadJsonAsync(tokenResponse, cancellationToken);
-        if (!tokenResponse.IsSuccessStatusCode || tokenJson?["id_token"]?.GetValue<string>() is not { } idToken || tokenJson["access_token"]?.GetValue<string>() is not { } accessToken)
+            cancellationToken);
+        var tokenJson = ParseJson(tokenResponse.Body);
+        if (!IsSuccess(tokenResponse.Status) || tokenJson?["id_token"]?.GetValue<string>() is not { } idToken || tokenJson["access_token"]?.GetValue<string>() is not { } accessToken)
         {
-            return new(null, EidFailureReason.UpstreamError, "access_token answered " + (int)tokenResponse.StatusCode);
+            return new(null, EidFailureReason.FinishFailed, "access_token answered " + (int)tokenResponse.Status);
         }
 
         var check = await tokens.ValidateAsync(idToken, nonce, cancellationToken);
@@ -139,16 +148,20 @@ internal sealed class AudkenniClient(
             return new(null, check.Problem == IdTokenProblem.KeysUnavailable ? EidFailureReason.Unavailable : EidFailureReason.NotVerified, "id_token: " + check.Problem);
         }
 
-        using var infoRequest = new HttpRequestMessage(HttpMethod.Post, OAuth("userinfo"));
-        infoRequest.Headers.Authorization = new AuthenticationHeaderValue("Bearer", accessToken);
-        cookies.Apply(infoRequest);
-        using var infoResponse = await SendAsync(infoRequest, cancellationToken);
-        var info = await ReadJsonAsync(infoResponse, cancellationToken);
+        var infoResponse = await OnceAsync(
+            () =>
+            {
+                var request = new HttpRequestMessage(HttpMethod.Post, OAuth("userinfo"));
+                request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", accessToken);
+                return cookies.Apply(request);
+            },
+            cancellationToken);
+        var info = ParseJson(infoResponse.Body);
         var name = info?["name"]?.GetValue<string>();
         var kennitala = info?["nationalRegisterId"]?.GetValue<string>();
-        if (!infoResponse.IsSuccessStatusCode || string.IsNullOrWhiteSpace(name) || kennitala is null || !Kennitala.TryParse(kennitala, out var parsed))
+        if (!IsSuccess(infoResponse.Status) || string.IsNullOrWhiteSpace(name) || kennitala is null || !Kennitala.TryParse(kennitala, out var parsed))
         {
-            return new(null, EidFailureReason.UpstreamError, "userinfo answered " + (int)infoResponse.StatusCode);
+            return new(null, EidFailureReason.FinishFailed, "userinfo answered " + (int)infoResponse.Status);
         }
 
         // The verified id_token decides who logged in: it must name a person (nationalRegisterId, or a sub that is a
@@ -210,39 +223,32 @@ internal sealed class AudkenniClient(
         return null;
     }
 
-    private async Task<(HttpStatusCode Status, JsonObject? Body)> PostJsonAsync(Uri uri, JsonObject? body, CookieJar cookies, CancellationToken cancellationToken)
+    private async Task<(HttpStatusCode Status, JsonObject? Body)> PostJsonAsync(
+        Uri uri, JsonObject? body, CookieJar cookies, ResiliencePipeline pipeline, TimeSpan? pollInterval, CancellationToken cancellationToken)
     {
-        using var request = new HttpRequestMessage(HttpMethod.Post, uri)
-        {
-            Content = new StringContent(body?.ToJsonString() ?? string.Empty, Encoding.UTF8, "application/json"),
-        };
-        request.Headers.Add("Accept-API-Version", "resource=2.0,protocol=1.0");
-        cookies.Apply(request);
-        using var response = await SendAsync(request, cancellationToken);
-        cookies.Take(response);
-        return (response.StatusCode, await ReadJsonAsync(response, cancellationToken));
+        var text = body?.ToJsonString() ?? string.Empty;
+        var answer = await UpstreamPipelines.ExecuteAsync(
+            pipeline,
+            ct => pipelines.SendAsync(
+                http(),
+                () =>
+                {
+                    var request = new HttpRequestMessage(HttpMethod.Post, uri) { Content = new StringContent(text, Encoding.UTF8, "application/json") };
+                    request.Headers.Add("Accept-API-Version", "resource=2.0,protocol=1.0");
+                    return cookies.Apply(request);
+                },
+                ct),
+            pollInterval,
+            cancellationToken);
+        cookies.Take(answer.SetCookies);
+        return (answer.Status, ParseJson(answer.Body));
     }
 
-    private async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
-    {
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        timeout.CancelAfter(options.RequestTimeout);
-        try
-        {
-            var response = await http().SendAsync(request, HttpCompletionOption.ResponseContentRead, timeout.Token);
-            if ((int)response.StatusCode >= 500)
-            {
-                response.Dispose();
-                throw new EidProviderException(EidFailureReason.Unavailable, $"Auðkenni answered {(int)response.StatusCode}.");
-            }
+    /// <summary>A step of the finish: sent at most once once it may have arrived (a code is redeemed once only).</summary>
+    private Task<UpstreamAnswer> OnceAsync(Func<HttpRequestMessage> request, CancellationToken cancellationToken)
+        => UpstreamPipelines.ExecuteAsync(pipelines.Start, ct => pipelines.SendAsync(http(), request, ct), null, cancellationToken);
 
-            return response;
-        }
-        catch (Exception ex) when (ex is HttpRequestException || (ex is OperationCanceledException && !cancellationToken.IsCancellationRequested))
-        {
-            throw new EidProviderException(EidFailureReason.Unavailable, "Auðkenni could not be reached: " + ex.GetType().Name, ex);
-        }
-    }
+    private static bool IsSuccess(HttpStatusCode status) => (int)status is >= 200 and < 300;
 
     private static Dictionary<string, string> Query(string query)
     {
@@ -256,11 +262,11 @@ internal sealed class AudkenniClient(
         return values;
     }
 
-    private static async Task<JsonObject?> ReadJsonAsync(HttpResponseMessage response, CancellationToken cancellationToken)
+    private static JsonObject? ParseJson(string text)
     {
         try
         {
-            return JsonNode.Parse(await response.Content.ReadAsStringAsync(cancellationToken)) as JsonObject;
+            return JsonNode.Parse(text) as JsonObject;
         }
         catch (JsonException)
         {
@@ -281,25 +287,24 @@ internal sealed class AudkenniClient(
     {
         private readonly Dictionary<string, string> _cookies = Parse(header);
 
-        public void Apply(HttpRequestMessage request)
+        public HttpRequestMessage Apply(HttpRequestMessage request)
         {
             if (_cookies.Count > 0)
             {
                 request.Headers.Add("Cookie", ToString());
             }
+
+            return request;
         }
 
-        public void Take(HttpResponseMessage response)
+        public void Take(IReadOnlyList<string> setCookies)
         {
-            if (response.Headers.TryGetValues("Set-Cookie", out var values))
+            foreach (var value in setCookies)
             {
-                foreach (var value in values)
+                var pair = value.Split(';', 2)[0].Split('=', 2);
+                if (pair.Length == 2 && pair[0].Trim().Length > 0)
                 {
-                    var pair = value.Split(';', 2)[0].Split('=', 2);
-                    if (pair.Length == 2 && pair[0].Trim().Length > 0)
-                    {
-                        _cookies[pair[0].Trim()] = pair[1].Trim();
-                    }
+                    _cookies[pair[0].Trim()] = pair[1].Trim();
                 }
             }
         }
