@@ -29,6 +29,35 @@ public class PackageBoundaryTests
             r => Assert.StartsWith("Microsoft.AspNetCore.DataProtection", r, StringComparison.Ordinal));
     }
 
+    /// <summary>Test projects of packages without ASP.NET Core build none either, through any project they reference.</summary>
+    [Theory]
+    [InlineData("tests/IcelandicEid.Tests/IcelandicEid.Tests.csproj")]
+    public void Tests_of_framework_free_packages_build_no_AspNetCore(string project)
+    {
+        var root = PublicApiTests.RepositoryRoot();
+        var pending = new Stack<string>([Path.GetFullPath(Path.Combine(root, project))]);
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        while (pending.TryPop(out var path))
+        {
+            if (!seen.Add(path))
+            {
+                continue;
+            }
+
+            var document = XDocument.Load(path);
+            var name = Path.GetFileName(path);
+            Assert.False((string?)document.Root!.Attribute("Sdk") == "Microsoft.NET.Sdk.Web", $"{name} is a web project.");
+            Assert.DoesNotContain(document.Descendants("FrameworkReference"), r => (string?)r.Attribute("Include") == "Microsoft.AspNetCore.App");
+            Assert.DoesNotContain(document.Descendants("PackageReference"), r => ((string?)r.Attribute("Include") ?? string.Empty).StartsWith("Microsoft.AspNetCore.", StringComparison.Ordinal));
+            foreach (var reference in document.Descendants("ProjectReference"))
+            {
+                pending.Push(Path.GetFullPath(Path.Combine(Path.GetDirectoryName(path)!, (string)reference.Attribute("Include")!)));
+            }
+        }
+
+        Assert.True(seen.Count > 1);
+    }
+
     [Fact]
     public void No_package_opens_its_internals_to_the_Redis_store()
     {
