@@ -8,6 +8,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using IcelandicEid.State;
+using IcelandicEid.AspNetCore.Http;
 
 namespace Microsoft.Extensions.DependencyInjection;
 
@@ -97,6 +98,7 @@ public static class IcelandicEidExtensions
         builder.Services.TryAddSingleton<IcelandicEidMetrics>();
         builder.Services.TryAddSingleton<LoginReferenceCache>();
         builder.Services.TryAddSingleton<IIcelandicEidPageRenderer, DefaultIcelandicEidPageRenderer>();
+        builder.Services.TryAddSingleton<IEidFailurePages, IcelandicEid.AspNetCore.Endpoints.FailurePage>();
         builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IPostConfigureOptions<IcelandicEidOptions>, IcelandicEidPostConfigureOptions>());
         builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<Microsoft.Extensions.Hosting.IHostedService, HashKeyRequirement>());
         return builder.AddRemoteScheme<IcelandicEidOptions, IcelandicEidHandler>(authenticationScheme, displayName, configureOptions);

@@ -2,7 +2,7 @@ using System.Security.Claims;
 using System.Text.Encodings.Web;
 using IcelandicEid.AspNetCore.Endpoints;
 using IcelandicEid.AspNetCore.Flow;
-using IcelandicEid.AspNetCore.State;
+using IcelandicEid.AspNetCore.Http;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
@@ -27,7 +27,7 @@ internal sealed class IcelandicEidHandler : RemoteAuthenticationHandler<Icelandi
     private readonly IcelandicEidProviders _providers;
     private readonly CurrentLoginCache _current;
     private EidRequest? _request;
-    private LoginServices? _services;
+    private LoginFlow? _flow;
 
     /// <summary>Creates the handler.</summary>
     /// <param name="options">The options of every scheme.</param>
@@ -74,8 +74,9 @@ internal sealed class IcelandicEidHandler : RemoteAuthenticationHandler<Icelandi
     private bool _apiFinish;
     private bool _apiSignedIn;
 
-    private LoginServices Services => _services ??= new LoginServices(
-        _store, _limiter, _providers.Get(Scheme.Name, Options), _metrics, Logger, Options, TimeProvider, _current);
+    /// <summary>The login, for this scheme: the one entry every endpoint adapts.</summary>
+    private LoginFlow Flow => _flow ??= new LoginFlow(new LoginServices(
+        _store, _limiter, _providers.Get(Scheme.Name, Options), _metrics, Logger, Options, TimeProvider, _current));
 
     /// <inheritdoc />
     protected override Task<object> CreateEventsAsync() => Task.FromResult<object>(new IcelandicEidEvents());
@@ -119,20 +120,22 @@ internal sealed class IcelandicEidHandler : RemoteAuthenticationHandler<Icelandi
         switch (rest.Value)
         {
             case IcelandicEidDefaults.StatusSubPath:
-                return get ? StatusEndpoint.HandleAsync(r, Services, includeNext: true) : r.RefuseMethod("GET, HEAD");
+                return get ? StatusEndpoint.HandleAsync(r, Flow, includeNext: true) : r.RefuseMethod("GET, HEAD");
             case IcelandicEidDefaults.LoginSubPath:
-                return get ? LoginPageEndpoint.HandleAsync(r, Services.Provider is IEidProviderCancellation) : r.RefuseMethod("GET, HEAD");
+                return get ? LoginPageEndpoint.HandleAsync(r, Flow.CanCancelUpstream) : r.RefuseMethod("GET, HEAD");
             case IcelandicEidDefaults.StartSubPath:
-                return post ? StartEndpoint.HandleAsync(r, Services) : r.RefuseMethod("POST");
+                return post ? StartEndpoint.HandleAsync(r, Flow) : r.RefuseMethod("POST");
             case IcelandicEidDefaults.VerifySubPath:
-                return get ? VerifyEndpoint.HandleAsync(r, Services) : r.RefuseMethod("GET, HEAD");
+                return get ? VerifyEndpoint.HandleAsync(r, Flow) : r.RefuseMethod("GET, HEAD");
             case IcelandicEidDefaults.CancelSubPath:
-                return post ? CancelEndpoint.HandleAsync(r, Services) : r.RefuseMethod("POST");
+                return post ? CancelEndpoint.HandleAsync(r, Flow) : r.RefuseMethod("POST");
         }
 
         if (rest.StartsWithSegments(IcelandicEidDefaults.ApiSubPath, out var api))
         {
-            return JsonApiEndpoint.HandleAsync(r, Services, this, api.Value ?? string.Empty);
+            return api.Value == "/finish"
+                ? (post ? FinishFromApiAsync() : r.RefuseMethod("POST"))
+                : JsonApiEndpoint.HandleAsync(r, Flow, api.Value ?? string.Empty);
         }
 
         return rest.StartsWithSegments(IcelandicEidDefaults.AssetsSubPath, out var asset)
@@ -206,64 +209,58 @@ internal sealed class IcelandicEidHandler : RemoteAuthenticationHandler<Icelandi
     {
         using var activity = IcelandicEidMetrics.ActivitySource.StartActivity("IcelandicEid.Finish");
         var r = Request2;
-        var (login, problem) = await r.LoadLoginAsync(_store);
+        var (login, problem) = await r.LoadLoginAsync(Flow);
         if (login is null)
         {
             return (problem == ReferenceProblem.StoreFailed ? Fail(EidFailureReason.Unavailable, null) : Gone(r), false);
         }
 
-        var poller = new LoginPoller(Services);
-        var outcome = await new LoginFinisher(Services, poller).FinishAsync(login);
-        switch (outcome.Kind)
+        switch (await Flow.FinishAsync(login))
         {
-            case FinishOutcomeKind.NotYet:
+            case FinishOutcome.NotYet:
                 return (HandleRequestResult.Handle(), true);
-            case FinishOutcomeKind.Unavailable:
+            case FinishOutcome.Unavailable:
                 // Nothing was consumed and the login cookie stays: the same finish works once the store answers again.
                 return (Fail(EidFailureReason.Unavailable, null), false);
-        }
-
-        if (outcome.Kind != FinishOutcomeKind.Approved)
-        {
-            r.DeleteLoginCookie();
-        }
-
-        // After a sign-in the cookie stays until it expires: it names a consumed login, which signs nobody in again,
-        // and tells a Back or a second tab where the person was going.
-        if (outcome.Kind == FinishOutcomeKind.Gone)
-        {
-            return (Gone(r), false);
-        }
-
-        var consumed = outcome.Login!;
-        var properties = LoginProperties.Read(consumed, Options.DefaultReturnUrl);
-        if (outcome.Kind == FinishOutcomeKind.Failed)
-        {
-            activity?.SetTag("icelandic_eid.outcome", EidNames.Of(outcome.Reason));
-            if (outcome.Reason == EidFailureReason.Cancelled && !api)
+            case FinishOutcome.Failed failed:
             {
-                // Declined on the phone: the access-denied path, as for a person who says no at an OAuth server.
-                var denied = await HandleAccessDeniedErrorAsync(properties);
-                if (!denied.None)
+                r.DeleteLoginCookie();
+                var properties = LoginProperties.Read(failed.Login, Options.DefaultReturnUrl);
+                activity?.SetTag("icelandic_eid.outcome", EidNames.Of(failed.Reason));
+                if (failed.Reason == EidFailureReason.Cancelled && !api)
                 {
-                    return (denied, false);
+                    // Declined on the phone: the access-denied path, as for a person who says no at an OAuth server.
+                    var denied = await HandleAccessDeniedErrorAsync(properties);
+                    if (!denied.None)
+                    {
+                        return (denied, false);
+                    }
                 }
+
+                return (Fail(failed.Reason, properties), false);
             }
 
-            return (Fail(outcome.Reason, properties), false);
-        }
-
-        var ticket = await CreateTicketAsync(consumed, properties);
-        if (ticket.Succeeded)
-        {
-            activity?.SetTag("icelandic_eid.outcome", "signed-in");
-            if (await new LoginFinisher(Services, poller).RememberAsync(r.ReadBrowser(), consumed.Identifier) is { } known)
+            case FinishOutcome.Approved approved:
             {
-                r.WriteBrowser(known);
-            }
-        }
+                // After a sign-in the cookie stays until it expires: it names a consumed login, which signs nobody in
+                // again, and tells a Back or a second tab where the person was going.
+                var ticket = await CreateTicketAsync(approved.Login, approved.Person, LoginProperties.Read(approved.Login, Options.DefaultReturnUrl));
+                if (ticket.Succeeded)
+                {
+                    activity?.SetTag("icelandic_eid.outcome", "signed-in");
+                    if (await Flow.RememberAsync(r.ReadBrowser(), approved.Login.Identifier) is { } known)
+                    {
+                        r.WriteBrowser(known);
+                    }
+                }
 
-        return (ticket, false);
+                return (ticket, false);
+            }
+
+            default:
+                r.DeleteLoginCookie();
+                return (Gone(r), false);
+        }
     }
 
     /// <summary>The JSON API's finish, through the base class exactly as the page's: <c>OnTicketReceived</c> (which may
@@ -271,8 +268,13 @@ internal sealed class IcelandicEidHandler : RemoteAuthenticationHandler<Icelandi
     /// redirect, answered as JSON (<c>signed-in</c> and where to go) instead. Waiting and failures are answered as JSON by
     /// <see cref="HandleRemoteAuthenticateAsync"/> and never reach <c>OnRemoteFailure</c>'s page.</summary>
     /// <returns>Whether the request was handled (false when <c>OnTicketReceived</c> skipped the handler).</returns>
-    internal async Task<bool> FinishFromApiAsync()
+    private async Task<bool> FinishFromApiAsync()
     {
+        if (!await JsonApiEndpoint.RefuseForeignCallAsync(Request2))
+        {
+            return true;
+        }
+
         _apiFinish = true;
         if (!await base.HandleRequestAsync())
         {
@@ -294,14 +296,14 @@ internal sealed class IcelandicEidHandler : RemoteAuthenticationHandler<Icelandi
     public override Task<bool> ShouldHandleRequestAsync() => _apiFinish ? Task.FromResult(true) : base.ShouldHandleRequestAsync();
 
     /// <summary>Turns the approved person into a ticket: claims, then <c>OnCreatingTicket</c>, which may add claims or refuse.</summary>
-    private async Task<HandleRequestResult> CreateTicketAsync(EidLoginState consumed, AuthenticationProperties properties)
+    private async Task<HandleRequestResult> CreateTicketAsync(EidLoginState consumed, EidPerson person, AuthenticationProperties properties)
     {
         var logId = EidLoginId.ForLogOf(consumed.Id);
         ClaimsIdentity identity;
         try
         {
             identity = EidClaimsFactory.CreateIdentity(
-                consumed.Person!, consumed.Method, consumed.Identifier, consumed.Provider,
+                person, consumed.Method, consumed.Identifier, consumed.Provider,
                 consumed.CompletedAt ?? TimeProvider.GetUtcNow(), Scheme.Name, ClaimsIssuer);
         }
         catch (EidProviderException ex)
@@ -311,7 +313,7 @@ internal sealed class IcelandicEidHandler : RemoteAuthenticationHandler<Icelandi
         }
 
         var creating = new IcelandicEidCreatingTicketContext(
-            Context, Scheme, Options, new ClaimsPrincipal(identity), properties, consumed.Person!, consumed.Method, consumed.Provider);
+            Context, Scheme, Options, new ClaimsPrincipal(identity), properties, person, consumed.Method, consumed.Provider);
         await Events.CreatingTicket(creating);
         if (creating is { Result.Succeeded: false } || creating.Principal?.Identity is not { IsAuthenticated: true })
         {
@@ -325,7 +327,7 @@ internal sealed class IcelandicEidHandler : RemoteAuthenticationHandler<Icelandi
         var ticketProperties = creating.Properties ?? properties;
         ticketProperties.RedirectUri = SafeReturnUrl(ticketProperties.RedirectUri);
         Log.LoginSignedIn(Logger, logId);
-        Endpoints.Preferences.ForgetEntered(Context);
+        Preferences.ForgetEntered(Context);
         _metrics.Succeeded(consumed.Provider, consumed.Method);
         return HandleRequestResult.Success(new AuthenticationTicket(creating.Principal, ticketProperties, Scheme.Name));
     }

@@ -1,6 +1,7 @@
 using IcelandicEid.Simulation;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Http;
+using IcelandicEid.AspNetCore.Http;
 
 namespace IcelandicEid.AspNetCore;
 

@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using Microsoft.AspNetCore.Http;
+using IcelandicEid.AspNetCore.Http;
 
 namespace IcelandicEid.AspNetCore.Endpoints;
 

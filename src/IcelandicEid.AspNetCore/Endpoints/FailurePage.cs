@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using IcelandicEid.State;
+using IcelandicEid.AspNetCore.Http;
 
 namespace IcelandicEid.AspNetCore.Endpoints;
 
@@ -11,8 +12,11 @@ namespace IcelandicEid.AspNetCore.Endpoints;
 /// The failure page: what <c>OnRemoteFailure</c> shows by default, for a login that ended without success at the
 /// finish (raised by the base class) or at the start (raised here the same way).
 /// </summary>
-internal static class FailurePage
+internal sealed class FailurePage : IEidFailurePages
 {
+    /// <inheritdoc />
+    public Task RenderAsync(RemoteFailureContext context) => RenderDefaultAsync(context);
+
     /// <summary>A start that failed: raises <c>OnRemoteFailure</c> and shows the page unless the app's event answered.</summary>
     public static async Task<bool> RenderAsync(EidRequest r, EidFailureReason reason, AuthenticationProperties properties, string? state)
     {

@@ -2,6 +2,7 @@ using System.Buffers;
 using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Unicode;
+using IcelandicEid.AspNetCore.Http;
 
 namespace IcelandicEid.AspNetCore.Endpoints;
 

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using IcelandicEid.AspNetCore.Flow;
+using IcelandicEid.AspNetCore.Http;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Http;
 using IcelandicEid.State;
@@ -18,42 +19,54 @@ internal static class JsonApiEndpoint
 {
     private const int MaxBody = 4 * 1024;
 
-    public static async Task<bool> HandleAsync(EidRequest r, LoginServices services, IcelandicEidHandler handler, string operation)
+    /// <summary>Serves the API's start, status and cancel. The finish is the handler's own (it signs in through the
+    /// base class, as the pages' finish does); this class only checks the call and writes the finish's answers.</summary>
+    public static async Task<bool> HandleAsync(EidRequest r, LoginFlow flow, string operation)
     {
         var post = HttpMethods.IsPost(r.Request.Method);
         var get = HttpMethods.IsGet(r.Request.Method);
         switch (operation)
         {
-            case "/start" or "/cancel" or "/finish" when !post:
+            case "/start" or "/cancel" when !post:
                 return r.MethodNotAllowed("POST");
             case "/status" when !get:
                 return r.MethodNotAllowed("GET");
-            case not ("/start" or "/cancel" or "/finish" or "/status"):
+            case not ("/start" or "/cancel" or "/status"):
                 return false;
         }
 
-        if (!IsSameOriginApiCall(r))
+        if (!await RefuseForeignCallAsync(r))
         {
-            return await ErrorAsync(r, StatusCodes.Status403Forbidden, "forbidden", "The request must come from this site's own script, with the " + IcelandicEidDefaults.ApiRequestHeader + " header.");
+            return true;
         }
 
         switch (operation)
         {
             case "/status":
-                await StatusEndpoint.HandleAsync(r, services, includeNext: false);
+                await StatusEndpoint.HandleAsync(r, flow, includeNext: false);
                 return true;
             case "/cancel":
-                await CancelEndpoint.CancelAsync(r, services);
+                await CancelEndpoint.CancelAsync(r, flow);
                 return await WriteAsync(r, StatusCodes.Status200OK, w => w.WriteString("status", "cancelled"));
-            case "/finish":
-                // Through the base class, as the page's finish: OnTicketReceived, the sign-in and its .AuthScheme item.
-                return await handler.FinishFromApiAsync();
             default:
-                return await StartAsync(r, services);
+                return await StartAsync(r, flow);
         }
     }
 
-    private static async Task<bool> StartAsync(EidRequest r, LoginServices services)
+    /// <summary>Whether the call may go on: with the API header and, when the browser sends one, a same-origin
+    /// <c>Origin</c>; otherwise it is answered 403 here.</summary>
+    public static async Task<bool> RefuseForeignCallAsync(EidRequest r)
+    {
+        if (IsSameOriginApiCall(r))
+        {
+            return true;
+        }
+
+        await ErrorAsync(r, StatusCodes.Status403Forbidden, "forbidden", "The request must come from this site's own script, with the " + IcelandicEidDefaults.ApiRequestHeader + " header.");
+        return false;
+    }
+
+    private static async Task<bool> StartAsync(EidRequest r, LoginFlow flow)
     {
         string? methodName, identifier, returnUrl, attempt;
         try
@@ -83,7 +96,7 @@ internal static class JsonApiEndpoint
             methodName = Text(root, "method");
             identifier = Text(root, "identifier");
             returnUrl = Text(root, "returnUrl");
-            attempt = Text(root, State.StartAttempt.FieldName);
+            attempt = Text(root, StartAttempt.FieldName);
         }
         catch (Exception ex) when (ex is JsonException or IOException or BadHttpRequestException or InvalidOperationException)
         {
@@ -98,11 +111,11 @@ internal static class JsonApiEndpoint
             return await ErrorAsync(r, StatusCodes.Status400BadRequest, "invalid-method", r.Texts.MethodNotAvailable);
         }
 
-        var check = IdentifierInput.Check(method, identifier ?? string.Empty, r.Texts, DateOnly.FromDateTime(r.Time.GetUtcNow().UtcDateTime));
+        var check = IdentifierInput.Check(method, identifier ?? string.Empty, DateOnly.FromDateTime(r.Time.GetUtcNow().UtcDateTime));
         if (!check.Valid)
         {
-            Log.InvalidInput(r.Logger, method == EidMethod.Sim ? "phone" : "kennitala", check.LogReason!);
-            return await ErrorAsync(r, StatusCodes.Status400BadRequest, "invalid-identifier", check.Error!);
+            Log.InvalidInput(r.Logger, method == EidMethod.Sim ? "phone" : "kennitala", check.LogReason ?? check.Problem.ToString());
+            return await ErrorAsync(r, StatusCodes.Status400BadRequest, "invalid-identifier", r.Texts.ForIdentifier(check.Problem));
         }
 
         var safeReturnUrl = ReturnUrls.Normalize(returnUrl);
@@ -112,23 +125,23 @@ internal static class JsonApiEndpoint
         }
 
         var properties = new AuthenticationProperties { RedirectUri = safeReturnUrl ?? r.Options.DefaultReturnUrl };
-        var outcome = await StartEndpoint.StartAsync(r, services, method, check, properties, State.StartAttempt.Read(attempt));
-        switch (outcome.Kind)
+        var outcome = await StartEndpoint.StartAsync(r, flow, method, check, properties, StartAttempt.Read(attempt));
+        switch (outcome)
         {
-            case StartOutcomeKind.Started or StartOutcomeKind.Joined or StartOutcomeKind.Resumed:
-                StatusEndpoint.Write(r, new LoginStatus("pending", r.Texts.StatusWaiting, StatusCodes.Status200OK, IcelandicEid.State.EidLoginSummary.From(outcome.Login!)), includeNext: false);
+            case { Waiting: { } login }:
+                StatusEndpoint.Write(r, new LoginStatus("pending", r.Texts.StatusWaiting, StatusCodes.Status200OK, EidLoginSummary.From(login)), includeNext: false);
                 return true;
-            case StartOutcomeKind.Sibling:
+            case StartOutcome.Sibling:
                 // Another call from this browser started this identifier's login a moment ago; its answer set the
                 // login cookie, so this browser reads the login with /api/status.
                 return await ErrorAsync(r, StatusCodes.Status409Conflict, "already-started", r.Texts.StatusWaiting);
-            case StartOutcomeKind.Limited:
-                return await WaitAsync(r, StatusCodes.Status429TooManyRequests, "limited", string.Format(System.Globalization.CultureInfo.InvariantCulture, r.Texts.FailureTooManyRequests, r.Texts.FormatWait(outcome.Wait)), outcome.Wait);
-            case StartOutcomeKind.InProgress:
-                return await WaitAsync(r, StatusCodes.Status409Conflict, "already-in-progress", string.Format(System.Globalization.CultureInfo.InvariantCulture, r.Texts.FailureLoginPending, r.Texts.FormatWait(outcome.Wait)), outcome.Wait);
-            case StartOutcomeKind.Failed:
-                return await ErrorAsync(r, outcome.Reason is EidFailureReason.Unavailable ? StatusCodes.Status503ServiceUnavailable : StatusCodes.Status502BadGateway, EidNames.ForBrowser(outcome.Reason), r.Texts.ForFailure(outcome.Reason));
-            case StartOutcomeKind.Unavailable:
+            case StartOutcome.Limited limited:
+                return await WaitAsync(r, StatusCodes.Status429TooManyRequests, "limited", string.Format(System.Globalization.CultureInfo.InvariantCulture, r.Texts.FailureTooManyRequests, r.Texts.FormatWait(limited.Wait)), limited.Wait);
+            case StartOutcome.InProgress open:
+                return await WaitAsync(r, StatusCodes.Status409Conflict, "already-in-progress", string.Format(System.Globalization.CultureInfo.InvariantCulture, r.Texts.FailureLoginPending, r.Texts.FormatWait(open.Wait)), open.Wait);
+            case StartOutcome.Failed failed:
+                return await ErrorAsync(r, failed.Reason is EidFailureReason.Unavailable ? StatusCodes.Status503ServiceUnavailable : StatusCodes.Status502BadGateway, EidNames.ForBrowser(failed.Reason), r.Texts.ForFailure(failed.Reason));
+            case StartOutcome.Unavailable:
                 return await ErrorAsync(r, StatusCodes.Status503ServiceUnavailable, "unavailable", r.Texts.FailureUnavailable);
             default:
                 return true;

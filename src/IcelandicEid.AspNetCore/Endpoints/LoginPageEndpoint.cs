@@ -2,6 +2,7 @@ using IcelandicEid.AspNetCore.Flow;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Http;
 using IcelandicEid.State;
+using IcelandicEid.AspNetCore.Http;
 
 namespace IcelandicEid.AspNetCore.Endpoints;
 

@@ -4,6 +4,8 @@ using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
+using IcelandicEid.AspNetCore.Http;
+using IcelandicEid.AspNetCore.Flow;
 
 namespace IcelandicEid.AspNetCore.Endpoints;
 
@@ -54,7 +56,7 @@ internal static class Pages
             StatusCode = statusCode,
             StartUrl = r.HandlerUrl(IcelandicEidDefaults.StartSubPath),
             State = protectedState ?? r.Options.StateDataFormat.Protect(r.DefaultProperties()),
-            Attempt = State.StartAttempt.New(),
+            Attempt = StartAttempt.New(),
             SimEnabled = r.Options.EnableSim,
             AppEnabled = r.Options.EnableApp,
             ErrorMethod = errorMethod,

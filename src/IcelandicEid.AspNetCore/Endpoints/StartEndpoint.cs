@@ -1,5 +1,5 @@
 using IcelandicEid.AspNetCore.Flow;
-using IcelandicEid.AspNetCore.State;
+using IcelandicEid.AspNetCore.Http;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Http;
 using IcelandicEid.State;
@@ -10,7 +10,7 @@ namespace IcelandicEid.AspNetCore.Endpoints;
 /// <see cref="LoginStarter"/> decide, and turns its outcome into a redirect or a page.</summary>
 internal static class StartEndpoint
 {
-    public static async Task<bool> HandleAsync(EidRequest r, LoginServices services)
+    public static async Task<bool> HandleAsync(EidRequest r, LoginFlow flow)
     {
         IFormCollection form;
         try
@@ -71,15 +71,15 @@ internal static class StartEndpoint
         }
 
         Preferences.RememberMethod(r.Context, method);
-        var check = IdentifierInput.Check(method, entered, r.Texts, DateOnly.FromDateTime(r.Time.GetUtcNow().UtcDateTime));
+        var check = IdentifierInput.Check(method, entered, DateOnly.FromDateTime(r.Time.GetUtcNow().UtcDateTime));
         if (!check.Valid)
         {
-            Log.InvalidInput(r.Logger, method == EidMethod.Sim ? "phone" : "kennitala", check.LogReason!);
-            return await Pages.LoginAsync(r, StatusCodes.Status400BadRequest, state, method, entered.Length > 64 ? null : entered, check.Error);
+            Log.InvalidInput(r.Logger, method == EidMethod.Sim ? "phone" : "kennitala", check.LogReason ?? check.Problem.ToString());
+            return await Pages.LoginAsync(r, StatusCodes.Status400BadRequest, state, method, entered.Length > 64 ? null : entered, r.Texts.ForIdentifier(check.Problem));
         }
 
-        var outcome = await StartAsync(r, services, method, check, properties, State.StartAttempt.Read(form[State.StartAttempt.FieldName].ToString()));
-        if (outcome.Kind is not StartOutcomeKind.Unavailable)
+        var outcome = await StartAsync(r, flow, method, check, properties, StartAttempt.Read(form[StartAttempt.FieldName].ToString()));
+        if (outcome is not StartOutcome.Unavailable)
         {
             // For the form to come back filled in after a cancel or a failure; encrypted, and gone with the login.
             Preferences.RememberEntered(r.Context, r.EnteredProtector, method, check.Identifier, r.Options.RemoteAuthenticationTimeout);
@@ -89,10 +89,10 @@ internal static class StartEndpoint
     }
 
     /// <summary>The start itself, shared with the JSON API.</summary>
-    public static async Task<StartOutcome> StartAsync(EidRequest r, LoginServices services, EidMethod method, IdentifierCheck check, AuthenticationProperties properties, string? attempt)
+    public static async Task<StartOutcome> StartAsync(EidRequest r, LoginFlow flow, EidMethod method, IdentifierCheck check, AuthenticationProperties properties, string? attempt)
     {
         var ownProblem = r.ReadReference(out var ownId, quiet: true);
-        BrowserCookie browser;
+        BrowserIdentity browser;
         try
         {
             browser = r.ReadBrowser();
@@ -100,42 +100,44 @@ internal static class StartEndpoint
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
             Log.StoreError(r.Logger, ex);
-            return new(StartOutcomeKind.Unavailable);
+            return new StartOutcome.Unavailable();
         }
 
-        var input = new StartInput(method, check.Identifier, check.Masked, properties, browser, r.Context.Connection.RemoteIpAddress, ownId, ownProblem, r.Texts.Language, attempt);
-        var outcome = await new LoginStarter(services).StartAsync(input, r.Context.RequestAborted);
-        if (browser.IsNew && outcome.Kind != StartOutcomeKind.Unavailable)
+        var input = new StartInput(
+            method, check.Identifier, check.Masked, LoginProperties.Serialize(properties), browser, r.Context.Connection.RemoteIpAddress,
+            ownProblem == ReferenceProblem.None ? ownId : null, ownProblem == ReferenceProblem.StoreFailed, r.Texts.Language, attempt);
+        var outcome = await flow.StartAsync(input, r.Context.RequestAborted);
+        if (browser.IsNew && outcome is not StartOutcome.Unavailable)
         {
             r.WriteBrowser(browser);
         }
 
-        switch (outcome.Kind)
+        switch (outcome)
         {
-            case StartOutcomeKind.Joined:
+            case StartOutcome.Joined joined:
                 // A second tab or a re-click: the same login, the same code.
-                r.WriteLoginCookie(outcome.Login!, LoginProperties.Read(outcome.Login!, r.Options.DefaultReturnUrl).RedirectUri);
+                r.WriteLoginCookie(joined.Login, LoginProperties.Read(joined.Login, r.Options.DefaultReturnUrl).RedirectUri);
                 break;
-            case StartOutcomeKind.Started:
-                r.WriteLoginCookie(outcome.Login!, properties.RedirectUri);
+            case StartOutcome.Started started:
+                r.WriteLoginCookie(started.Login, properties.RedirectUri);
                 await ((IcelandicEidEvents)r.Options.Events).LoginStarted(
-                    new IcelandicEidLoginStartedContext(r.Context, r.Scheme, r.Options, properties, method, services.Provider.Name));
+                    new IcelandicEidLoginStartedContext(r.Context, r.Scheme, r.Options, properties, method, flow.Provider.Name));
                 break;
         }
 
         return outcome;
     }
 
-    private static Task<bool> RespondAsync(EidRequest r, StartOutcome outcome, AuthenticationProperties properties, string state) => outcome.Kind switch
+    private static Task<bool> RespondAsync(EidRequest r, StartOutcome outcome, AuthenticationProperties properties, string state) => outcome switch
     {
-        StartOutcomeKind.Started or StartOutcomeKind.Joined or StartOutcomeKind.Resumed or StartOutcomeKind.Sibling => Task.FromResult(r.SeeOther(r.HandlerUrl(IcelandicEidDefaults.VerifySubPath))),
-        StartOutcomeKind.Limited => Pages.WaitAsync(r, StatusCodes.Status429TooManyRequests, r.Texts.FailureTooManyRequests, outcome.Wait, state),
+        StartOutcome.Started or StartOutcome.Joined or StartOutcome.Resumed or StartOutcome.Sibling => Task.FromResult(r.SeeOther(r.HandlerUrl(IcelandicEidDefaults.VerifySubPath))),
+        StartOutcome.Limited limited => Pages.WaitAsync(r, StatusCodes.Status429TooManyRequests, r.Texts.FailureTooManyRequests, limited.Wait, state),
 
         // The upstream will not send a second request while one is open: say so, say never to approve a request whose
         // code is not on this screen, and when the open one ends at the latest.
-        StartOutcomeKind.InProgress => Pages.WaitAsync(r, StatusCodes.Status409Conflict, r.Texts.FailureLoginPending, outcome.Wait, state),
-        StartOutcomeKind.Unavailable => Pages.UnavailableAsync(r, state),
-        StartOutcomeKind.Failed => FailurePage.RenderAsync(r, outcome.Reason, properties, state),
+        StartOutcome.InProgress open => Pages.WaitAsync(r, StatusCodes.Status409Conflict, r.Texts.FailureLoginPending, open.Wait, state),
+        StartOutcome.Unavailable => Pages.UnavailableAsync(r, state),
+        StartOutcome.Failed failed => FailurePage.RenderAsync(r, failed.Reason, properties, state),
         _ => Task.FromResult(true),
     };
 }

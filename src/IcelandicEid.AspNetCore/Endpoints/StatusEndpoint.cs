@@ -1,5 +1,5 @@
 using IcelandicEid.AspNetCore.Flow;
-using IcelandicEid.AspNetCore.State;
+using IcelandicEid.AspNetCore.Http;
 using System.Text.Json;
 using Microsoft.AspNetCore.Http;
 using IcelandicEid.State;
@@ -23,71 +23,35 @@ internal static class StatusEndpoint
     private static readonly JsonEncodedText s_reason = JsonEncodedText.Encode("reason");
     private static readonly JsonEncodedText s_next = JsonEncodedText.Encode("next");
 
-    /// <summary>Reads this browser's login and answers with its status as JSON, in one state machine: the hot path.</summary>
+    /// <summary>Reads this browser's login cookie and answers with the flow's status as JSON: the hot path.</summary>
     /// <param name="r">The request.</param>
-    /// <param name="services">The login's rules and store.</param>
+    /// <param name="flow">The login flow.</param>
     /// <param name="includeNext">Whether an ended login's answer says where to go next (the pages' script follows it;
     /// the JSON API finishes through its own operation).</param>
-    public static async Task<bool> HandleAsync(EidRequest r, LoginServices services, bool includeNext)
+    public static async Task<bool> HandleAsync(EidRequest r, LoginFlow flow, bool includeNext)
     {
-        var problem = r.ReadReference(out var id);
-        EidLoginSummary? login = null;
-        if (problem == ReferenceProblem.None)
+        var outcome = r.ReadReference(out var id) switch
         {
-            try
-            {
-                var now = r.Time.GetUtcNow();
-                var probe = ContestProbe.StartIfDue(services, id!);
-                var peek = await services.Store.PeekAsync(id!, now, PollTransitions.LeaseGuard, CancellationToken.None);
-                if (peek is null || peek.Summary.ExpiresAt <= now)
-                {
-                    Log.StateGone(r.Logger, EidLoginId.ForLogOf(id!));
-                    problem = ReferenceProblem.Gone;
-                }
-                else
-                {
-                    login = peek.Summary;
-                    if (peek.PollLease && (peek.State ?? await services.Store.GetAsync(id!, CancellationToken.None)) is { } state)
-                    {
-                        login = EidLoginSummary.From(await new LoginPoller(services).PollWithLeaseAsync(state, probe));
-                        probe = null;
-                    }
-                }
-
-                if (probe is not null && login is not null)
-                {
-                    await ContestProbe.ObserveAsync(services, id!, probe);
-                }
-            }
-            catch (Exception ex) when (ex is not OperationCanceledException)
-            {
-                Log.StoreError(r.Logger, ex);
-                problem = ReferenceProblem.StoreFailed;
-            }
-        }
-
-        Write(r, Answer(r, problem, login), includeNext);
+            ReferenceProblem.None => await flow.StatusAsync(id),
+            ReferenceProblem.Gone => new StatusOutcome.Gone(),
+            ReferenceProblem.StoreFailed => new StatusOutcome.Unavailable(),
+            _ => null, // no cookie, or a forged one
+        };
+        Write(r, Answer(r, outcome), includeNext);
         return true;
     }
 
-    private static LoginStatus Answer(EidRequest r, ReferenceProblem problem, EidLoginSummary? login)
+    private static LoginStatus Answer(EidRequest r, StatusOutcome? outcome)
     {
         var texts = r.Texts;
-        if (login is null)
+        return outcome switch
         {
-            return problem switch
-            {
-                ReferenceProblem.Gone => new("expired", r.ReferenceTimedOut() ? texts.FailureTimedOut : texts.FailureExpired, StatusCodes.Status200OK, null),
-                ReferenceProblem.StoreFailed => new("unavailable", texts.FailureUnavailable, StatusCodes.Status503ServiceUnavailable, null),
-                _ => new("invalid", texts.FailureExpired, StatusCodes.Status400BadRequest, null),
-            };
-        }
-
-        return login.Status switch
-        {
-            EidLoginStatus.Succeeded => new("succeeded", texts.StatusSucceeded, StatusCodes.Status200OK, login),
-            EidLoginStatus.Failed => new("failed", texts.ForFailure(login.FailureReason ?? EidFailureReason.Other), StatusCodes.Status200OK, login),
-            _ => new("pending", texts.StatusWaiting, StatusCodes.Status200OK, login),
+            StatusOutcome.Pending pending => new("pending", texts.StatusWaiting, StatusCodes.Status200OK, pending.Login),
+            StatusOutcome.Succeeded succeeded => new("succeeded", texts.StatusSucceeded, StatusCodes.Status200OK, succeeded.Login),
+            StatusOutcome.Failed failed => new("failed", texts.ForFailure(failed.Reason), StatusCodes.Status200OK, failed.Login),
+            StatusOutcome.Gone => new("expired", r.ReferenceTimedOut() ? texts.FailureTimedOut : texts.FailureExpired, StatusCodes.Status200OK, null),
+            StatusOutcome.Unavailable => new("unavailable", texts.FailureUnavailable, StatusCodes.Status503ServiceUnavailable, null),
+            _ => new("invalid", texts.FailureExpired, StatusCodes.Status400BadRequest, null),
         };
     }
 

@@ -1,4 +1,5 @@
 using IcelandicEid.AspNetCore.Flow;
+using IcelandicEid.AspNetCore.Http;
 using IcelandicEid.AspNetCore.Ui;
 using IcelandicEid.State;
 
@@ -7,15 +8,15 @@ namespace IcelandicEid.AspNetCore.Endpoints;
 /// <summary><c>GET {BasePath}/verify</c>: the verification code, live status, countdown and cancel button.</summary>
 internal static class VerifyEndpoint
 {
-    public static async Task<bool> HandleAsync(EidRequest r, LoginServices services)
+    public static async Task<bool> HandleAsync(EidRequest r, LoginFlow flow)
     {
-        var (login, problem) = await r.LoadLoginAsync(services.Store);
+        var (login, problem) = await r.LoadLoginAsync(flow);
         if (login is null)
         {
             return problem == ReferenceProblem.StoreFailed ? await Pages.UnavailableAsync(r) : await Pages.NoLoginAsync(r);
         }
 
-        login = await new LoginPoller(services).PollIfDueAsync(login);
+        login = await flow.RefreshAsync(login);
         if (login.IsCompleted)
         {
             return r.SeeOther(r.FinishUrl);

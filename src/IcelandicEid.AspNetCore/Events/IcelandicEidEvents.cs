@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Authentication;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace IcelandicEid.AspNetCore;
 
@@ -22,7 +23,7 @@ public class IcelandicEidEvents : RemoteAuthenticationEvents
     public static Task RenderFailurePageAsync(RemoteFailureContext context)
     {
         ArgumentNullException.ThrowIfNull(context);
-        return Endpoints.FailurePage.RenderDefaultAsync(context);
+        return context.HttpContext.RequestServices.GetRequiredService<IEidFailurePages>().RenderAsync(context);
     }
 
     /// <summary>Called after a login has started with the upstream, before the verification-code page.</summary>

@@ -3,27 +3,28 @@ using IcelandicEid.State;
 
 namespace IcelandicEid.AspNetCore.Flow;
 
-/// <summary>How a finish ended.</summary>
-internal enum FinishOutcomeKind
+/// <summary>How a finish ended: a closed set of cases, each carrying exactly what it needs.</summary>
+internal abstract record FinishOutcome
 {
-    /// <summary>Approved and consumed: sign the person in.</summary>
-    Approved,
+    private FinishOutcome()
+    {
+    }
+
+    /// <summary>Approved and consumed: sign <paramref name="Person"/> in.</summary>
+    public sealed record Approved(EidLoginState Login, EidPerson Person) : FinishOutcome;
 
     /// <summary>Ended without success and consumed: show why.</summary>
-    Failed,
+    public sealed record Failed(EidLoginState Login, EidFailureReason Reason) : FinishOutcome;
 
     /// <summary>Still waiting for the person: back to the verification page.</summary>
-    NotYet,
+    public sealed record NotYet(EidLoginState Login) : FinishOutcome;
 
     /// <summary>No login to finish: expired, already finished in another tab, or never there.</summary>
-    Gone,
+    public sealed record Gone : FinishOutcome;
 
     /// <summary>The store could not be used: nothing was consumed, the same finish works once it answers again.</summary>
-    Unavailable,
+    public sealed record Unavailable : FinishOutcome;
 }
-
-/// <summary>The typed result of a finish; <see cref="Login"/> is the consumed login when there is one.</summary>
-internal readonly record struct FinishOutcome(FinishOutcomeKind Kind, EidLoginState? Login = null, EidFailureReason Reason = EidFailureReason.Other);
 
 /// <summary>
 /// Finishing a login: the last poll if one is due, the contest rule checked where it counts, and the state consumed
@@ -38,7 +39,7 @@ internal sealed class LoginFinisher(LoginServices services, LoginPoller poller)
             login = await poller.PollIfDueAsync(login);
             if (!login.IsCompleted)
             {
-                return new(FinishOutcomeKind.NotYet, login);
+                return new FinishOutcome.NotYet(login);
             }
         }
 
@@ -55,13 +56,13 @@ internal sealed class LoginFinisher(LoginServices services, LoginPoller poller)
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
             services.StoreError(ex);
-            return new(FinishOutcomeKind.Unavailable);
+            return new FinishOutcome.Unavailable();
         }
 
         if (consumed is null)
         {
             Log.StateGone(services.Logger, EidLoginId.ForLogOf(login.Id));
-            return new(FinishOutcomeKind.Gone);
+            return new FinishOutcome.Gone();
         }
 
         if (contested && consumed.Status == EidLoginStatus.Succeeded)
@@ -71,9 +72,9 @@ internal sealed class LoginFinisher(LoginServices services, LoginPoller poller)
             consumed = PollTransitions.Contested(consumed);
         }
 
-        return consumed.Status == EidLoginStatus.Succeeded && consumed.Person is not null
-            ? new(FinishOutcomeKind.Approved, consumed)
-            : new(FinishOutcomeKind.Failed, consumed, consumed.FailureReason ?? EidFailureReason.Other);
+        return consumed is { Status: EidLoginStatus.Succeeded, Person: { } person }
+            ? new FinishOutcome.Approved(consumed, person)
+            : new FinishOutcome.Failed(consumed, consumed.FailureReason ?? EidFailureReason.Other);
     }
 
     /// <summary>Removes a login the browser cancelled and withdraws it upstream where the API allows.</summary>
@@ -93,7 +94,7 @@ internal sealed class LoginFinisher(LoginServices services, LoginPoller poller)
     }
 
     /// <summary>Remembers that this browser has logged in with the identifier: it gets its own start budget.</summary>
-    public async Task<BrowserCookie?> RememberAsync(BrowserCookie browser, string identifier)
+    public async Task<BrowserIdentity?> RememberAsync(BrowserIdentity browser, string identifier)
     {
         if (services.Options.Limits.KnownBrowserLifetime <= TimeSpan.Zero)
         {

@@ -1,5 +1,4 @@
 using IcelandicEid.AspNetCore.State;
-using Microsoft.AspNetCore.Authentication;
 using Microsoft.Extensions.Logging;
 using IcelandicEid.State;
 
@@ -36,31 +35,4 @@ internal sealed class LoginServices(
     public TimeProvider Time { get; } = time;
 
     public void StoreError(Exception exception) => Log.StoreError(Logger, exception);
-}
-
-/// <summary>The challenge's <see cref="AuthenticationProperties"/> as kept in a login's state.</summary>
-internal static class LoginProperties
-{
-    public static string Serialize(AuthenticationProperties properties)
-        => Convert.ToBase64String(PropertiesSerializer.Default.Serialize(properties));
-
-    /// <summary>The login's properties; when unreadable, new ones that go to <paramref name="defaultReturnUrl"/>.</summary>
-    public static AuthenticationProperties Read(EidLoginState login, string defaultReturnUrl)
-    {
-        if (login.Properties is not null)
-        {
-            try
-            {
-                if (PropertiesSerializer.Default.Deserialize(Convert.FromBase64String(login.Properties)) is { } properties)
-                {
-                    return properties;
-                }
-            }
-            catch (FormatException)
-            {
-            }
-        }
-
-        return new AuthenticationProperties { RedirectUri = defaultReturnUrl };
-    }
 }

@@ -1,66 +1,68 @@
 using System.Net;
 using IcelandicEid.AspNetCore.State;
-using Microsoft.AspNetCore.Authentication;
 using IcelandicEid.State;
 
 namespace IcelandicEid.AspNetCore.Flow;
 
-/// <summary>How a start ended.</summary>
-internal enum StartOutcomeKind
+/// <summary>How a start ended: a closed set of cases, each carrying exactly what it needs.</summary>
+internal abstract record StartOutcome
 {
+    private StartOutcome()
+    {
+    }
+
     /// <summary>A new login was started with the upstream.</summary>
-    Started,
+    public sealed record Started(EidLoginState Login) : StartOutcome;
 
     /// <summary>The browser joined its own login started a moment ago by the same form (a double click).</summary>
-    Joined,
+    public sealed record Joined(EidLoginState Login) : StartOutcome;
 
     /// <summary>Another tab of this browser started this identifier's login a moment ago and holds its cookie: back to
     /// the verification page, with nothing joined and nothing sent.</summary>
-    Sibling,
+    public sealed record Sibling : StartOutcome;
 
     /// <summary>The browser already waits for this very login: back to it, nothing sent anywhere.</summary>
-    Resumed,
+    public sealed record Resumed(EidLoginState Login) : StartOutcome;
 
-    /// <summary>A budget is spent; try again after <see cref="StartOutcome.Wait"/>.</summary>
-    Limited,
+    /// <summary>A budget is spent (<paramref name="Limit"/> names it); try again after <paramref name="Wait"/>.</summary>
+    public sealed record Limited(string Limit, TimeSpan Wait) : StartOutcome;
 
     /// <summary>A request is open for this person (the upstream says so, or a login started from a browser that has
-    /// signed in with the identifier holds it); it ends after <see cref="StartOutcome.Wait"/> at the latest. The wait
-    /// is always the whole lifetime of a request, so the answer tells nobody when someone else started.</summary>
-    InProgress,
+    /// signed in with the identifier holds it); it ends after <paramref name="Wait"/> at the latest. The wait is always
+    /// the whole lifetime of a request, so the answer tells nobody when someone else started.</summary>
+    public sealed record InProgress(TimeSpan Wait) : StartOutcome;
 
     /// <summary>The store, the limiter or the key ring could not be used, or is full: nothing was sent.</summary>
-    Unavailable,
+    public sealed record Unavailable : StartOutcome;
 
     /// <summary>The upstream refused or could not be asked.</summary>
-    Failed,
+    public sealed record Failed(EidFailureReason Reason) : StartOutcome;
 
     /// <summary>The browser went away.</summary>
-    Aborted,
+    public sealed record Aborted : StartOutcome;
+
+    /// <summary>The login this browser now waits for, when the outcome has one.</summary>
+    public EidLoginState? Waiting => this switch
+    {
+        Started started => started.Login,
+        Joined joined => joined.Login,
+        Resumed resumed => resumed.Login,
+        _ => null,
+    };
 }
 
-/// <summary>The typed result of a start.</summary>
-internal sealed record StartOutcome(StartOutcomeKind Kind)
-{
-    public EidLoginState? Login { get; init; }
-
-    public TimeSpan Wait { get; init; }
-
-    public string? Limit { get; init; }
-
-    public EidFailureReason Reason { get; init; }
-}
-
-/// <summary>Everything a start needs from the request, already validated.</summary>
+/// <summary>Everything a start needs from the request, already validated: the method and normalised identifier, the
+/// challenge's serialised properties (kept in the login's state), the browser's identity and address, and the login
+/// this browser's cookie names (<paramref name="KeyRingFailed"/> when the cookie could not be read for the key ring).</summary>
 internal sealed record StartInput(
     EidMethod Method,
     string Identifier,
     string MaskedIdentifier,
-    AuthenticationProperties Properties,
-    BrowserCookie Browser,
+    string Properties,
+    BrowserIdentity Browser,
     IPAddress? ClientAddress,
     string? OwnLoginId,
-    ReferenceProblem OwnProblem,
+    bool KeyRingFailed,
     string Language,
     string? Attempt = null);
 
@@ -81,24 +83,24 @@ internal sealed class LoginStarter(LoginServices services)
                 if (await store.GetAsync(ownId, CancellationToken.None) is { IsCompleted: false } own
                     && own.Identifier == input.Identifier && own.Method == input.Method)
                 {
-                    return new(StartOutcomeKind.Resumed) { Login = own };
+                    return new StartOutcome.Resumed(own);
                 }
             }
             catch (Exception ex) when (ex is not OperationCanceledException)
             {
                 services.StoreError(ex);
-                return new(StartOutcomeKind.Unavailable);
+                return new StartOutcome.Unavailable();
             }
         }
 
         // A browser that has signed in with this identifier before may use the bounded stores' reserve: a flood of new
         // numbers cannot keep it out.
         using var reserve = await IsRememberedAsync(input) ? CapacityReserve.Enter() : default(CapacityReserve.Scope?);
-        if (input.OwnProblem == ReferenceProblem.StoreFailed || store is InMemoryEidLoginStore { IsFull: true })
+        if (input.KeyRingFailed || store is InMemoryEidLoginStore { IsFull: true })
         {
             // The store is down or stalled (one timeout is enough to know), or full under a flood: refuse before
             // anything is counted or sent to anyone's phone.
-            return new(StartOutcomeKind.Unavailable);
+            return new StartOutcome.Unavailable();
         }
 
         var loginId = EidLoginId.New().Value;
@@ -109,30 +111,31 @@ internal sealed class LoginStarter(LoginServices services)
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
-            return new(StartOutcomeKind.Aborted);
+            return new StartOutcome.Aborted();
         }
         catch (Exception ex)
         {
             services.StoreError(ex);
-            return new(StartOutcomeKind.Unavailable);
+            return new StartOutcome.Unavailable();
         }
 
         switch (ticket.Verdict)
         {
             case StartVerdict.Join:
-                return new(StartOutcomeKind.Joined) { Login = ticket.JoinLogin };
+                return ticket.JoinLogin is { } joined ? new StartOutcome.Joined(joined) : new StartOutcome.Unavailable();
             case StartVerdict.Sibling:
-                return new(StartOutcomeKind.Sibling);
+                return new StartOutcome.Sibling();
             case StartVerdict.Busy:
-                return new(StartOutcomeKind.Unavailable);
+                return new StartOutcome.Unavailable();
             case StartVerdict.Held:
                 Log.StartHeld(services.Logger, EidNames.Of(input.Method), input.MaskedIdentifier);
                 services.Metrics.Limited("standing");
-                return new(StartOutcomeKind.InProgress) { Wait = options.RemoteAuthenticationTimeout };
+                return new StartOutcome.InProgress(options.RemoteAuthenticationTimeout);
             case StartVerdict.Limited:
-                Log.StartLimited(services.Logger, ticket.Limit!, EidNames.Of(input.Method), input.MaskedIdentifier);
-                services.Metrics.Limited(ticket.Limit!);
-                return new(StartOutcomeKind.Limited) { Limit = ticket.Limit, Wait = ticket.RetryAfter };
+                var limit = ticket.Limit ?? "start";
+                Log.StartLimited(services.Logger, limit, EidNames.Of(input.Method), input.MaskedIdentifier);
+                services.Metrics.Limited(limit);
+                return new StartOutcome.Limited(limit, ticket.RetryAfter);
         }
 
         using var activity = IcelandicEidMetrics.ActivitySource.StartActivity("IcelandicEid.Start");
@@ -157,7 +160,7 @@ internal sealed class LoginStarter(LoginServices services)
         {
             services.StoreError(ex);
             AbandonInBackground(ticket, reachedUpstream: false); // the store is in trouble: do not wait
-            return new(StartOutcomeKind.Unavailable);
+            return new StartOutcome.Unavailable();
         }
 
         EidStartResult result;
@@ -171,7 +174,7 @@ internal sealed class LoginStarter(LoginServices services)
         {
             await RestoreAsync(ticket);
             await AbandonAsync(ticket, reachedUpstream: true);
-            return new(StartOutcomeKind.Aborted);
+            return new StartOutcome.Aborted();
         }
         catch (Exception ex)
         {
@@ -182,7 +185,7 @@ internal sealed class LoginStarter(LoginServices services)
             Log.StartError(services.Logger, provider.Name, EidNames.Of(reason), ex);
             await RestoreAsync(ticket);
             await AbandonAsync(ticket, reachedUpstream: false);
-            return new(StartOutcomeKind.Failed) { Reason = reason };
+            return new StartOutcome.Failed(reason);
         }
 
         if (!result.Succeeded)
@@ -195,7 +198,7 @@ internal sealed class LoginStarter(LoginServices services)
             {
                 await RestoreAsync(ticket);
                 await AbandonAsync(ticket, reachedUpstream: true);
-                return new(StartOutcomeKind.Failed) { Reason = failure.Reason };
+                return new StartOutcome.Failed(failure.Reason);
             }
 
             // A request is open on the phone. An outranking start keeps the login it claimed the place of contested; a
@@ -213,7 +216,7 @@ internal sealed class LoginStarter(LoginServices services)
 
             await EndSupersededAsync(ticket.SupersededLogin);
             await AbandonAsync(ticket, reachedUpstream: true, refundIdentifier: true);
-            return new(StartOutcomeKind.InProgress) { Wait = options.RemoteAuthenticationTimeout };
+            return new StartOutcome.InProgress(options.RemoteAuthenticationTimeout);
         }
 
         var login = NewLogin(loginId, input, result);
@@ -235,7 +238,7 @@ internal sealed class LoginStarter(LoginServices services)
         {
             services.StoreError(ex);
             AbandonInBackground(ticket, reachedUpstream: true);
-            return new(StartOutcomeKind.Failed) { Reason = EidFailureReason.Unavailable };
+            return new StartOutcome.Failed(EidFailureReason.Unavailable);
         }
 
         if (rules.MarkerOf(ticket) is { } marker)
@@ -248,7 +251,7 @@ internal sealed class LoginStarter(LoginServices services)
         Log.LoginStarted(services.Logger, EidLoginId.ForLogOf(login.Id), provider.Name, EidNames.Of(input.Method), input.MaskedIdentifier);
         services.Metrics.Started(provider.Name, input.Method);
         activity?.SetTag("icelandic_eid.outcome", "started");
-        return new(StartOutcomeKind.Started) { Login = login };
+        return new StartOutcome.Started(login);
     }
 
     private EidLoginState NewLogin(string loginId, StartInput input, EidStartResult result)
@@ -273,7 +276,7 @@ internal sealed class LoginStarter(LoginServices services)
             CreatedAt = now,
             ExpiresAt = now + options.RemoteAuthenticationTimeout,
             NextPollAt = now + interval,
-            Properties = LoginProperties.Serialize(input.Properties),
+            Properties = input.Properties,
         };
     }
 

@@ -243,6 +243,20 @@ public sealed partial record IcelandicEidTexts
         return culture.TwoLetterISOLanguageName == "en" ? English : Icelandic;
     }
 
+    /// <summary>The person-facing wording of what is wrong with a typed phone number or kennitala.</summary>
+    internal string ForIdentifier(Flow.IdentifierProblem problem) => problem switch
+    {
+        Flow.IdentifierProblem.PhoneEmpty => PhoneEmpty,
+        Flow.IdentifierProblem.PhoneNotMobile => PhoneNotMobile,
+        Flow.IdentifierProblem.PhoneForeign => PhoneForeign,
+        Flow.IdentifierProblem.PhoneInvalid => PhoneInvalid,
+        Flow.IdentifierProblem.KennitalaEmpty => KennitalaEmpty,
+        Flow.IdentifierProblem.KennitalaDate => KennitalaDate,
+        Flow.IdentifierProblem.KennitalaCentury => KennitalaCentury,
+        Flow.IdentifierProblem.KennitalaLegalEntity => KennitalaLegalEntity,
+        _ => KennitalaInvalid,
+    };
+
     /// <summary>The person-facing wording of a failure reason.</summary>
     public string ForFailure(EidFailureReason reason) => reason switch
     {

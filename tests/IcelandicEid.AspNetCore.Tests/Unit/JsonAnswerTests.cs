@@ -5,6 +5,7 @@ using IcelandicEid.AspNetCore.Endpoints;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging.Abstractions;
+using IcelandicEid.AspNetCore.Http;
 
 namespace IcelandicEid.Tests.Unit;
 

@@ -1,6 +1,7 @@
 using System.Net;
 using IcelandicEid.AspNetCore;
 using IcelandicEid.AspNetCore.Flow;
+using IcelandicEid.AspNetCore.Http;
 using IcelandicEid.AspNetCore.State;
 using IcelandicEid.Tests.Infrastructure;
 using Microsoft.AspNetCore.Authentication;
@@ -30,21 +31,24 @@ public class LoginStarterTests
         _services = new LoginServices(_store, new InMemoryEidAbuseLimiter(_time), _upstream, new IcelandicEidMetrics(new TestMeterFactory(), _store, _time), NullLogger.Instance, options, _time);
     }
 
-    private BrowserCookie NewBrowser() => BrowserCookie.Read(new DefaultHttpContext(), _protector, "b");
+    private BrowserIdentity NewBrowser() => BrowserCookie.Read(new DefaultHttpContext(), _protector, "b");
+
+    /// <summary>The login a start made (the test fails when the start ended otherwise).</summary>
+    private static EidLoginState Started(StartOutcome outcome) => Assert.IsType<StartOutcome.Started>(outcome).Login;
 
     /// <summary>The same browser on its next request: its cookie read back.</summary>
-    private BrowserCookie Again(BrowserCookie browser)
+    private BrowserIdentity Again(BrowserIdentity browser)
     {
         var written = new DefaultHttpContext();
-        browser.Write(written, _protector, "b", new CookieOptions());
+        BrowserCookie.Write(written, _protector, "b", browser, new CookieOptions());
         var next = new DefaultHttpContext();
         next.Request.Headers.Cookie = written.Response.Headers.SetCookie.ToString().Split(';')[0];
         return BrowserCookie.Read(next, _protector, "b");
     }
 
-    private Task<StartOutcome> StartAsync(BrowserCookie browser, string phone = "+3548881234", string? own = null, string address = "192.0.2.1")
+    private Task<StartOutcome> StartAsync(BrowserIdentity browser, string phone = "+3548881234", string? own = null, string address = "192.0.2.1")
         => new LoginStarter(_services).StartAsync(
-            new StartInput(EidMethod.Sim, phone, "888 ••34", new AuthenticationProperties { RedirectUri = "/profile" }, browser, IPAddress.Parse(address), own, own is null ? ReferenceProblem.Missing : ReferenceProblem.None, "is"),
+            new StartInput(EidMethod.Sim, phone, "888 ••34", LoginProperties.Serialize(new AuthenticationProperties { RedirectUri = "/profile" }), browser, IPAddress.Parse(address), own, false, "is"),
             CancellationToken.None);
 
     [Fact]
@@ -52,8 +56,7 @@ public class LoginStarterTests
     {
         _upstream.Interval = TimeSpan.FromMilliseconds(200); // below the minimum: raised to it
         var outcome = await StartAsync(NewBrowser());
-        Assert.Equal(StartOutcomeKind.Started, outcome.Kind);
-        var login = await _store.GetAsync(outcome.Login!.Id, CancellationToken.None);
+        var login = await _store.GetAsync(Started(outcome).Id, CancellationToken.None);
         Assert.Equal(("ref-1", "1234", TimeSpan.FromSeconds(1)), (login!.Reference, login.VerificationCode, login.PollInterval));
         Assert.Equal(_time.GetUtcNow() + TimeSpan.FromSeconds(180), login.ExpiresAt);
         Assert.Equal("/profile", LoginProperties.Read(login, "/").RedirectUri);
@@ -64,8 +67,8 @@ public class LoginStarterTests
     {
         var browser = NewBrowser();
         var first = await StartAsync(browser);
-        var again = await StartAsync(Again(browser), own: first.Login!.Id);
-        Assert.Equal((StartOutcomeKind.Resumed, first.Login.Id), (again.Kind, again.Login!.Id));
+        var again = await StartAsync(Again(browser), own: Started(first).Id);
+        Assert.Equal(Started(first).Id, Assert.IsType<StartOutcome.Resumed>(again).Login.Id);
         Assert.Equal(1, _upstream.Starts);
     }
 
@@ -76,19 +79,20 @@ public class LoginStarterTests
         for (var i = 0; i < 5; i++)
         {
             var failed = await StartAsync(NewBrowser());
-            Assert.Equal((StartOutcomeKind.Failed, EidFailureReason.Unavailable), (failed.Kind, failed.Reason));
+            Assert.Equal(new StartOutcome.Failed(EidFailureReason.Unavailable), failed);
         }
 
         _upstream.Throw = null;
         // 2 from anywhere, then this network's own (2), capped at 3 across all networks: the five failures cost nothing.
         for (var i = 0; i < 3; i++)
         {
-            Assert.Equal(StartOutcomeKind.Started, (await StartAsync(NewBrowser())).Kind);
+            Assert.IsType<StartOutcome.Started>(await StartAsync(NewBrowser()));
         }
 
         var limited = await StartAsync(NewBrowser());
-        Assert.Equal((StartOutcomeKind.Limited, "identifier-all-networks"), (limited.Kind, limited.Limit));
-        Assert.InRange(limited.Wait, TimeSpan.FromSeconds(1), _services.Options.Limits.Window);
+        var spent = Assert.IsType<StartOutcome.Limited>(limited);
+        Assert.Equal("identifier-all-networks", spent.Limit);
+        Assert.InRange(spent.Wait, TimeSpan.FromSeconds(1), _services.Options.Limits.Window);
         Assert.Equal(8, _upstream.Starts);
     }
 
@@ -96,11 +100,10 @@ public class LoginStarterTests
     public async Task A_start_from_another_browser_contests_the_first_which_is_no_longer_current()
     {
         var first = await StartAsync(NewBrowser());
-        Assert.True(await _services.Rules.IsCurrentAsync("+3548881234", first.Login!.Id, null, CancellationToken.None));
+        Assert.True(await _services.Rules.IsCurrentAsync("+3548881234", Started(first).Id, null, CancellationToken.None));
         var second = await StartAsync(NewBrowser());
-        Assert.Equal(StartOutcomeKind.Started, second.Kind);
-        Assert.False(await _services.Rules.IsCurrentAsync("+3548881234", first.Login.Id, null, CancellationToken.None));
-        Assert.True(await _services.Rules.IsCurrentAsync("+3548881234", second.Login!.Id, null, CancellationToken.None));
+        Assert.False(await _services.Rules.IsCurrentAsync("+3548881234", Started(first).Id, null, CancellationToken.None));
+        Assert.True(await _services.Rules.IsCurrentAsync("+3548881234", Started(second).Id, null, CancellationToken.None));
     }
 
     [Fact]
@@ -108,9 +111,9 @@ public class LoginStarterTests
     {
         var limiter = new CountingLimiter(new InMemoryEidAbuseLimiter(_time));
         var services = new LoginServices(_store, limiter, _upstream, new IcelandicEidMetrics(new TestMeterFactory(), _store, _time), NullLogger.Instance, _services.Options, _time);
-        var login = (await new LoginStarter(services).StartAsync(
-            new StartInput(EidMethod.Sim, "+3548881234", "888 ••34", new AuthenticationProperties(), NewBrowser(), null, null, ReferenceProblem.Missing, "is"),
-            CancellationToken.None)).Login!;
+        var login = Started(await new LoginStarter(services).StartAsync(
+            new StartInput(EidMethod.Sim, "+3548881234", "888 ••34", LoginProperties.Serialize(new AuthenticationProperties()), NewBrowser(), null, null, false, "is"),
+            CancellationToken.None));
         var poller = new LoginPoller(services);
         var atStart = limiter.Reads; // the start read the marker once, for the contest rule
 
@@ -134,7 +137,7 @@ public class LoginStarterTests
     public async Task The_marker_is_read_with_the_poll_the_lease_allows_not_sooner()
     {
         _upstream.Interval = TimeSpan.FromSeconds(6); // longer than the freshness: the marker goes stale before each poll
-        var login = (await StartAsync(NewBrowser())).Login!;
+        var login = Started(await StartAsync(NewBrowser()));
         var poller = new LoginPoller(_services);
 
         _time.Advance(TimeSpan.FromSeconds(6));
@@ -154,7 +157,7 @@ public class LoginStarterTests
     [Fact]
     public async Task A_marker_read_with_the_lease_fails_a_contested_login_but_an_approval_reads_the_marker_again()
     {
-        var first = (await StartAsync(NewBrowser())).Login!;
+        var first = Started(await StartAsync(NewBrowser()));
         await StartAsync(NewBrowser()); // another browser: the first is contested
         var poller = new LoginPoller(_services);
 
@@ -177,8 +180,8 @@ public class LoginStarterTests
         var store = new TellingStore(new InMemoryEidLoginStore(_time));
         var limiter = new CountingLimiter(new InMemoryEidAbuseLimiter(_time));
         var services = new LoginServices(store, limiter, _upstream, new IcelandicEidMetrics(new TestMeterFactory(), store, _time), NullLogger.Instance, _services.Options, _time);
-        StartInput Input() => new(EidMethod.Sim, "+3548881234", "888 ••34", new AuthenticationProperties(), NewBrowser(), null, null, ReferenceProblem.Missing, "is");
-        var first = (await new LoginStarter(services).StartAsync(Input(), CancellationToken.None)).Login!;
+        StartInput Input() => new(EidMethod.Sim, "+3548881234", "888 ••34", LoginProperties.Serialize(new AuthenticationProperties()), NewBrowser(), null, null, false, "is");
+        var first = Started(await new LoginStarter(services).StartAsync(Input(), CancellationToken.None));
         var poller = new LoginPoller(services);
         var atStart = limiter.Reads;
 
@@ -192,7 +195,7 @@ public class LoginStarterTests
         _time.Advance(CurrentLoginCache.FreshnessWithStoreNotice);
         Assert.NotNull(ContestProbe.StartIfDue(services, first.Id));
 
-        var second = (await new LoginStarter(services).StartAsync(Input(), CancellationToken.None)).Login!;
+        var second = Started(await new LoginStarter(services).StartAsync(Input(), CancellationToken.None));
         Assert.Equal([EidLoginId.KeyOf(first.Id)], store.Contested);
         Assert.NotEqual(first.Id, second.Id);
     }
@@ -204,11 +207,10 @@ public class LoginStarterTests
         _time.Advance(TimeSpan.FromSeconds(30));
         _upstream.Refuse = EidFailureReason.AlreadyInProgress;
         var outcome = await StartAsync(NewBrowser());
-        Assert.Equal(StartOutcomeKind.InProgress, outcome.Kind);
-        Assert.Equal(TimeSpan.FromSeconds(180), outcome.Wait); // was 150: what was left of the first, so when it began
+        Assert.Equal(new StartOutcome.InProgress(TimeSpan.FromSeconds(180)), outcome); // not 150: what was left of the first, so when it began
 
         // The refused start contests nobody: the open request's login is still its identifier's current one.
-        Assert.True(await _services.Rules.IsCurrentAsync("+3548881234", first.Login!.Id, null, CancellationToken.None));
+        Assert.True(await _services.Rules.IsCurrentAsync("+3548881234", Started(first).Id, null, CancellationToken.None));
     }
 
     [Fact]
@@ -216,9 +218,9 @@ public class LoginStarterTests
     {
         var store = new InMemoryEidLoginStore(_time) { MaxEntries = 1 };
         var services = new LoginServices(store, new InMemoryEidAbuseLimiter(_time), _upstream, new IcelandicEidMetrics(new TestMeterFactory(), store, _time), NullLogger.Instance, new IcelandicEidOptions { Provider = "Scripted" }, _time);
-        var input = new StartInput(EidMethod.Sim, "+3548881234", "888 ••34", new AuthenticationProperties(), NewBrowser(), null, null, ReferenceProblem.Missing, "is");
-        Assert.Equal(StartOutcomeKind.Started, (await new LoginStarter(services).StartAsync(input, CancellationToken.None)).Kind);
-        Assert.Equal(StartOutcomeKind.Unavailable, (await new LoginStarter(services).StartAsync(input with { Identifier = "+3547771234", Browser = NewBrowser() }, CancellationToken.None)).Kind);
+        var input = new StartInput(EidMethod.Sim, "+3548881234", "888 ••34", LoginProperties.Serialize(new AuthenticationProperties()), NewBrowser(), null, null, false, "is");
+        Assert.IsType<StartOutcome.Started>(await new LoginStarter(services).StartAsync(input, CancellationToken.None));
+        Assert.IsType<StartOutcome.Unavailable>(await new LoginStarter(services).StartAsync(input with { Identifier = "+3547771234", Browser = NewBrowser() }, CancellationToken.None));
         Assert.Equal(1, _upstream.Starts);
     }
 

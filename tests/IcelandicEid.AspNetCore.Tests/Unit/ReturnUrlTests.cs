@@ -1,4 +1,5 @@
 using IcelandicEid.AspNetCore;
+using IcelandicEid.AspNetCore.Http;
 
 namespace IcelandicEid.Tests.Unit;
 

@@ -1,7 +1,7 @@
 using System.Globalization;
 using IcelandicEid.State;
 
-namespace IcelandicEid.AspNetCore.State;
+namespace IcelandicEid.AspNetCore.Flow;
 
 /// <summary>
 /// What the limiter keeps per identifier for the contest rule: which login is the identifier's current one

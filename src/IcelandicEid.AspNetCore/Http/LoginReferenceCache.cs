@@ -1,7 +1,7 @@
 using System.Collections.Concurrent;
 using IcelandicEid.State;
 
-namespace IcelandicEid.AspNetCore.State;
+namespace IcelandicEid.AspNetCore.Http;
 
 /// <summary>
 /// Remembers which login id a login cookie's protected value stands for, so the status endpoint (asked every second by

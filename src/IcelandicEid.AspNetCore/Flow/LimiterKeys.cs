@@ -4,7 +4,7 @@ using System.Security.Cryptography;
 using System.Text;
 using IcelandicEid.State;
 
-namespace IcelandicEid.AspNetCore.State;
+namespace IcelandicEid.AspNetCore.Flow;
 
 /// <summary>Hashes identifiers and client networks (HMAC-SHA256) before they become limiter keys, with the configured
 /// <see cref="IcelandicEidLimitOptions.HashKey"/> or else the limiter's shared key.</summary>

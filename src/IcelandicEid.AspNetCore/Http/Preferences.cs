@@ -4,8 +4,9 @@ using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Localization;
 using IcelandicEid.State;
+using IcelandicEid.AspNetCore.Http;
 
-namespace IcelandicEid.AspNetCore.Endpoints;
+namespace IcelandicEid.AspNetCore.Http;
 
 /// <summary>
 /// What the pages remember about a browser, none of it identifying anyone unless protected: the language (chosen on

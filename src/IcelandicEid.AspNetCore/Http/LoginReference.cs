@@ -4,7 +4,7 @@ using IcelandicEid.AspNetCore.State;
 using Microsoft.AspNetCore.DataProtection;
 using IcelandicEid.State;
 
-namespace IcelandicEid.AspNetCore.Flow;
+namespace IcelandicEid.AspNetCore.Http;
 
 /// <summary>What reading a browser's login cookie found.</summary>
 internal enum ReferenceProblem

@@ -3,11 +3,9 @@ using System.Net;
 using System.Net.Sockets;
 using System.Security.Cryptography;
 using System.Text;
-using Microsoft.AspNetCore.DataProtection;
-using Microsoft.AspNetCore.Http;
 using IcelandicEid.State;
 
-namespace IcelandicEid.AspNetCore.State;
+namespace IcelandicEid.AspNetCore.Flow;
 
 /// <summary>
 /// The rules on starting a login, apart from the HTTP and the upstream: one start at a time per browser and identifier
@@ -31,7 +29,7 @@ internal sealed class StartRules(IEidAbuseLimiter limiter, IcelandicEidOptions o
 
     /// <summary>Before the upstream: joins this browser's own login if it has one, else checks and counts the budgets.</summary>
     public async Task<StartTicket> BeginAsync(
-        BrowserCookie browser,
+        BrowserIdentity browser,
         string identifier,
         System.Net.IPAddress? address,
         string loginId,
@@ -69,7 +67,7 @@ internal sealed class StartRules(IEidAbuseLimiter limiter, IcelandicEidOptions o
 
     private async Task<StartTicket> BeginCoreAsync(
         StartTicket ticket,
-        BrowserCookie browser,
+        BrowserIdentity browser,
         string identifier,
         System.Net.IPAddress? address,
         Func<string, CancellationToken, Task<EidLoginState?>> loadPending,

@@ -2,7 +2,7 @@ using System.Buffers.Text;
 using System.Security.Cryptography;
 using System.Text;
 
-namespace IcelandicEid.AspNetCore.State;
+namespace IcelandicEid.AspNetCore.Flow;
 
 /// <summary>
 /// The secret of one rendering of the login form: a random value in a hidden field. A start joins a login that is

@@ -1,5 +1,5 @@
 using IcelandicEid.State;
-namespace IcelandicEid.AspNetCore.State;
+namespace IcelandicEid.AspNetCore.Flow;
 
 /// <summary>What the start rules decide before the upstream is asked.</summary>
 internal enum StartVerdict

@@ -1,4 +1,4 @@
-namespace IcelandicEid.AspNetCore;
+namespace IcelandicEid.AspNetCore.Http;
 
 /// <summary>Decides whether a return URL is safe to redirect to: only paths on this site.</summary>
 internal static class ReturnUrls

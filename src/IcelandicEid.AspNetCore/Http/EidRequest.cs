@@ -10,7 +10,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using IcelandicEid.State;
 
-namespace IcelandicEid.AspNetCore.Endpoints;
+namespace IcelandicEid.AspNetCore.Http;
 
 /// <summary>
 /// One request to the handler's endpoints, with what they share: the words, the URLs, the cookies, the antiforgery
@@ -109,35 +109,26 @@ internal sealed class EidRequest
         => (int)Math.Max(0, Math.Ceiling((expiresAt - Time.GetUtcNow()).TotalSeconds));
 
     /// <summary>Reads the login this browser's cookie names: typed problems, never an exception.</summary>
-    public async Task<(EidLoginState? Login, ReferenceProblem Problem)> LoadLoginAsync(IEidLoginStore store, bool quiet = false)
+    public async Task<(EidLoginState? Login, ReferenceProblem Problem)> LoadLoginAsync(LoginFlow flow, bool quiet = false)
     {
-        var problem = ReadReference(out var id, quiet);
-        if (problem != ReferenceProblem.None)
+        if (ReadReference(out var id, quiet) is var problem && problem != ReferenceProblem.None)
         {
             return (null, problem);
         }
 
-        try
+        return await flow.LoadAsync(id) switch
         {
-            if (await store.GetAsync(id!, CancellationToken.None) is { } login)
-            {
-                return (login, ReferenceProblem.None);
-            }
-
-            Log.StateGone(Logger, EidLoginId.ForLogOf(id!));
-            return (null, ReferenceProblem.Gone);
-        }
-        catch (Exception ex) when (ex is not OperationCanceledException)
-        {
-            Log.StoreError(Logger, ex);
-            return (null, ReferenceProblem.StoreFailed);
-        }
+            LoadOutcome.Found found => (found.Login, ReferenceProblem.None),
+            LoadOutcome.Gone => (null, ReferenceProblem.Gone),
+            _ => (null, ReferenceProblem.StoreFailed),
+        };
     }
 
     /// <summary>The login id in this browser's cookie, logging what was wrong with it.</summary>
-    public ReferenceProblem ReadReference(out string? id, bool quiet = false)
+    public ReferenceProblem ReadReference(out string id, bool quiet = false)
     {
-        var problem = Reference.TryReadId(Request.Cookies[LoginCookieName], out id);
+        var problem = Reference.TryReadId(Request.Cookies[LoginCookieName], out var read);
+        id = read ?? string.Empty;
         switch (problem)
         {
             case ReferenceProblem.Missing when !quiet:
@@ -171,12 +162,12 @@ internal sealed class EidRequest
     public void DeleteLoginCookie()
         => Response.Cookies.Delete(LoginCookieName, HostOnly(Options.LoginCookie.Build(Context, Time.GetUtcNow())));
 
-    public BrowserCookie ReadBrowser() => BrowserCookie.Read(Context, BrowserProtector, BrowserCookieName);
+    public BrowserIdentity ReadBrowser() => BrowserCookie.Read(Context, BrowserProtector, BrowserCookieName);
 
-    public void WriteBrowser(BrowserCookie browser)
+    public void WriteBrowser(BrowserIdentity browser)
     {
         var lifetime = Options.Limits.KnownBrowserLifetime;
-        browser.Write(Context, BrowserProtector, BrowserCookieName, new CookieOptions
+        BrowserCookie.Write(Context, BrowserProtector, BrowserCookieName, browser, new CookieOptions
         {
             HttpOnly = true,
             SameSite = SameSiteMode.Lax,
