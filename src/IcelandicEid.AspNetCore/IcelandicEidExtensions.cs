@@ -98,6 +98,7 @@ public static class IcelandicEidExtensions
         builder.Services.TryAddSingleton<IcelandicEidMetrics>();
         builder.Services.TryAddSingleton<LoginReferenceCache>();
         builder.Services.TryAddSingleton<IIcelandicEidPageRenderer, DefaultIcelandicEidPageRenderer>();
+        builder.Services.TryAddSingleton<IIcelandicEidTextProvider, DefaultIcelandicEidTextProvider>();
         builder.Services.TryAddSingleton<IEidFailurePages, IcelandicEid.AspNetCore.Endpoints.FailurePage>();
         builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IPostConfigureOptions<IcelandicEidOptions>, IcelandicEidPostConfigureOptions>());
         builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<Microsoft.Extensions.Hosting.IHostedService, HashKeyRequirement>());

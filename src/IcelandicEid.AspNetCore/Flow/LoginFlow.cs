@@ -74,16 +74,16 @@ internal sealed class LoginFlow(LoginServices services)
         => new LoginStarter(services).StartAsync(input, cancellationToken);
 
     /// <summary>Reads a login by id: typed cases, never an exception.</summary>
-    public async Task<LoadOutcome> LoadAsync(string id)
+    public async Task<LoadOutcome> LoadAsync(EidLoginId id)
     {
         try
         {
-            if (await services.Store.GetAsync(id, CancellationToken.None) is { } login)
+            if (await services.Store.GetAsync(id.Value, CancellationToken.None) is { } login)
             {
                 return new LoadOutcome.Found(login);
             }
 
-            Log.StateGone(services.Logger, EidLoginId.ForLogOf(id));
+            Log.StateGone(services.Logger, id.ForLog);
             return new LoadOutcome.Gone();
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
@@ -98,8 +98,9 @@ internal sealed class LoginFlow(LoginServices services)
     /// the poll lease when a poll is due; the whole (encrypted) state is read only to poll. The contest marker is read
     /// with the lease when the login's freshness has run out (<see cref="ContestProbe"/>).
     /// </summary>
-    public async Task<StatusOutcome> StatusAsync(string id)
+    public async Task<StatusOutcome> StatusAsync(EidLoginId loginId)
     {
+        var id = loginId.Value;
         try
         {
             var now = services.Time.GetUtcNow();
@@ -107,7 +108,7 @@ internal sealed class LoginFlow(LoginServices services)
             var peek = await services.Store.PeekAsync(id, now, PollTransitions.LeaseGuard, CancellationToken.None);
             if (peek is null || peek.Summary.ExpiresAt <= now)
             {
-                Log.StateGone(services.Logger, EidLoginId.ForLogOf(id));
+                Log.StateGone(services.Logger, loginId.ForLog);
                 return new StatusOutcome.Gone();
             }
 

@@ -61,7 +61,7 @@ internal sealed record StartInput(
     string Properties,
     BrowserIdentity Browser,
     IPAddress? ClientAddress,
-    string? OwnLoginId,
+    EidLoginId? OwnLoginId,
     bool KeyRingFailed,
     string Language,
     string? Attempt = null);
@@ -80,7 +80,7 @@ internal sealed class LoginStarter(LoginServices services)
             try
             {
                 // This browser already waits for this login (a reload, a re-click): back to it, nothing sent anywhere.
-                if (await store.GetAsync(ownId, CancellationToken.None) is { IsCompleted: false } own
+                if (await store.GetAsync(ownId.Value, CancellationToken.None) is { IsCompleted: false } own
                     && own.Identifier == input.Identifier && own.Method == input.Method)
                 {
                     return new StartOutcome.Resumed(own);

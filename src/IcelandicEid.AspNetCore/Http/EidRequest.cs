@@ -49,7 +49,10 @@ internal sealed class EidRequest
 
     public PathString PathBase { get; }
 
-    public IcelandicEidTexts Texts => _texts ??= Preferences.Language(Request) == "en" ? IcelandicEidTexts.English : IcelandicEidTexts.Icelandic;
+    /// <summary>The words for this person's language, from the texts service the pages and the JSON API share.</summary>
+    public IcelandicEidTexts Texts => _texts ??= (Context.RequestServices?.GetService<IIcelandicEidTextProvider>() ?? s_defaultTexts).GetTexts(Preferences.Language(Request));
+
+    private static readonly DefaultIcelandicEidTextProvider s_defaultTexts = new();
 
     /// <summary>Protects what was entered, for the form to come back filled in after a cancel or failure.</summary>
     public IDataProtector EnteredProtector
@@ -125,10 +128,10 @@ internal sealed class EidRequest
     }
 
     /// <summary>The login id in this browser's cookie, logging what was wrong with it.</summary>
-    public ReferenceProblem ReadReference(out string id, bool quiet = false)
+    public ReferenceProblem ReadReference(out EidLoginId id, bool quiet = false)
     {
         var problem = Reference.TryReadId(Request.Cookies[LoginCookieName], out var read);
-        id = read ?? string.Empty;
+        id = problem == ReferenceProblem.None && !string.IsNullOrEmpty(read) ? EidLoginId.From(read) : default;
         switch (problem)
         {
             case ReferenceProblem.Missing when !quiet:

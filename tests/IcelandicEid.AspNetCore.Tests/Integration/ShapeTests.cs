@@ -4,6 +4,7 @@ using System.Text.Json;
 using IcelandicEid.AspNetCore;
 using IcelandicEid.Tests.Infrastructure;
 using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace IcelandicEid.Tests.Integration;
 
@@ -35,6 +36,29 @@ public class ShapeTests
     {
         using var response = await browser.Client.SendAsync(request);
         return (response.StatusCode, JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.Clone());
+    }
+
+    /// <summary>The words come from one service the pages and the JSON API share: an app that rewords a message sees
+    /// the new words on the page and in the API's answer alike.</summary>
+    [Fact]
+    public async Task The_pages_and_the_JSON_API_take_their_words_from_one_texts_service()
+    {
+        await using var app = await TestApp.StartAsync(services: s => s.AddSingleton<IcelandicEid.AspNetCore.Ui.IIcelandicEidTextProvider>(new Reworded()));
+        using var browser = app.NewBrowser();
+        var page = await browser.SubmitAsync(await browser.OpenLoginAsync(), "sim", "555 1234");
+        Assert.Equal(HttpStatusCode.BadRequest, page.StatusCode);
+        Assert.Contains(Reworded.NotMobile, await page.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+
+        var (code, json) = await SendAsync(browser, Api(HttpMethod.Post, "start", new { method = "sim", identifier = "555 1234" }));
+        Assert.Equal((HttpStatusCode.BadRequest, "invalid-identifier", Reworded.NotMobile), (code, json.GetProperty("error").GetString(), json.GetProperty("message").GetString()));
+    }
+
+    private sealed class Reworded : IcelandicEid.AspNetCore.Ui.IIcelandicEidTextProvider
+    {
+        public const string NotMobile = "Þetta er ekki farsímanúmer hjá okkur.";
+
+        public IcelandicEid.AspNetCore.Ui.IcelandicEidTexts GetTexts(string language)
+            => IcelandicEid.AspNetCore.Ui.IcelandicEidTexts.Icelandic with { PhoneNotMobile = NotMobile };
     }
 
     [Fact]

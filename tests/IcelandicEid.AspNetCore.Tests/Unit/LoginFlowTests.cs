@@ -33,20 +33,20 @@ public class LoginFlowTests
     public async Task A_login_runs_from_start_to_a_single_sign_in()
     {
         var started = Assert.IsType<StartOutcome.Started>(await _flow.StartAsync(Input(BrowserIdentity.New()), CancellationToken.None));
-        var pending = Assert.IsType<StatusOutcome.Pending>(await _flow.StatusAsync(started.Login.Id));
+        var pending = Assert.IsType<StatusOutcome.Pending>(await _flow.StatusAsync(EidLoginId.From(started.Login.Id)));
         Assert.Equal("1234", pending.Login.VerificationCode);
 
         _upstream.Approve = true;
         _time.Advance(started.Login.PollInterval);
-        Assert.IsType<StatusOutcome.Succeeded>(await _flow.StatusAsync(started.Login.Id));
+        Assert.IsType<StatusOutcome.Succeeded>(await _flow.StatusAsync(EidLoginId.From(started.Login.Id)));
 
-        var loaded = Assert.IsType<LoadOutcome.Found>(await _flow.LoadAsync(started.Login.Id));
+        var loaded = Assert.IsType<LoadOutcome.Found>(await _flow.LoadAsync(EidLoginId.From(started.Login.Id)));
         var approved = Assert.IsType<FinishOutcome.Approved>(await _flow.FinishAsync(loaded.Login));
         Assert.Equal("2410803079", approved.Person.NationalId);
 
         // Single use: the same login finishes once.
         Assert.IsType<FinishOutcome.Gone>(await _flow.FinishAsync(loaded.Login));
-        Assert.IsType<StatusOutcome.Gone>(await _flow.StatusAsync(started.Login.Id));
+        Assert.IsType<StatusOutcome.Gone>(await _flow.StatusAsync(EidLoginId.From(started.Login.Id)));
     }
 
     [Fact]
@@ -66,7 +66,7 @@ public class LoginFlowTests
         var started = Assert.IsType<StartOutcome.Started>(await _flow.StartAsync(Input(BrowserIdentity.New()), CancellationToken.None));
         Assert.True(_flow.CanCancelUpstream);
         await _flow.CancelAsync(started.Login);
-        Assert.IsType<LoadOutcome.Gone>(await _flow.LoadAsync(started.Login.Id));
+        Assert.IsType<LoadOutcome.Gone>(await _flow.LoadAsync(EidLoginId.From(started.Login.Id)));
         Assert.Equal(1, _upstream.Cancels);
     }
 
@@ -74,8 +74,8 @@ public class LoginFlowTests
     public async Task A_store_that_fails_gives_unavailable_never_an_exception()
     {
         var flow = FlowOver(new FailingStore());
-        Assert.IsType<StatusOutcome.Unavailable>(await flow.StatusAsync(EidLoginId.New().Value));
-        Assert.IsType<LoadOutcome.Unavailable>(await flow.LoadAsync(EidLoginId.New().Value));
+        Assert.IsType<StatusOutcome.Unavailable>(await flow.StatusAsync(EidLoginId.New()));
+        Assert.IsType<LoadOutcome.Unavailable>(await flow.LoadAsync(EidLoginId.New()));
     }
 
     private sealed class Upstream : IIcelandicEidProvider, IEidProviderCancellation

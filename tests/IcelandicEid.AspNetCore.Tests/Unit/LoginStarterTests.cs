@@ -48,7 +48,7 @@ public class LoginStarterTests
 
     private Task<StartOutcome> StartAsync(BrowserIdentity browser, string phone = "+3548881234", string? own = null, string address = "192.0.2.1")
         => new LoginStarter(_services).StartAsync(
-            new StartInput(EidMethod.Sim, phone, "888 ••34", LoginProperties.Serialize(new AuthenticationProperties { RedirectUri = "/profile" }), browser, IPAddress.Parse(address), own, false, "is"),
+            new StartInput(EidMethod.Sim, phone, "888 ••34", LoginProperties.Serialize(new AuthenticationProperties { RedirectUri = "/profile" }), browser, IPAddress.Parse(address), own is null ? null : EidLoginId.From(own), false, "is"),
             CancellationToken.None);
 
     [Fact]
