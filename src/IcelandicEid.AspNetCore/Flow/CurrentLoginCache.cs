@@ -10,7 +10,7 @@ namespace IcelandicEid.AspNetCore.Flow;
 /// every <see cref="FreshnessWithStoreNotice"/>.
 /// </summary>
 /// <remarks>It also keeps each login's marker key and next poll time, so that the status read that will take a poll
-/// lease can ask for the marker at the same moment as it asks the store (<see cref="ContestProbe"/>) instead of in a
+/// lease can ask for the marker at the same moment as it asks the store (<see cref="ContestRule.ProbeIfDue"/>) instead of in a
 /// second round trip after the poll.</remarks>
 internal sealed class CurrentLoginCache(TimeProvider time)
 {

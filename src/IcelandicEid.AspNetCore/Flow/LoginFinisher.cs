@@ -49,8 +49,7 @@ internal sealed class LoginFinisher(LoginServices services, LoginPoller poller)
         {
             // The contest rule, checked where it counts: a login approved after another browser's accepted start began
             // never signs anyone in.
-            contested = login.Status == EidLoginStatus.Succeeded
-                && !await services.Rules.IsCurrentAsync(login.Identifier, login.Id, login.CompletedAt, CancellationToken.None);
+            contested = login.Status == EidLoginStatus.Succeeded && !await services.Contest.AllowsSignInAsync(login);
             consumed = await services.Store.TryConsumeAsync(login.Id, CancellationToken.None);
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
@@ -67,9 +66,7 @@ internal sealed class LoginFinisher(LoginServices services, LoginPoller poller)
 
         if (contested && consumed.Status == EidLoginStatus.Succeeded)
         {
-            Log.LoginSuperseded(services.Logger, EidLoginId.ForLogOf(consumed.Id));
-            services.Metrics.Failed(consumed.Provider, consumed.Method, EidFailureReason.Contested);
-            consumed = PollTransitions.Contested(consumed);
+            consumed = services.Contest.Refuse(consumed);
         }
 
         return consumed is { Status: EidLoginStatus.Succeeded, Person: { } person }

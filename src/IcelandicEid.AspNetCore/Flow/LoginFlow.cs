@@ -53,9 +53,9 @@ internal abstract record LoadOutcome
 /// <summary>
 /// One login, from start to finish, for one scheme: the single entry the pages and the JSON API adapt to HTTP. Start,
 /// Status, Cancel and Finish each return a closed set of outcomes; none touches a request, a response or a word of page
-/// text. The rules live in their units behind it: <see cref="LoginStarter"/> (budgets, the join lock, the contest rule
-/// at the start, the upstream call), <see cref="LoginPoller"/> (the poll lease, the identity and contest rules on a
-/// poll's answer), <see cref="LoginFinisher"/> (the contest rule where it counts, the single-use consume).
+/// text. The rules live in their units behind it: <see cref="LoginStarter"/> (budgets, the join lock, the upstream
+/// call), <see cref="LoginPoller"/> (the poll lease, the identity rule on a poll's answer), <see cref="LoginFinisher"/>
+/// (the single-use consume), and the contest rule, one current login per identifier, in <see cref="ContestRule"/>.
 /// </summary>
 internal sealed class LoginFlow(LoginServices services)
 {
@@ -96,7 +96,7 @@ internal sealed class LoginFlow(LoginServices services)
     /// <summary>
     /// The status hot path, asked every second or so by every waiting tab: one store call reads the summary and takes
     /// the poll lease when a poll is due; the whole (encrypted) state is read only to poll. The contest marker is read
-    /// with the lease when the login's freshness has run out (<see cref="ContestProbe"/>).
+    /// with the lease when the login's freshness has run out (<see cref="ContestRule.ProbeIfDue"/>).
     /// </summary>
     public async Task<StatusOutcome> StatusAsync(EidLoginId loginId)
     {
@@ -104,7 +104,7 @@ internal sealed class LoginFlow(LoginServices services)
         try
         {
             var now = services.Time.GetUtcNow();
-            var probe = ContestProbe.StartIfDue(services, id);
+            var probe = services.Contest.ProbeIfDue(id);
             var peek = await services.Store.PeekAsync(id, now, PollTransitions.LeaseGuard, CancellationToken.None);
             if (peek is null || peek.Summary.ExpiresAt <= now)
             {
@@ -121,7 +121,7 @@ internal sealed class LoginFlow(LoginServices services)
 
             if (probe is not null)
             {
-                await ContestProbe.ObserveAsync(services, id, probe);
+                await services.Contest.ObserveAsync(id, probe);
             }
 
             return StatusOutcome.Of(login);

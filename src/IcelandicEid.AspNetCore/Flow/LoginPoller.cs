@@ -43,7 +43,7 @@ internal sealed class LoginPoller(LoginServices services)
     /// <see cref="EidLoginState.NextPollAt"/>.</summary>
     /// <param name="login">The login, as read with the lease.</param>
     /// <param name="contestProbe">The contest marker, read at the same time as the lease (see
-    /// <see cref="ContestProbe"/>); used only if the poll finds the login still pending.</param>
+    /// <see cref="ContestRule.ProbeIfDue"/>); used only if the poll finds the login still pending.</param>
     public async Task<EidLoginState> PollWithLeaseAsync(EidLoginState login, Task<bool?>? contestProbe = null)
     {
         var lease = login.NextPollAt;
@@ -96,15 +96,20 @@ internal sealed class LoginPoller(LoginServices services)
         {
             // An approval is always checked against the marker as it is now, never against an earlier read: approved
             // after another browser's accepted start began, it signs nobody in.
-            updated = await ApplyApprovalContestAsync(login, updated);
+            updated = await services.Contest.OnApprovalAsync(login, updated);
         }
-        else if (step.Event is PollEvent.StillPending && (contestProbe is not null || !services.Current.IsFresh(login.Id)))
+        else if (step.Event is PollEvent.StillPending && services.Contest.MustCheckPending(login.Id, contestProbe))
         {
-            updated = await ApplyContestAsync(login, updated, contestProbe);
+            (updated, var superseded) = await services.Contest.OnPendingAsync(login, updated, contestProbe);
+            if (superseded)
+            {
+                // Superseded while the request is still open on the phone: withdraw it where the API allows.
+                await CancelUpstreamAsync(login);
+            }
         }
         else if (contestProbe is not null)
         {
-            await ContestProbe.ObserveAsync(services, login.Id, contestProbe);
+            await services.Contest.ObserveAsync(login.Id, contestProbe);
         }
 
         if (updated.Status == EidLoginStatus.Succeeded)
@@ -141,7 +146,7 @@ internal sealed class LoginPoller(LoginServices services)
         if (updated.Status == EidLoginStatus.Pending)
         {
             // The next poll time as stored (the lease, when no write was needed): the marker is read with that poll.
-            services.Current.NextPoll(login.Id, updated.NextPollAt);
+            services.Contest.NextPoll(login.Id, updated.NextPollAt);
         }
 
         return updated;
@@ -199,73 +204,5 @@ internal sealed class LoginPoller(LoginServices services)
         {
             Log.UpstreamCancelFailed(services.Logger, logId, providerName, ex);
         }
-    }
-
-    private async Task<EidLoginState> ApplyApprovalContestAsync(EidLoginState login, EidLoginState updated)
-    {
-        try
-        {
-            if (await services.Rules.IsCurrentAsync(login.Identifier, login.Id, updated.CompletedAt, CancellationToken.None))
-            {
-                return updated;
-            }
-        }
-        catch (Exception ex) when (ex is not OperationCanceledException)
-        {
-            // The finish checks again, authoritatively.
-            services.StoreError(ex);
-            return updated;
-        }
-
-        services.Current.Forget(login.Id);
-        Log.LoginSuperseded(services.Logger, EidLoginId.ForLogOf(login.Id));
-        return PollTransitions.Contested(updated);
-    }
-
-    /// <summary>A login another browser has contested fails, approved or not, and is withdrawn upstream where the API
-    /// allows. When the limiter cannot be asked, the finish checks again, authoritatively.</summary>
-    private async Task<EidLoginState> ApplyContestAsync(EidLoginState login, EidLoginState updated, Task<bool?>? probe)
-    {
-        bool current;
-        string? marker = null;
-        if (probe is not null)
-        {
-            // Read with the lease, in the same round trip; a failed read was logged by the probe.
-            if (await probe is not { } answer)
-            {
-                return updated;
-            }
-
-            current = answer;
-        }
-        else
-        {
-            try
-            {
-                marker = await services.Rules.MarkerAsync(login.Identifier, CancellationToken.None);
-                current = marker is null || await services.Rules.MarkerNamesAsync(marker, login.Id, CancellationToken.None);
-            }
-            catch (Exception ex) when (ex is not OperationCanceledException)
-            {
-                services.StoreError(ex);
-                return updated;
-            }
-        }
-
-        if (current)
-        {
-            services.Current.Remember(login.Id, marker, services.ContestFreshness);
-            return updated;
-        }
-
-        services.Current.Forget(login.Id);
-
-        Log.LoginSuperseded(services.Logger, EidLoginId.ForLogOf(login.Id));
-        if (updated.Status == EidLoginStatus.Pending)
-        {
-            await CancelUpstreamAsync(login);
-        }
-
-        return PollTransitions.Contested(updated);
     }
 }

@@ -19,8 +19,10 @@ internal sealed class LoginServices(
 
     public IEidLoginStore Store { get; } = store;
 
-    /// <summary>How long a login found current is taken to stay so before a poll asks the marker again.</summary>
-    public TimeSpan ContestFreshness { get; } = store is IEidContestedLogins ? CurrentLoginCache.FreshnessWithStoreNotice : CurrentLoginCache.Freshness;
+    private ContestRule? _contest;
+
+    /// <summary>The contest rule: one current login per identifier.</summary>
+    public ContestRule Contest => _contest ??= new ContestRule(this);
 
     public StartRules Rules { get; } = new(limiter, options, time);
 

@@ -146,14 +146,14 @@ internal sealed class LoginStarter(LoginServices services)
         // already given is spared (it was not meant for this start's request, which does not exist yet).
         await CheckPreviousAsync(ticket);
         var startedAt = services.Time.GetUtcNow();
-        var outranks = rules.Outranks(ticket);
+        var outranks = services.Contest.Outranks(ticket);
         try
         {
             if (outranks)
             {
                 // A browser that has signed in with the identifier before, against a login of one that has not: that
                 // login can no longer sign anyone in, whatever the upstream answers this start.
-                await rules.ClaimAsync(ticket, loginId, startedAt, cancellationToken);
+                await services.Contest.ClaimAsync(ticket, loginId, startedAt, cancellationToken);
             }
         }
         catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
@@ -207,7 +207,7 @@ internal sealed class LoginStarter(LoginServices services)
             // back; the wait is the whole lifetime of a request, telling nobody when the open one began.
             try
             {
-                await rules.HoldWhileDecliningAsync(ticket, loginId, startedAt, CancellationToken.None);
+                await services.Contest.HoldWhileDecliningAsync(ticket, loginId, startedAt, CancellationToken.None);
             }
             catch (Exception ex) when (ex is not OperationCanceledException)
             {
@@ -224,7 +224,7 @@ internal sealed class LoginStarter(LoginServices services)
         {
             // The upstream accepted: from now on no other browser's login for this identifier that is approved can sign
             // in. Only an accepted start contests.
-            if (await rules.MakeCurrentAsync(ticket, loginId, startedAt, CancellationToken.None))
+            if (await services.Contest.MakeCurrentAsync(ticket, loginId, startedAt, CancellationToken.None))
             {
                 Log.LoginContested(services.Logger, EidNames.Of(input.Method), input.MaskedIdentifier);
                 services.Metrics.Limited("contested");
@@ -241,12 +241,8 @@ internal sealed class LoginStarter(LoginServices services)
             return new StartOutcome.Failed(EidFailureReason.Unavailable);
         }
 
-        if (rules.MarkerOf(ticket) is { } marker)
-        {
-            // The start made this login its identifier's current one: its first poll need not read the marker again.
-            services.Current.Remember(login.Id, marker, services.ContestFreshness);
-            services.Current.NextPoll(login.Id, login.NextPollAt);
-        }
+        // The start made this login its identifier's current one: its first poll need not read the marker again.
+        services.Contest.RememberStarted(ticket, login);
 
         Log.LoginStarted(services.Logger, EidLoginId.ForLogOf(login.Id), provider.Name, EidNames.Of(input.Method), input.MaskedIdentifier);
         services.Metrics.Started(provider.Name, input.Method);

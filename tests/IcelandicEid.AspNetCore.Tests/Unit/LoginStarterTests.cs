@@ -119,18 +119,18 @@ public class LoginStarterTests
 
         // The start made it current: the first poll (one interval later) asks nobody whether it still is.
         _time.Advance(login.PollInterval);
-        Assert.Null(ContestProbe.StartIfDue(services, login.Id));
+        Assert.Null(services.Contest.ProbeIfDue(login.Id));
         var polled = await poller.PollWithLeaseAsync(login with { NextPollAt = _time.GetUtcNow() + login.PollInterval });
         Assert.Equal((EidLoginStatus.Pending, 0), (polled.Status, limiter.Reads - atStart));
 
         // Once that has gone stale, the read that takes the next lease reads the marker with it, and the poll uses it.
         _time.Advance(CurrentLoginCache.Freshness);
-        var probe = ContestProbe.StartIfDue(services, login.Id);
+        var probe = services.Contest.ProbeIfDue(login.Id);
         Assert.NotNull(probe);
         Assert.Equal(1, limiter.Reads - atStart);
         polled = await poller.PollWithLeaseAsync(polled with { NextPollAt = _time.GetUtcNow() + login.PollInterval }, probe);
         Assert.Equal((EidLoginStatus.Pending, 1), (polled.Status, limiter.Reads - atStart));
-        Assert.True(services.Current.IsFresh(login.Id));
+        Assert.True(services.Contest.IsFresh(login.Id));
     }
 
     [Fact]
@@ -141,7 +141,7 @@ public class LoginStarterTests
         var poller = new LoginPoller(_services);
 
         _time.Advance(TimeSpan.FromSeconds(6));
-        var probe = ContestProbe.StartIfDue(_services, login.Id);
+        var probe = _services.Contest.ProbeIfDue(login.Id);
         Assert.NotNull(probe);
         var lease = _time.GetUtcNow() + login.PollInterval + PollTransitions.LeaseGuard;
         var polled = await poller.PollWithLeaseAsync(login with { NextPollAt = lease }, probe);
@@ -149,9 +149,9 @@ public class LoginStarterTests
 
         // Past one interval but inside the lease no poll can happen, so no marker is read for one.
         _time.Advance(login.PollInterval + TimeSpan.FromMilliseconds(200));
-        Assert.Null(ContestProbe.StartIfDue(_services, login.Id));
+        Assert.Null(_services.Contest.ProbeIfDue(login.Id));
         _time.Advance(PollTransitions.LeaseGuard);
-        Assert.NotNull(ContestProbe.StartIfDue(_services, login.Id));
+        Assert.NotNull(_services.Contest.ProbeIfDue(login.Id));
     }
 
     [Fact]
@@ -163,7 +163,7 @@ public class LoginStarterTests
 
         // Still pending upstream: the probe read with the lease says it is no longer current.
         _time.Advance(CurrentLoginCache.Freshness);
-        var probe = ContestProbe.StartIfDue(_services, first.Id);
+        var probe = _services.Contest.ProbeIfDue(first.Id);
         Assert.NotNull(probe);
         var polled = await poller.PollWithLeaseAsync(first with { NextPollAt = _time.GetUtcNow() + first.PollInterval }, probe);
         Assert.Equal((EidLoginStatus.Failed, EidFailureReason.Contested), (polled.Status, polled.FailureReason));
@@ -187,13 +187,13 @@ public class LoginStarterTests
 
         // Past the usual freshness the marker is not read: the store hears of a contest from the start that makes it.
         _time.Advance(CurrentLoginCache.Freshness + first.PollInterval);
-        Assert.Null(ContestProbe.StartIfDue(services, first.Id));
+        Assert.Null(services.Contest.ProbeIfDue(first.Id));
         var polled = await poller.PollWithLeaseAsync(first with { NextPollAt = _time.GetUtcNow() + first.PollInterval });
         Assert.Equal((EidLoginStatus.Pending, 0), (polled.Status, limiter.Reads - atStart));
 
         // It is still read now and then, in case that word was lost.
         _time.Advance(CurrentLoginCache.FreshnessWithStoreNotice);
-        Assert.NotNull(ContestProbe.StartIfDue(services, first.Id));
+        Assert.NotNull(services.Contest.ProbeIfDue(first.Id));
 
         var second = Started(await new LoginStarter(services).StartAsync(Input(), CancellationToken.None));
         Assert.Equal([EidLoginId.KeyOf(first.Id)], store.Contested);
