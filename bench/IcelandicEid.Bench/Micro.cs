@@ -85,7 +85,7 @@ internal static class Micro
         var leased = login with { NextPollAt = time.GetUtcNow().AddHours(1) };
         await MeasureAsync("poll with the lease held (simulator), contest read fresh", async _ =>
         {
-            services.Current.Remember(login.Id, null, services.ContestFreshness);
+            services.Current.Remember(login.Id, null, services.Contest.Freshness);
             await poller.PollWithLeaseAsync(leased);
         });
         await MeasureAsync("poll with the lease held (simulator), contest read due", async _ =>
@@ -163,7 +163,7 @@ internal static class Micro
                         if (peek is { PollLease: true, State: { } state })
                         {
                             Interlocked.Increment(ref polls);
-                            services.Current.Remember(state.Id, null, services.ContestFreshness);
+                            services.Current.Remember(state.Id, null, services.Contest.Freshness);
                             await poller.PollWithLeaseAsync(state);
                         }
                     }

@@ -11,6 +11,12 @@ namespace IcelandicEid.Emulator;
 /// </summary>
 public static class EmulatorEndpoints
 {
+    // Control answers name enums (a fault's kind) by name.
+    private static readonly System.Text.Json.JsonSerializerOptions s_controlJson = new(System.Text.Json.JsonSerializerDefaults.Web)
+    {
+        Converters = { new System.Text.Json.Serialization.JsonStringEnumConverter() },
+    };
+
     private static readonly string[] s_emojis = ["🐑", "🐴", "🐟", "🐳", "🦊", "🐦", "🌋", "🌊", "🌈", "⭐", "🍀", "🚗", "⛵", "🎈", "🔔", "🍎"];
 
     public static void Map(IEndpointRouteBuilder app, EmulatorState state)
@@ -43,7 +49,10 @@ public static class EmulatorEndpoints
                 return Results.BadRequest(new { error = "identifier and outcome (Approve, Cancel, TimeOut, NotFound, Blocked, Never) are required" });
             }
 
-            state.Script(identifier, outcome, Int(body, "afterSeconds") is { } s ? TimeSpan.FromSeconds(s) : null);
+            state.Script(
+                identifier,
+                outcome,
+                Int(body, "afterMs") is { } ms ? TimeSpan.FromMilliseconds(ms) : Int(body, "afterSeconds") is { } s ? TimeSpan.FromSeconds(s) : null);
             return Results.NoContent();
         });
         app.MapPost("/_emulator/faults", async (HttpContext ctx) =>
@@ -67,7 +76,12 @@ public static class EmulatorEndpoints
             state.ClearFaults();
             return Results.NoContent();
         });
-        app.MapGet("/_emulator/calls", () => Results.Json(state.Calls));
+        app.MapGet("/_emulator/calls", () => Results.Json(state.Calls, s_controlJson));
+        app.MapPost("/_emulator/reset", () =>
+        {
+            state.Reset();
+            return Results.NoContent();
+        });
         app.MapGet("/_emulator/stats", () => Results.Json(new
         {
             calls = state.Calls.Count,

@@ -2,7 +2,7 @@
 //   dotnet run --project tools/IcelandicEid.Emulator -- --urls http://127.0.0.1:5100
 // Point the sample at it with IcelandicEid__Provider=Taktikal, IcelandicEid__Taktikal__BaseUrl=http://127.0.0.1:5100/api/,
 // IcelandicEid__Taktikal__FlowKey=emulator-flow (or Vettvangur with BaseUrl http://127.0.0.1:5100/, ApiKey emulator-key,
-// RequestingApplication sample), or Audkenni (bash docs/run-sample-with-audkenni-emulator.sh). Control it through /_emulator/scripts, /_emulator/faults, /_emulator/calls, /_emulator/stats.
+// RequestingApplication sample), or Audkenni (bash docs/run-sample-with-audkenni-emulator.sh). Control it through /_emulator/scripts, /_emulator/faults, /_emulator/calls, /_emulator/stats, /_emulator/reset.
 using IcelandicEid.Emulator;
 
 var builder = WebApplication.CreateSlimBuilder(args);

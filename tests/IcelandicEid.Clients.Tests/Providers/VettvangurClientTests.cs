@@ -1,15 +1,18 @@
-using IcelandicEid.Emulator;
 using IcelandicEid.Vettvangur;
 
 namespace IcelandicEid.Tests.Providers;
 
 /// <summary>Contract tests of every Vettvangur endpoint against the emulator, in both header styles and both status methods.</summary>
-public sealed class VettvangurClientTests : IClassFixture<FastEmulatorFixture>, IDisposable
+public sealed class VettvangurClientTests : IClassFixture<FastEmulatorProcess>, IAsyncLifetime, IDisposable
 {
-    private readonly UpstreamEmulator _emulator;
+    private readonly EmulatorProcess _emulator;
     private readonly HttpClient _http = new();
 
-    public VettvangurClientTests(FastEmulatorFixture fixture) => _emulator = fixture.Fresh();
+    public VettvangurClientTests(FastEmulatorProcess fixture) => _emulator = fixture;
+
+    public Task InitializeAsync() => _emulator.FreshAsync();
+
+    public Task DisposeAsync() => Task.CompletedTask;
 
     public void Dispose() => _http.Dispose();
 
@@ -33,7 +36,7 @@ public sealed class VettvangurClientTests : IClassFixture<FastEmulatorFixture>, 
             o.ApiKeyHeader = header;
             o.StatusMethod = method;
         });
-        _emulator.State.Script("8881234", ScriptedOutcome.Approve, TimeSpan.FromSeconds(1));
+        await _emulator.ScriptAsync("8881234", "Approve", TimeSpan.FromSeconds(1));
         var code = await client.AuthorizeWithCodeAsync(new VettvangurCodeRequest { AuthType = EidMethod.Sim, PhoneNumberOrSsn = "8881234" });
         Assert.Null(code.Failure);
         Assert.NotEqual(Guid.Empty, code.Response!.Identifier);
@@ -50,7 +53,7 @@ public sealed class VettvangurClientTests : IClassFixture<FastEmulatorFixture>, 
         Assert.True(done.FinishedPendingUser);
         Assert.Equal("Guðrún Emúladóttir", done.UserInfo!.Name);
 
-        var calls = _emulator.State.Calls.Where(c => c.Reference == code.Response.Identifier.ToString("D").ToUpperInvariant()).ToList();
+        var calls = (await _emulator.CallsAsync()).Where(c => c.Reference == code.Response.Identifier.ToString("D").ToUpperInvariant()).ToList();
         Assert.All(calls, c => Assert.Equal(style, c.AuthStyle));
         Assert.All(calls.Where(c => c.Endpoint == "poll"), c => Assert.Equal(httpMethod, c.HttpMethod));
     }
@@ -81,12 +84,12 @@ public sealed class VettvangurClientTests : IClassFixture<FastEmulatorFixture>, 
     }
 
     [Theory]
-    [InlineData(ScriptedOutcome.Cancel, EidFailureReason.Cancelled)]
-    [InlineData(ScriptedOutcome.TimeOut, EidFailureReason.TimedOut)]
-    [InlineData(ScriptedOutcome.Blocked, EidFailureReason.Blocked)]
-    public async Task Failed_status_carries_its_reason(ScriptedOutcome outcome, EidFailureReason reason)
+    [InlineData("Cancel", EidFailureReason.Cancelled)]
+    [InlineData("TimeOut", EidFailureReason.TimedOut)]
+    [InlineData("Blocked", EidFailureReason.Blocked)]
+    public async Task Failed_status_carries_its_reason(string outcome, EidFailureReason reason)
     {
-        _emulator.State.Script("7300001", outcome, TimeSpan.FromMilliseconds(100));
+        await _emulator.ScriptAsync("7300001", outcome, TimeSpan.FromMilliseconds(100));
         var client = Client();
         var code = await client.AuthorizeWithCodeAsync(new VettvangurCodeRequest { AuthType = EidMethod.Sim, PhoneNumberOrSsn = "7300001" });
         var result = await client.PollAuthorizationStatusAsync(code.Response!.Identifier);
@@ -110,13 +113,13 @@ public sealed class VettvangurClientTests : IClassFixture<FastEmulatorFixture>, 
     [Fact]
     public async Task A_transient_status_fault_is_retried_no_sooner_than_the_interval()
     {
-        _emulator.State.Script("7400001", ScriptedOutcome.Approve, TimeSpan.FromSeconds(30));
+        await _emulator.ScriptAsync("7400001", "Approve", TimeSpan.FromSeconds(30));
         var client = Client();
         var code = await client.AuthorizeWithCodeAsync(new VettvangurCodeRequest { AuthType = EidMethod.Sim, PhoneNumberOrSsn = "7400001" });
-        _emulator.State.AddFault(new Fault(FaultKind.ServerError, "poll", Count: 1));
+        await _emulator.AddFaultAsync("ServerError", "poll", 1);
         var result = await client.GetAuthorizationStatusAsync(code.Response!.Identifier, pollInterval: TimeSpan.FromSeconds(1));
         Assert.Equal(EidPollStatus.Pending, result.Status);
-        Assert.Equal(0, _emulator.State.TooEarlyPolls);
+        Assert.Equal(0, await _emulator.TooEarlyPollsAsync());
     }
 
     [Theory]

@@ -1,19 +1,15 @@
+using System.Net;
+using System.Net.Sockets;
 using System.Security.Claims;
 using System.Security.Cryptography;
 using System.Text.Json;
 using IcelandicEid.Audkenni;
 using IcelandicEid.Tests.Infrastructure;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
-using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;
 
-namespace IcelandicEid.Audkenni.Tests;
+namespace IcelandicEid.Tests.Audkenni;
 
 /// <summary>id_tokens checked against a JWKS served by a real HTTP server on loopback, with keys that rotate.</summary>
 public sealed class IdTokenTests : IAsyncLifetime
@@ -23,41 +19,91 @@ public sealed class IdTokenTests : IAsyncLifetime
     private readonly FakeTimeProvider _time = new(new DateTimeOffset(2026, 11, 30, 12, 0, 0, TimeSpan.Zero));
     private readonly List<RsaSecurityKey> _published = [];
     private readonly HttpClient _http = new();
-    private WebApplication? _server;
+    private HttpListener? _server;
+    private readonly CancellationTokenSource _stop = new();
     private int _fetches;
     private Uri _jwks = default!;
 
-    public async Task InitializeAsync()
+    public Task InitializeAsync()
     {
-        var builder = WebApplication.CreateBuilder();
-        builder.WebHost.UseUrls("http://127.0.0.1:0");
-        builder.Logging.ClearProviders();
-        _server = builder.Build();
-        _server.MapGet("/sso/oauth2/realms/root/realms/audkenni/connect/jwk_uri", () =>
+        // A plain HttpListener on a free loopback port: the key endpoint, and one that never answers in time.
+        using (var probe = new TcpListener(IPAddress.Loopback, 0))
         {
-            Interlocked.Increment(ref _fetches);
-            lock (_published)
-            {
-                return Results.Text(Jwks(_published), "application/json");
-            }
-        });
-        _server.MapGet("/stalled-jwks", async (CancellationToken aborted) =>
-        {
-            await Task.Delay(TimeSpan.FromSeconds(30), aborted);
-            return Results.Text("{\"keys\":[]}", "application/json");
-        });
-        await _server.StartAsync();
-        var address = _server.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        _jwks = new Uri(address + "/sso/oauth2/realms/root/realms/audkenni/connect/jwk_uri");
+            probe.Start();
+            _address = $"http://127.0.0.1:{((IPEndPoint)probe.LocalEndpoint).Port}/";
+        }
+
+        _server = new HttpListener();
+        _server.Prefixes.Add(_address);
+        _server.Start();
+        _ = ServeAsync(_server, _stop.Token);
+        _jwks = new Uri(_address + "sso/oauth2/realms/root/realms/audkenni/connect/jwk_uri");
+        return Task.CompletedTask;
     }
 
-    public async Task DisposeAsync()
+    private string _address = string.Empty;
+
+    private async Task ServeAsync(HttpListener server, CancellationToken stop)
+    {
+        while (!stop.IsCancellationRequested)
+        {
+            HttpListenerContext context;
+            try
+            {
+                context = await server.GetContextAsync();
+            }
+            catch (Exception ex) when (ex is HttpListenerException or ObjectDisposedException or InvalidOperationException)
+            {
+                return;
+            }
+
+            _ = Task.Run(
+                async () =>
+                {
+                    string body;
+                    if (context.Request.Url!.AbsolutePath == "/stalled-jwks")
+                    {
+                        try
+                        {
+                            await Task.Delay(TimeSpan.FromSeconds(30), stop);
+                        }
+                        catch (OperationCanceledException)
+                        {
+                        }
+
+                        body = "{\"keys\":[]}";
+                    }
+                    else
+                    {
+                        Interlocked.Increment(ref _fetches);
+                        lock (_published)
+                        {
+                            body = Jwks(_published);
+                        }
+                    }
+
+                    try
+                    {
+                        var bytes = System.Text.Encoding.UTF8.GetBytes(body);
+                        context.Response.ContentType = "application/json";
+                        await context.Response.OutputStream.WriteAsync(bytes, stop);
+                        context.Response.Close();
+                    }
+                    catch (Exception ex) when (ex is HttpListenerException or ObjectDisposedException or OperationCanceledException or IOException)
+                    {
+                    }
+                },
+                stop);
+        }
+    }
+
+    public Task DisposeAsync()
     {
         _http.Dispose();
-        if (_server is not null)
-        {
-            await _server.DisposeAsync();
-        }
+        _stop.Cancel();
+        _server?.Close();
+        _stop.Dispose();
+        return Task.CompletedTask;
     }
 
     [Fact]

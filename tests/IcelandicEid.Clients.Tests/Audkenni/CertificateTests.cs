@@ -2,7 +2,7 @@ using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using IcelandicEid.Audkenni;
 
-namespace IcelandicEid.Audkenni.Tests;
+namespace IcelandicEid.Tests.Audkenni;
 
 /// <summary>Certificate chains made here: a root, an intermediate, and people's certificates, as Auðkenni issues them
 /// (CN the name, serialNumber the kennitala).</summary>

@@ -5,7 +5,7 @@ using IcelandicEid.Emulator;
 using IcelandicEid.Tests.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;
 
-namespace IcelandicEid.Audkenni.Tests;
+namespace IcelandicEid.Tests.Providers;
 
 /// <summary>One emulator in Auðkenni mode (a real HTTP server with its own test root and signing key) per class.</summary>
 public sealed class AudkenniEmulatorFixture : IAsyncLifetime

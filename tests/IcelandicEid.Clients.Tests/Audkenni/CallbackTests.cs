@@ -1,7 +1,7 @@
 using System.Text.Json.Nodes;
 using IcelandicEid.Audkenni;
 
-namespace IcelandicEid.Audkenni.Tests;
+namespace IcelandicEid.Tests.Audkenni;
 
 /// <summary>The tree's first answer, in the shape of ForgeRock's REST authentication (NameCallbacks with a prompt, then
 /// a ChoiceCallback), filled as the api_v200 family documents.</summary>

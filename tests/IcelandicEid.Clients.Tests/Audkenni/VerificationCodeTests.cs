@@ -1,6 +1,6 @@
 using IcelandicEid.Audkenni;
 
-namespace IcelandicEid.Audkenni.Tests;
+namespace IcelandicEid.Tests.Audkenni;
 
 public class VerificationCodeTests
 {
