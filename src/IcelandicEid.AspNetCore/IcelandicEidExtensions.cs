@@ -9,6 +9,7 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using IcelandicEid.State;
 using IcelandicEid.AspNetCore.Http;
+using IcelandicEid.AspNetCore.Stores;
 
 namespace Microsoft.Extensions.DependencyInjection;
 

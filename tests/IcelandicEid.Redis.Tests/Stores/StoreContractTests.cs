@@ -8,6 +8,7 @@ using Microsoft.Extensions.Caching.Memory;
 using Microsoft.Extensions.Options;
 using StackExchange.Redis;
 using IcelandicEid.State;
+using IcelandicEid.AspNetCore.Stores;
 
 namespace IcelandicEid.Tests.Stores;
 

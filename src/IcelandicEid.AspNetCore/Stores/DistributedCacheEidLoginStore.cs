@@ -5,7 +5,7 @@ using Microsoft.AspNetCore.DataProtection;
 using Microsoft.Extensions.Caching.Distributed;
 using IcelandicEid.State;
 
-namespace IcelandicEid.AspNetCore.State;
+namespace IcelandicEid.AspNetCore.Stores;
 
 /// <summary>
 /// Pending logins in any <see cref="IDistributedCache"/> (for example <c>AddStackExchangeRedisCache</c> or a SQL
