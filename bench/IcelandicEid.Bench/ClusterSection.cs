@@ -1,21 +1,3 @@
-using System.Collections.Concurrent;
-using System.Diagnostics;
-using System.Globalization;
-using System.Net;
-using System.Text;
-using System.Text.RegularExpressions;
-using IcelandicEid;
-using IcelandicEid.AspNetCore;
-using IcelandicEid.AspNetCore.State;
-using IcelandicEid.State;
-using Microsoft.Extensions.DependencyInjection.Extensions;
-using IcelandicEid.Simulation;
-using IcelandicEid.Tests.Infrastructure;
-using Microsoft.AspNetCore.Authentication.Cookies;
-using Microsoft.AspNetCore.DataProtection;
-using Microsoft.AspNetCore.Hosting.Server.Features;
-using StackExchange.Redis;
-
 /// <summary>Benchmark section: 2b: the read path on a Redis Cluster.</summary>
 internal static class ClusterSection
 {

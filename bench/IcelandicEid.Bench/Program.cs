@@ -3,24 +3,7 @@
 // Starts a real Redis (redis-server, or the garnet-server dotnet tool), apps on Kestrel on loopback, and drives them
 // over HTTP from this process. Prints a Markdown report.
 // Each section is its own file (StatusSection.cs, ClusterSection.cs, …); Harness.cs holds what they share.
-global using static Harness;
-using System.Collections.Concurrent;
-using System.Diagnostics;
-using System.Globalization;
-using System.Net;
-using System.Text;
-using System.Text.RegularExpressions;
-using IcelandicEid;
-using IcelandicEid.AspNetCore;
-using IcelandicEid.AspNetCore.State;
-using IcelandicEid.State;
-using Microsoft.Extensions.DependencyInjection.Extensions;
-using IcelandicEid.Simulation;
-using IcelandicEid.Tests.Infrastructure;
-using Microsoft.AspNetCore.Authentication.Cookies;
-using Microsoft.AspNetCore.DataProtection;
-using Microsoft.AspNetCore.Hosting.Server.Features;
-using StackExchange.Redis;
+
 var logins = Arg("--logins", 10_000);
 var seconds = Arg("--seconds", 20);
 var concurrency = Arg("--concurrency", 32);
