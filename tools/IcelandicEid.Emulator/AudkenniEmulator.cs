@@ -42,6 +42,22 @@ public enum AudkenniFault
     TokenNamesNobody = 256,
 }
 
+/// <summary>The format of the signature the emulator's userinfo returns (Auðkenni documents "PKCS#7 or PKCS#1").</summary>
+public enum AudkenniSignatureFormat
+{
+    /// <summary>PKCS#1 v1.5 over SHA-256 of the hash bytes, the certificate in its own field.</summary>
+    Pkcs1,
+
+    /// <summary>PKCS#1 v1.5 with the 32 hash bytes taken as the SHA-256 digest, the certificate in its own field.</summary>
+    Pkcs1OverDigest,
+
+    /// <summary>CMS SignedData, detached, the signer's certificate inside it and no certificate field.</summary>
+    CmsDetached,
+
+    /// <summary>CMS SignedData with the hash as its content, the certificate inside it and in its own field.</summary>
+    CmsAttached,
+}
+
 /// <summary>
 /// Auðkenni's own API as its documentation and public clients describe it: the REST authentication tree (api_v200:
 /// eight callbacks, then a polling callback, sticky session cookies), then OIDC with PKCE (authorize, access_token,
@@ -75,6 +91,9 @@ public sealed class AudkenniEmulator : IDisposable
     /// <summary>Faults switched on.</summary>
     public AudkenniFault Faults { get; set; }
 
+    /// <summary>The signature format of results. Default PKCS#1.</summary>
+    public AudkenniSignatureFormat SignatureFormat { get; set; }
+
     /// <summary>The person's name the emulator returns for every identifier.</summary>
     public static string PersonName => "Guðrún Emúladóttir";
 
@@ -84,6 +103,7 @@ public sealed class AudkenniEmulator : IDisposable
     public void Reset()
     {
         Faults = AudkenniFault.None;
+        SignatureFormat = AudkenniSignatureFormat.Pkcs1;
         _sessions.Clear();
         _codes.Clear();
         _tokens.Clear();
@@ -323,8 +343,31 @@ public sealed class AudkenniEmulator : IDisposable
             using var personKey = RSA.Create(2048);
             var certKennitala = faults.HasFlag(AudkenniFault.OtherPersonsCertificate) ? "0101302049" : kennitala;
             using var certificate = Person(faults.HasFlag(AudkenniFault.OtherPersonsCertificate) ? "Jón Annar Jónsson" : name, certKennitala, personKey, issuerCert, issuerKey, state.Settings.Time.GetUtcNow());
+            var hash = Convert.FromBase64String(session.Hash);
             info["certificate"] = Convert.ToBase64String(certificate.RawData);
-            info["signature"] = Convert.ToBase64String(personKey.SignData(Convert.FromBase64String(session.Hash), HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1));
+            switch (SignatureFormat)
+            {
+                case AudkenniSignatureFormat.Pkcs1:
+                    info["signature"] = Convert.ToBase64String(personKey.SignData(hash, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1));
+                    break;
+                case AudkenniSignatureFormat.Pkcs1OverDigest:
+                    info["signature"] = Convert.ToBase64String(personKey.SignHash(hash, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1));
+                    break;
+                default:
+                    using (var signer = certificate.CopyWithPrivateKey(personKey))
+                    {
+                        var detached = SignatureFormat == AudkenniSignatureFormat.CmsDetached;
+                        var cms = new System.Security.Cryptography.Pkcs.SignedCms(new System.Security.Cryptography.Pkcs.ContentInfo(hash), detached);
+                        cms.ComputeSignature(new System.Security.Cryptography.Pkcs.CmsSigner(signer) { IncludeOption = X509IncludeOption.EndCertOnly });
+                        info["signature"] = Convert.ToBase64String(cms.Encode());
+                        if (detached)
+                        {
+                            info.Remove("certificate");
+                        }
+                    }
+
+                    break;
+            }
         }
 
         state.Record(new RecordedCall(state.Settings.Time.GetUtcNow(), "audkenni", "userinfo", ctx.Request.Method, session.Identifier, null, 200, false, null, null));

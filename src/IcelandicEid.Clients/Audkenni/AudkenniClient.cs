@@ -178,32 +178,34 @@ internal sealed class AudkenniClient(
         }
 
         var meta = new Dictionary<string, string> { ["Method"] = method == EidMethod.Sim ? "sim" : "app" };
-        var certificateText = info?["certificate"]?.GetValue<string>();
         var signatureText = info?["signature"]?.GetValue<string>();
-        if (certificateText is null || signatureText is null)
+        var certificateText = info?["certificate"]?.GetValue<string>();
+        if (string.IsNullOrWhiteSpace(signatureText))
         {
             if (!options.AllowMissingSignature)
             {
-                return new(null, EidFailureReason.NotVerified, "no signature or certificate");
+                return new(null, EidFailureReason.NotVerified, "no signature");
             }
         }
         else
         {
-            using var certificate = X509CertificateLoader.LoadCertificate(Convert.FromBase64String(certificateText));
-            var problem = AudkenniCertificates.Verify(certificate, intermediates, roots, name, kennitala, time.GetUtcNow());
-            if (problem != CertificateProblem.None)
+            // PKCS#7 (CMS SignedData) or PKCS#1, detected from what arrived; then the signer must be the person.
+            var signed = AudkenniSignatures.Verify(signatureText, certificateText, Convert.FromBase64String(hash));
+            using var signer = signed.Signer;
+            if (signed.Problem is { } signatureProblem)
+            {
+                return new(null, EidFailureReason.NotVerified, "signature (" + signed.Format + "): " + signatureProblem);
+            }
+
+            var problem = AudkenniCertificates.Verify(signer, intermediates, roots, name, kennitala, time.GetUtcNow());
+            if (problem != CertificateProblem.None || signer is null)
             {
                 return new(null, EidFailureReason.NotVerified, "certificate: " + problem);
             }
 
-            using var key = certificate.GetRSAPublicKey();
-            if (key is null || !key.VerifyData(Convert.FromBase64String(hash), Convert.FromBase64String(signatureText), HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1))
-            {
-                return new(null, EidFailureReason.NotVerified, "the signature does not verify with the certificate");
-            }
-
-            meta["CertificateIssuer"] = certificate.Issuer;
-            meta["CertificateSerialNumber"] = certificate.SerialNumber;
+            meta["CertificateIssuer"] = signer.Issuer;
+            meta["CertificateSerialNumber"] = signer.SerialNumber;
+            meta["SignatureFormat"] = signed.Format == SignatureFormat.Cms ? "cms" : "pkcs1";
         }
 
         return new(new EidPerson { Name = name.Trim(), NationalId = parsed.Value, Meta = meta }, null, null);

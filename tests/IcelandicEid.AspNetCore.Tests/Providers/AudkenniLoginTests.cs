@@ -92,6 +92,36 @@ public sealed class AudkenniLoginTests : IClassFixture<AudkenniEmulatorFixture>
         Assert.Equal("/profile", (await TestLogins.LoginUntilEndAsync(browser, "sim", "888 1234")).Finish.Headers.Location!.OriginalString);
     }
 
+    /// <summary>Both formats Auðkenni documents sign a person in through the handler; the format is on a claim.</summary>
+    [Theory]
+    [InlineData(AudkenniSignatureFormat.Pkcs1, "pkcs1")]
+    [InlineData(AudkenniSignatureFormat.Pkcs1OverDigest, "pkcs1")]
+    [InlineData(AudkenniSignatureFormat.CmsDetached, "cms")]
+    [InlineData(AudkenniSignatureFormat.CmsAttached, "cms")]
+    public async Task Either_signature_format_signs_the_person_in(AudkenniSignatureFormat format, string claim)
+    {
+        _emulator.State.Audkenni.SignatureFormat = format;
+        await using var app = await StartAsync();
+        using var browser = app.NewBrowser();
+        Assert.Equal("/profile", (await TestLogins.LoginUntilEndAsync(browser, "app", "120389-4569")).Finish.Headers.Location!.OriginalString);
+        var claims = await TestLogins.ProfileAsync(browser);
+        Assert.Contains(claims, c => c.Type.EndsWith(":SignatureFormat", StringComparison.Ordinal) && c.Value == claim);
+    }
+
+    /// <summary>A CMS whose signer is another person (signed with that person's own valid certificate) never signs in.</summary>
+    [Fact]
+    public async Task A_CMS_with_another_persons_certificate_inside_is_not_verified()
+    {
+        _emulator.State.Audkenni.SignatureFormat = AudkenniSignatureFormat.CmsDetached;
+        _emulator.State.Audkenni.Faults = AudkenniFault.OtherPersonsCertificate;
+        await using var app = await StartAsync();
+        using var browser = app.NewBrowser();
+        var (finish, _) = await TestLogins.LoginUntilEndAsync(browser, "app", "120389-4569");
+        Assert.Contains("Ekki tókst að sannreyna svarið frá Auðkenni", await finish.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.Redirect, (await browser.GetAsync("/profile")).StatusCode);
+        Assert.Contains(app.Logs.Entries, e => e.Message.Contains("signature (Cms)", StringComparison.Ordinal) || e.Message.Contains("certificate: NameMismatch", StringComparison.Ordinal));
+    }
+
     [Fact]
     public async Task A_missing_signature_is_accepted_only_when_the_option_says_so()
     {
