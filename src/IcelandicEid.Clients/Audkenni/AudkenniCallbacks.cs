@@ -81,6 +81,36 @@ internal static class AudkenniCallbacks
     }
 
     /// <summary>The re-post that asks again whether the person has answered.</summary>
+    /// <summary>The pace a tree's answer asks for: its polling callback's <c>waitTime</c> (milliseconds), when there is
+    /// one with a sensible value (up to a minute); otherwise null.</summary>
+    public static TimeSpan? WaitTime(JsonObject? answer)
+    {
+        if (answer?["callbacks"] is not JsonArray callbacks)
+        {
+            return null;
+        }
+
+        foreach (var callback in callbacks)
+        {
+            if ((string?)callback?["type"] != "PollingWaitCallback" || callback["output"] is not JsonArray output)
+            {
+                continue;
+            }
+
+            foreach (var item in output)
+            {
+                if ((string?)item?["name"] == "waitTime"
+                    && int.TryParse(item["value"]?.ToString(), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var ms)
+                    && ms is > 0 and <= 60_000)
+                {
+                    return TimeSpan.FromMilliseconds(ms);
+                }
+            }
+        }
+
+        return null;
+    }
+
     public static JsonObject Poll(string authId, int waitMilliseconds) => new()
     {
         ["authId"] = authId,

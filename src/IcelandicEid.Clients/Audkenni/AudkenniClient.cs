@@ -10,8 +10,9 @@ using Polly;
 
 namespace IcelandicEid.Audkenni;
 
-/// <summary>A started tree: its authId and the session cookies the flow must keep (it is sticky).</summary>
-internal sealed record TreeStart(string? AuthId, string? Cookies, EidFailureReason? Failure, string? Detail);
+/// <summary>A started tree: its authId, the session cookies the flow must keep (it is sticky), and the pace its
+/// polling callback asks for (<c>waitTime</c>), when it gave one.</summary>
+internal sealed record TreeStart(string? AuthId, string? Cookies, EidFailureReason? Failure, string? Detail, TimeSpan? WaitTime = null);
 
 /// <summary>A poll of the tree: still waiting, answered (with the cookies to finish with), or ended.</summary>
 internal sealed record TreePoll(EidPollStatus Status, string Cookies, EidFailureReason? Failure = null, string? Detail = null);
@@ -65,13 +66,13 @@ internal sealed class AudkenniClient(
             return Failed(filledStatus, polling);
         }
 
-        return new(authId, cookies.ToString(), null, null);
+        return new(authId, cookies.ToString(), null, null, AudkenniCallbacks.WaitTime(polling));
     }
 
-    public async Task<TreePoll> PollAsync(string authId, string cookieHeader, CancellationToken cancellationToken)
+    public async Task<TreePoll> PollAsync(string authId, string cookieHeader, TimeSpan pace, CancellationToken cancellationToken)
     {
         var cookies = new CookieJar(cookieHeader);
-        var (status, answer) = await PostJsonAsync(Authenticate(tree: false), AudkenniCallbacks.Poll(authId, (int)options.PollInterval.TotalMilliseconds), cookies, pipelines.Poll, options.PollInterval, cancellationToken);
+        var (status, answer) = await PostJsonAsync(Authenticate(tree: false), AudkenniCallbacks.Poll(authId, (int)pace.TotalMilliseconds), cookies, pipelines.Poll, pace, cancellationToken);
         if (status == HttpStatusCode.OK && answer?["tokenId"] is not null)
         {
             return new(EidPollStatus.Succeeded, cookies.ToString());

@@ -76,8 +76,9 @@ public sealed class AudkenniOptions
     /// (<c>not-verified</c>); true accepts a result whose id_token verified.</summary>
     public bool AllowMissingSignature { get; set; }
 
-    /// <summary>How often to ask the tree whether the person has answered. Default 5 s (the tree's waitTime); at
-    /// least 1 s.</summary>
+    /// <summary>The shortest time between two polls of the tree. Default 5 s; at least 1 s. A login is never polled
+    /// sooner than the larger of this and the <c>waitTime</c> the tree's polling callback asks for (documented as 5 s),
+    /// per login and across instances.</summary>
     public TimeSpan PollInterval { get; set; } = TimeSpan.FromSeconds(5);
 
     /// <summary>Timeouts, retries and circuit breaker, as for the other upstreams. Default attempt timeout 15 s. A start

@@ -42,7 +42,10 @@ internal sealed partial class AudkenniProvider(AudkenniClient client, AudkenniOp
         }
 
         var reference = new Reference(started.AuthId!, started.Cookies!, hash);
-        return EidStartResult.Started(reference.Encode(), AudkenniVerificationCode.ComputeFromBase64(hash), options.PollInterval);
+        // Never sooner than the tree asks (its waitTime), nor than the option: the handler keeps this pace per login and
+        // across instances (the poll lease).
+        var pace = started.WaitTime is { } wait && wait > options.PollInterval ? wait : options.PollInterval;
+        return EidStartResult.Started(reference.Encode(), AudkenniVerificationCode.ComputeFromBase64(hash), pace);
     }
 
     public async Task<EidPollResult> PollAsync(EidPollRequest request, CancellationToken cancellationToken)
@@ -53,7 +56,9 @@ internal sealed partial class AudkenniProvider(AudkenniClient client, AudkenniOp
             return EidPollResult.Failed(EidFailureReason.UpstreamError, "unreadable reference");
         }
 
-        var poll = await client.PollAsync(reference.AuthId, reference.Cookies, cancellationToken);
+        // The login's own pace (the tree's waitTime or the option, whichever is longer), also for the retries' back-off.
+        var pace = request.PollInterval is { } interval && interval > options.PollInterval ? interval : options.PollInterval;
+        var poll = await client.PollAsync(reference.AuthId, reference.Cookies, pace, cancellationToken);
         switch (poll.Status)
         {
             case EidPollStatus.Pending:

@@ -122,6 +122,23 @@ public sealed class AudkenniLoginTests : IClassFixture<AudkenniEmulatorFixture>
         Assert.Contains(app.Logs.Entries, e => e.Message.Contains("signature (Cms)", StringComparison.Ordinal) || e.Message.Contains("certificate: NameMismatch", StringComparison.Ordinal));
     }
 
+    /// <summary>A tree asking for more time between polls than the option allows gets it: never sooner than the larger
+    /// of <c>PollInterval</c> (1 s here) and the tree's <c>waitTime</c> (3 s), kept by the handler's poll lease.</summary>
+    [Fact]
+    public async Task The_trees_waitTime_sets_the_pace_when_it_asks_for_more_than_the_option()
+    {
+        _emulator.State.Audkenni.WaitTime = TimeSpan.FromSeconds(3);
+        _emulator.State.Script("1203894569", ScriptedOutcome.Approve, TimeSpan.FromSeconds(7));
+        await using var app = await StartAsync();
+        using var browser = app.NewBrowser();
+        Assert.Equal("/profile", (await TestLogins.LoginUntilEndAsync(browser, "app", "120389-4569")).Finish.Headers.Location!.OriginalString);
+        var polls = _emulator.State.Calls.Where(c => c.Api == "audkenni" && c.Endpoint == "poll").OrderBy(c => c.At).ToList();
+        var times = string.Join(", ", polls.Select(p => p.At.ToString("HH:mm:ss.fff", System.Globalization.CultureInfo.InvariantCulture)));
+        Assert.True(polls.Count >= 2, times);
+        Assert.All(polls.Zip(polls.Skip(1)), pair => Assert.True(pair.Second.At - pair.First.At >= TimeSpan.FromSeconds(2.95), "a poll sooner than the tree asked: " + times));
+        Assert.DoesNotContain(polls, c => c.TooEarly);
+    }
+
     [Fact]
     public async Task A_missing_signature_is_accepted_only_when_the_option_says_so()
     {
