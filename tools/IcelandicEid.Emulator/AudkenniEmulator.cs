@@ -94,6 +94,24 @@ public sealed class AudkenniEmulator : IDisposable
     /// <summary>The signature format of results. Default PKCS#1.</summary>
     public AudkenniSignatureFormat SignatureFormat { get; set; }
 
+    /// <summary>The serial number of the people's certificates it issues (random when null), so that a test can revoke
+    /// them in a list made with <see cref="Crl"/>.</summary>
+    public byte[]? PersonSerial { get; set; }
+
+    /// <summary>A certificate revocation list of this emulator's root, listing <paramref name="revokedSerials"/>,
+    /// current from a minute ago for <paramref name="validFor"/> (DER).</summary>
+    public byte[] Crl(IEnumerable<byte[]> revokedSerials, TimeSpan validFor)
+    {
+        var builder = new CertificateRevocationListBuilder();
+        var now = DateTimeOffset.UtcNow;
+        foreach (var serial in revokedSerials)
+        {
+            builder.AddEntry(serial, now.AddMinutes(-5));
+        }
+
+        return builder.Build(Root, System.Numerics.BigInteger.One, now + validFor, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1, now.AddMinutes(-1));
+    }
+
     /// <summary>The <c>waitTime</c> the tree's polling callback asks for, and the pace below which a poll counts as too
     /// early. Default 1 s, so that tests run quickly; Auðkenni's trees are documented with 5 s.</summary>
     public TimeSpan WaitTime { get; set; } = TimeSpan.FromSeconds(1);
@@ -109,6 +127,7 @@ public sealed class AudkenniEmulator : IDisposable
         Faults = AudkenniFault.None;
         SignatureFormat = AudkenniSignatureFormat.Pkcs1;
         WaitTime = TimeSpan.FromSeconds(1);
+        PersonSerial = null;
         _sessions.Clear();
         _codes.Clear();
         _tokens.Clear();
@@ -456,11 +475,11 @@ public sealed class AudkenniEmulator : IDisposable
         key = RSA.Create(2048);
         var request = new CertificateRequest(subject, key, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
         request.CertificateExtensions.Add(new X509BasicConstraintsExtension(true, false, 0, true));
-        request.CertificateExtensions.Add(new X509KeyUsageExtension(X509KeyUsageFlags.KeyCertSign, true));
+        request.CertificateExtensions.Add(new X509KeyUsageExtension(X509KeyUsageFlags.KeyCertSign | X509KeyUsageFlags.CrlSign, true));
         return request.CreateSelfSigned(DateTimeOffset.UtcNow.AddYears(-2), DateTimeOffset.UtcNow.AddYears(10));
     }
 
-    private static X509Certificate2 Person(string name, string kennitala, RSA key, X509Certificate2 issuer, RSA issuerKey, DateTimeOffset now)
+    private X509Certificate2 Person(string name, string kennitala, RSA key, X509Certificate2 issuer, RSA issuerKey, DateTimeOffset now)
     {
         var subject = new X500DistinguishedNameBuilder();
         subject.AddCountryOrRegion("IS");
@@ -471,7 +490,7 @@ public sealed class AudkenniEmulator : IDisposable
         request.CertificateExtensions.Add(new X509KeyUsageExtension(X509KeyUsageFlags.DigitalSignature | X509KeyUsageFlags.NonRepudiation, true));
         request.CertificateExtensions.Add(new X509EnhancedKeyUsageExtension([new Oid("1.3.6.1.5.5.7.3.2"), new Oid("1.3.6.1.5.5.7.3.4")], false));
         var generator = X509SignatureGenerator.CreateForRSA(issuerKey, RSASignaturePadding.Pkcs1);
-        return request.Create(issuer.SubjectName, generator, now.AddYears(-1), now.AddYears(4), RandomNumberGenerator.GetBytes(12));
+        return request.Create(issuer.SubjectName, generator, now.AddYears(-1), now.AddYears(4), PersonSerial ?? RandomNumberGenerator.GetBytes(12));
     }
 
     private static string Token() => Base64Url(RandomNumberGenerator.GetBytes(24));

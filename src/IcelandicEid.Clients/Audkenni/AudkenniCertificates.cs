@@ -30,6 +30,19 @@ internal enum CertificateProblem
     /// <summary>Not a certificate for signing by a person: no key usage for digital signature or non-repudiation, or an
     /// extended key usage for something else only (a web server's, say).</summary>
     WrongUsage,
+
+    /// <summary>Revoked by its issuer.</summary>
+    Revoked,
+
+    /// <summary>Revocation was to be checked, but its status could not be learned (no current CRL for the issuer, or
+    /// the responder could not be reached): the login fails rather than trust an unchecked certificate.</summary>
+    RevocationUnknown,
+}
+
+/// <summary>How to check revocation: the mode, the operator's CRL files, and the time allowed online.</summary>
+internal sealed record RevocationPolicy(AudkenniRevocationMode Mode, IReadOnlyList<string> CrlPaths, TimeSpan Timeout)
+{
+    public static readonly RevocationPolicy Off = new(AudkenniRevocationMode.Off, [], TimeSpan.Zero);
 }
 
 /// <summary>
@@ -39,7 +52,7 @@ internal enum CertificateProblem
 /// and its serialNumber attribute the returned kennitala. It must be an end-entity certificate (no basicConstraints CA,
 /// no key usage for signing certificates or CRLs) whose key usage allows signing (digitalSignature or nonRepudiation);
 /// an extended key usage, when present, must allow client authentication, e-mail protection (signing) or any purpose.
-/// Revocation is not checked here.
+/// Revocation is checked as <see cref="RevocationPolicy"/> says (off, the operator's CRL files, or online), last.
 /// </summary>
 internal static class AudkenniCertificates
 {
@@ -49,8 +62,9 @@ internal static class AudkenniCertificates
     private const string AnyExtendedKeyUsageOid = "2.5.29.37.0";
 
     public static CertificateProblem Verify(
-        X509Certificate2? certificate, X509Certificate2Collection intermediates, X509Certificate2Collection roots, string name, string kennitala, DateTimeOffset now)
+        X509Certificate2? certificate, X509Certificate2Collection intermediates, X509Certificate2Collection roots, string name, string kennitala, DateTimeOffset now, RevocationPolicy? revocation = null)
     {
+        revocation ??= RevocationPolicy.Off;
         if (certificate is null)
         {
             return CertificateProblem.Missing;
@@ -90,9 +104,42 @@ internal static class AudkenniCertificates
         }
 
         var serial = SubjectAttribute(certificate.SubjectName, SerialNumberOid);
-        return serial is not null && string.Equals(Digits(serial), Digits(kennitala), StringComparison.Ordinal) && Digits(kennitala).Length == 10
-            ? CertificateProblem.None
-            : CertificateProblem.KennitalaMismatch;
+        if (serial is null || !string.Equals(Digits(serial), Digits(kennitala), StringComparison.Ordinal) || Digits(kennitala).Length != 10)
+        {
+            return CertificateProblem.KennitalaMismatch;
+        }
+
+        return revocation.Mode switch
+        {
+            AudkenniRevocationMode.CrlFiles => AudkenniRevocation.CheckFiles(certificate, chain.ChainElements[1].Certificate, revocation.CrlPaths, now) switch
+            {
+                RevocationStatus.Good => CertificateProblem.None,
+                RevocationStatus.Revoked => CertificateProblem.Revoked,
+                _ => CertificateProblem.RevocationUnknown,
+            },
+            AudkenniRevocationMode.Online => Online(certificate, intermediates, roots, now, revocation.Timeout),
+            _ => CertificateProblem.None,
+        };
+    }
+
+    /// <summary>The platform's online check (OCSP, else the CRL distribution point), for the person's certificate.</summary>
+    private static CertificateProblem Online(X509Certificate2 certificate, X509Certificate2Collection intermediates, X509Certificate2Collection roots, DateTimeOffset now, TimeSpan timeout)
+    {
+        using var chain = new X509Chain();
+        chain.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
+        chain.ChainPolicy.CustomTrustStore.AddRange(roots);
+        chain.ChainPolicy.ExtraStore.AddRange(intermediates);
+        chain.ChainPolicy.RevocationMode = X509RevocationMode.Online;
+        chain.ChainPolicy.RevocationFlag = X509RevocationFlag.EndCertificateOnly;
+        chain.ChainPolicy.UrlRetrievalTimeout = timeout;
+        chain.ChainPolicy.VerificationTime = now.UtcDateTime;
+        if (chain.Build(certificate))
+        {
+            return CertificateProblem.None;
+        }
+
+        var flags = chain.ChainStatus.Aggregate(X509ChainStatusFlags.NoError, (all, s) => all | s.Status);
+        return (flags & X509ChainStatusFlags.Revoked) != 0 ? CertificateProblem.Revoked : CertificateProblem.RevocationUnknown;
     }
 
     private static CertificateProblem? Usage(X509Certificate2 certificate)

@@ -198,7 +198,7 @@ internal sealed class AudkenniClient(
                 return new(null, EidFailureReason.NotVerified, "signature (" + signed.Format + "): " + signatureProblem);
             }
 
-            var problem = AudkenniCertificates.Verify(signer, intermediates, roots, name, kennitala, time.GetUtcNow());
+            var problem = AudkenniCertificates.Verify(signer, intermediates, roots, name, kennitala, time.GetUtcNow(), options.RevocationPolicy);
             if (problem != CertificateProblem.None || signer is null)
             {
                 return new(null, EidFailureReason.NotVerified, "certificate: " + problem);

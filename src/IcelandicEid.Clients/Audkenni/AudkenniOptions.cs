@@ -72,6 +72,25 @@ public sealed class AudkenniOptions
     /// <summary>Intermediate certificates between a root and people's certificates, as files.</summary>
     public IList<string> IntermediateCertificatePaths { get; } = [];
 
+    /// <summary>
+    /// Whether the person's certificate is checked for revocation. Default <see cref="AudkenniRevocationMode.Off"/>:
+    /// the certificate's key lives on the person's SIM or in the app, and a revoked electronic ID cannot complete a
+    /// login at Auðkenni in the first place (inferred, not documented), while an online check makes every login depend
+    /// on a responder the site's servers may not reach. <see cref="AudkenniRevocationMode.CrlFiles"/> checks against the
+    /// operator's CRL files (refreshed by the operator, for example hourly from Auðkenni's repository);
+    /// <see cref="AudkenniRevocationMode.Online"/> asks the certificate's OCSP responder or CRL distribution point. With
+    /// either, a status that cannot be learned (no current CRL, a responder that does not answer within
+    /// <see cref="RevocationTimeout"/>) fails the login as <c>not-verified</c>: an unchecked certificate is not trusted.
+    /// </summary>
+    public AudkenniRevocationMode Revocation { get; set; } = AudkenniRevocationMode.Off;
+
+    /// <summary>The CRL files (DER or PEM) for <see cref="AudkenniRevocationMode.CrlFiles"/>: one per issuing CA. Read at
+    /// each check, so a refreshed file counts at once.</summary>
+    public IList<string> CrlPaths { get; } = [];
+
+    /// <summary>How long an online revocation check may take. Default 5 s.</summary>
+    public TimeSpan RevocationTimeout { get; set; } = TimeSpan.FromSeconds(5);
+
     /// <summary>What to do when a result carries no signature or certificate: false (the default) fails the login
     /// (<c>not-verified</c>); true accepts a result whose id_token verified.</summary>
     public bool AllowMissingSignature { get; set; }
@@ -156,9 +175,26 @@ public sealed class AudkenniOptions
             Fail(nameof(PollInterval), "must be at least 1 second");
         }
 
+        if (Revocation == AudkenniRevocationMode.CrlFiles && CrlPaths.Count == 0)
+        {
+            Fail(nameof(CrlPaths), "must name at least one CRL file when Revocation is CrlFiles");
+        }
+
+        foreach (var path in CrlPaths.Where(p => !File.Exists(p)))
+        {
+            Fail(nameof(CrlPaths), $"names '{path}', which does not exist");
+        }
+
+        if (Revocation == AudkenniRevocationMode.Online && (RevocationTimeout <= TimeSpan.Zero || RevocationTimeout > TimeSpan.FromSeconds(30)))
+        {
+            Fail(nameof(RevocationTimeout), "must be more than zero and at most 30 seconds");
+        }
+
         Resilience.AddErrors(errors);
         errors.ThrowIfAny<AudkenniOptions>();
     }
+
+    internal RevocationPolicy RevocationPolicy => new(Revocation, [.. CrlPaths], RevocationTimeout);
 
     internal string IssuerOrDefault => Issuer ?? new Uri(BaseUrl, OAuthPath).ToString().TrimEnd('/');
 

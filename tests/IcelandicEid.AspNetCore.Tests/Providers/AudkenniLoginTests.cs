@@ -139,6 +139,43 @@ public sealed class AudkenniLoginTests : IClassFixture<AudkenniEmulatorFixture>
         Assert.DoesNotContain(polls, c => c.TooEarly);
     }
 
+    /// <summary>With revocation checked against the operator's CRL file, a revoked person's certificate never signs in;
+    /// the file is read at each check, so a refreshed list counts at once.</summary>
+    [Fact]
+    public async Task A_revoked_persons_certificate_never_signs_in_when_CRLs_are_checked()
+    {
+        var serial = System.Security.Cryptography.RandomNumberGenerator.GetBytes(12);
+        serial[0] &= 0x7F;
+        _emulator.State.Audkenni.PersonSerial = serial;
+        var crl = Path.Combine(Path.GetTempPath(), "audkenni-" + Guid.NewGuid().ToString("N") + ".crl");
+        await File.WriteAllBytesAsync(crl, _emulator.State.Audkenni.Crl([serial], TimeSpan.FromDays(1)));
+        try
+        {
+            await using var app = await StartAsync(a =>
+            {
+                a.Revocation = AudkenniRevocationMode.CrlFiles;
+                a.CrlPaths.Add(crl);
+            });
+            using (var browser = app.NewBrowser())
+            {
+                var (finish, _) = await TestLogins.LoginUntilEndAsync(browser, "app", "120389-4569");
+                Assert.Contains("Ekki tókst að sannreyna svarið frá Auðkenni", await finish.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+                Assert.Equal(HttpStatusCode.Redirect, (await browser.GetAsync("/profile")).StatusCode);
+                Assert.Contains(app.Logs.Entries, e => e.Message.Contains("certificate: Revoked", StringComparison.Ordinal));
+            }
+
+            await File.WriteAllBytesAsync(crl, _emulator.State.Audkenni.Crl([], TimeSpan.FromDays(1)));
+            using (var browser = app.NewBrowser())
+            {
+                Assert.Equal("/profile", (await TestLogins.LoginUntilEndAsync(browser, "app", "120389-4569")).Finish.Headers.Location!.OriginalString);
+            }
+        }
+        finally
+        {
+            File.Delete(crl);
+        }
+    }
+
     [Fact]
     public async Task A_missing_signature_is_accepted_only_when_the_option_says_so()
     {
