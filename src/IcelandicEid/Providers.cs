@@ -164,8 +164,17 @@ public sealed record EidPollResult
     /// <summary>The reason, when failed.</summary>
     public EidFailure? Failure { get; init; }
 
+    /// <summary>A longer shortest time between polls the upstream asks for from now on (an authentication tree's new
+    /// <c>waitTime</c>, a CIBA <c>slow_down</c>). The login keeps the longer interval for the rest of its life, on every
+    /// instance; a shorter one is ignored.</summary>
+    public TimeSpan? PollInterval { get; init; }
+
     /// <summary>Still waiting.</summary>
     public static EidPollResult Pending { get; } = new() { Status = EidPollStatus.Pending };
+
+    /// <summary>Still waiting, and the upstream asks for at least <paramref name="interval"/> between polls from now on.</summary>
+    /// <param name="interval">The shortest time between polls the upstream asks for.</param>
+    public static EidPollResult PendingAtLeast(TimeSpan interval) => new() { Status = EidPollStatus.Pending, PollInterval = interval };
 
     /// <summary>Approved.</summary>
     public static EidPollResult Success(EidPerson person) => new() { Status = EidPollStatus.Succeeded, Person = person };

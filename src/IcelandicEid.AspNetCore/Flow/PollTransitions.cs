@@ -53,13 +53,22 @@ internal static class PollTransitions
     public static bool LeaseSuffices(EidLoginState before, EidLoginState after, DateTimeOffset lease, bool extended)
         => !extended && OnlyNextPollMoved(before, after) && after.NextPollAt <= lease;
 
+    /// <summary>The longest interval a poll's answer may ask for: longer would outlast the login itself.</summary>
+    public static readonly TimeSpan MaxAskedInterval = TimeSpan.FromMinutes(1);
+
     /// <summary>
     /// The login after a poll that answered <paramref name="result"/> or threw <paramref name="error"/>, the call having
-    /// ended at <paramref name="now"/>. The next poll may come one interval after the call ended.
+    /// ended at <paramref name="now"/>. The next poll may come one interval after the call ended; an answer that asks
+    /// for a longer interval (<see cref="EidPollResult.PollInterval"/>) lengthens it for the rest of the login.
     /// </summary>
     public static PollStep Apply(EidLoginState login, EidPollResult? result, Exception? error, DateTimeOffset now, int maxConsecutiveErrors)
     {
         ArgumentNullException.ThrowIfNull(login);
+        if (result?.PollInterval is { } asked && asked > login.PollInterval)
+        {
+            login = login with { PollInterval = asked < MaxAskedInterval ? asked : MaxAskedInterval };
+        }
+
         var next = now + login.PollInterval;
         if (error is not null || result is null)
         {

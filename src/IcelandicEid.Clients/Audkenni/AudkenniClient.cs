@@ -15,7 +15,7 @@ namespace IcelandicEid.Audkenni;
 internal sealed record TreeStart(string? AuthId, string? Cookies, EidFailureReason? Failure, string? Detail, TimeSpan? WaitTime = null);
 
 /// <summary>A poll of the tree: still waiting, answered (with the cookies to finish with), or ended.</summary>
-internal sealed record TreePoll(EidPollStatus Status, string Cookies, EidFailureReason? Failure = null, string? Detail = null);
+internal sealed record TreePoll(EidPollStatus Status, string Cookies, EidFailureReason? Failure = null, string? Detail = null, TimeSpan? WaitTime = null);
 
 /// <summary>The finished login: the verified person, or why it failed.</summary>
 internal sealed record TreeResult(EidPerson? Person, EidFailureReason? Failure, string? Detail);
@@ -80,7 +80,7 @@ internal sealed class AudkenniClient(
 
         if (status == HttpStatusCode.OK && answer?["callbacks"] is JsonArray)
         {
-            return new(EidPollStatus.Pending, cookies.ToString());
+            return new(EidPollStatus.Pending, cookies.ToString(), WaitTime: AudkenniCallbacks.WaitTime(answer));
         }
 
         var failed = Failed(status, answer);

@@ -62,7 +62,8 @@ internal sealed partial class AudkenniProvider(AudkenniClient client, AudkenniOp
         switch (poll.Status)
         {
             case EidPollStatus.Pending:
-                return EidPollResult.Pending;
+                // A tree that now asks for more time between polls gets it for the rest of the login.
+                return poll.WaitTime is { } wait && wait > pace ? EidPollResult.PendingAtLeast(wait) : EidPollResult.Pending;
             case EidPollStatus.Failed:
                 return EidPollResult.Failed(poll.Failure ?? EidFailureReason.Other, poll.Detail);
         }

@@ -139,6 +139,48 @@ public sealed class AudkenniLoginTests : IClassFixture<AudkenniEmulatorFixture>
         Assert.DoesNotContain(polls, c => c.TooEarly);
     }
 
+    /// <summary>A tree that asks for more time in the middle of a login (a new waitTime in a polling answer) gets it for
+    /// the rest of that login: every poll after the answer that asked for 3 s comes at least 3 s after the one before.</summary>
+    [Fact]
+    public async Task A_tree_that_asks_for_more_time_mid_login_gets_it_for_the_rest_of_the_login()
+    {
+        _emulator.State.Script("1203894569", ScriptedOutcome.Approve, TimeSpan.FromSeconds(10));
+        await using var app = await StartAsync();
+        using var browser = app.NewBrowser();
+        var started = await browser.SubmitAsync(await browser.OpenLoginAsync(), "app", "120389-4569");
+        Assert.Equal(HttpStatusCode.SeeOther, started.StatusCode);
+        List<IcelandicEid.Emulator.RecordedCall> Polls() => _emulator.State.Calls.Where(c => c.Api == "audkenni" && c.Endpoint == "poll").OrderBy(c => c.At).ToList();
+        var slowedAt = DateTimeOffset.MinValue;
+        for (var i = 0; i < 100; i++)
+        {
+            var (_, json) = await browser.StatusAsync();
+            if (json.GetProperty("status").GetString() != "pending")
+            {
+                break;
+            }
+
+            if (slowedAt == DateTimeOffset.MinValue && Polls().Count >= 2)
+            {
+                // From the next answer on, the tree asks for 3 s.
+                _emulator.State.Audkenni.WaitTime = TimeSpan.FromSeconds(3);
+                slowedAt = DateTimeOffset.UtcNow;
+            }
+
+            await Task.Delay(250);
+        }
+
+        Assert.Equal(HttpStatusCode.Redirect, (await browser.FinishAsync()).StatusCode);
+        var polls = Polls();
+        var times = string.Join(", ", polls.Select(p => p.At.ToString("HH:mm:ss.fff", System.Globalization.CultureInfo.InvariantCulture)));
+        var before = polls.Where(p => p.At < slowedAt).ToList();
+        var after = polls.Where(p => p.At >= slowedAt).ToList();
+        Assert.True(before.Count >= 2 && after.Count >= 3, times);
+        Assert.True(before[1].At - before[0].At < TimeSpan.FromSeconds(2), "the pace before was the option's 1 s: " + times);
+
+        // The first poll after the change is answered with the new waitTime; every one after it keeps 3 s.
+        Assert.All(after.Zip(after.Skip(1)), pair => Assert.True(pair.Second.At - pair.First.At >= TimeSpan.FromSeconds(2.95), "a poll sooner than the tree asked: " + times));
+    }
+
     /// <summary>With revocation checked against the operator's CRL file, a revoked person's certificate never signs in;
     /// the file is read at each check, so a refreshed list counts at once.</summary>
     [Fact]

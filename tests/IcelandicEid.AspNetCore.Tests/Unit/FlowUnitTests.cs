@@ -68,6 +68,24 @@ public class PollTransitionTests
         Assert.True(PollTransitions.OnlyNextPollMoved(step.State, again.State));
     }
 
+    /// <summary>An upstream that asks for more time between polls (a tree's new waitTime, a CIBA slow_down) gets it for
+    /// the rest of the login: the longer interval is written into the state, which every instance's lease reads.</summary>
+    [Fact]
+    public void A_poll_that_asks_for_a_longer_interval_lengthens_it_for_good_and_a_shorter_one_is_ignored()
+    {
+        var login = Login();
+        var slower = PollTransitions.Apply(login, EidPollResult.PendingAtLeast(login.PollInterval + TimeSpan.FromSeconds(5)), null, s_now, 5);
+        Assert.Equal((PollEvent.StillPending, login.PollInterval + TimeSpan.FromSeconds(5)), (slower.Event, slower.State.PollInterval));
+        Assert.Equal(s_now + login.PollInterval + TimeSpan.FromSeconds(5), slower.State.NextPollAt);
+        Assert.False(PollTransitions.OnlyNextPollMoved(login, slower.State)); // so the whole state is stored
+
+        var faster = PollTransitions.Apply(slower.State, EidPollResult.PendingAtLeast(TimeSpan.FromMilliseconds(100)), null, s_now, 5);
+        Assert.Equal(slower.State.PollInterval, faster.State.PollInterval);
+
+        var absurd = PollTransitions.Apply(login, EidPollResult.PendingAtLeast(TimeSpan.FromHours(2)), null, s_now, 5);
+        Assert.Equal(PollTransitions.MaxAskedInterval, absurd.State.PollInterval);
+    }
+
     [Fact]
     public void Approval_carries_the_person_and_the_time()
     {
