@@ -75,16 +75,31 @@ internal static class AudkenniCertificates
             return CertificateProblem.Expired;
         }
 
+        // One chain build: online, the platform also asks the person's certificate's OCSP responder or CRL
+        // distribution point; a revocation finding is reported last, after the certificate is known to be the person's.
         using var chain = new X509Chain();
         chain.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
         chain.ChainPolicy.CustomTrustStore.AddRange(roots);
         chain.ChainPolicy.ExtraStore.AddRange(intermediates);
-        chain.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
         chain.ChainPolicy.VerificationTime = now.UtcDateTime;
         chain.ChainPolicy.VerificationTimeIgnored = false;
-        if (!chain.Build(certificate))
+        if (revocation.Mode == AudkenniRevocationMode.Online)
         {
-            return chain.ChainStatus.Any(s => s.Status == X509ChainStatusFlags.NotTimeValid) ? CertificateProblem.Expired : CertificateProblem.Untrusted;
+            chain.ChainPolicy.RevocationMode = X509RevocationMode.Online;
+            chain.ChainPolicy.RevocationFlag = X509RevocationFlag.EndCertificateOnly;
+            chain.ChainPolicy.UrlRetrievalTimeout = revocation.Timeout;
+        }
+        else
+        {
+            chain.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
+        }
+
+        var built = chain.Build(certificate);
+        var flags = chain.ChainStatus.Aggregate(X509ChainStatusFlags.NoError, (all, status) => all | status.Status);
+        const X509ChainStatusFlags RevocationFlags = X509ChainStatusFlags.Revoked | X509ChainStatusFlags.RevocationStatusUnknown | X509ChainStatusFlags.OfflineRevocation;
+        if (!built && (flags & ~RevocationFlags) != X509ChainStatusFlags.NoError)
+        {
+            return (flags & X509ChainStatusFlags.NotTimeValid) != 0 ? CertificateProblem.Expired : CertificateProblem.Untrusted;
         }
 
         var root = chain.ChainElements[^1].Certificate;
@@ -117,29 +132,10 @@ internal static class AudkenniCertificates
                 RevocationStatus.Revoked => CertificateProblem.Revoked,
                 _ => CertificateProblem.RevocationUnknown,
             },
-            AudkenniRevocationMode.Online => Online(certificate, intermediates, roots, now, revocation.Timeout),
+            AudkenniRevocationMode.Online => built ? CertificateProblem.None
+                : (flags & X509ChainStatusFlags.Revoked) != 0 ? CertificateProblem.Revoked : CertificateProblem.RevocationUnknown,
             _ => CertificateProblem.None,
         };
-    }
-
-    /// <summary>The platform's online check (OCSP, else the CRL distribution point), for the person's certificate.</summary>
-    private static CertificateProblem Online(X509Certificate2 certificate, X509Certificate2Collection intermediates, X509Certificate2Collection roots, DateTimeOffset now, TimeSpan timeout)
-    {
-        using var chain = new X509Chain();
-        chain.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
-        chain.ChainPolicy.CustomTrustStore.AddRange(roots);
-        chain.ChainPolicy.ExtraStore.AddRange(intermediates);
-        chain.ChainPolicy.RevocationMode = X509RevocationMode.Online;
-        chain.ChainPolicy.RevocationFlag = X509RevocationFlag.EndCertificateOnly;
-        chain.ChainPolicy.UrlRetrievalTimeout = timeout;
-        chain.ChainPolicy.VerificationTime = now.UtcDateTime;
-        if (chain.Build(certificate))
-        {
-            return CertificateProblem.None;
-        }
-
-        var flags = chain.ChainStatus.Aggregate(X509ChainStatusFlags.NoError, (all, s) => all | s.Status);
-        return (flags & X509ChainStatusFlags.Revoked) != 0 ? CertificateProblem.Revoked : CertificateProblem.RevocationUnknown;
     }
 
     private static CertificateProblem? Usage(X509Certificate2 certificate)
