@@ -40,6 +40,9 @@ public enum AudkenniFault
 
     /// <summary>The id_token names nobody (neither <c>sub</c> nor <c>nationalRegisterId</c>).</summary>
     TokenNamesNobody = 256,
+
+    /// <summary>CIBA: the id_token says it answers another <c>auth_req_id</c>.</summary>
+    OtherAuthRequestId = 512,
 }
 
 /// <summary>The format of the signature the emulator's userinfo returns (Auðkenni documents "PKCS#7 or PKCS#1").</summary>
@@ -63,7 +66,7 @@ public enum AudkenniSignatureFormat
 /// eight callbacks, then a polling callback, sticky session cookies), then OIDC with PKCE (authorize, access_token,
 /// userinfo) and a JWKS; with its own test root certificate and signing key, issuing a certificate to each test person.
 /// </summary>
-public sealed class AudkenniEmulator : IDisposable
+public sealed partial class AudkenniEmulator : IDisposable
 {
     public const string ClientId = "emulator-client";
     public const string ClientSecret = "emulator-secret";
@@ -128,6 +131,9 @@ public sealed class AudkenniEmulator : IDisposable
         SignatureFormat = AudkenniSignatureFormat.Pkcs1;
         WaitTime = TimeSpan.FromSeconds(1);
         PersonSerial = null;
+        CibaEnforcedInterval = null;
+        LastRequestObject = null;
+        _requests.Clear();
         _sessions.Clear();
         _codes.Clear();
         _tokens.Clear();
@@ -138,6 +144,7 @@ public sealed class AudkenniEmulator : IDisposable
         app.MapPost(Realm + "/authenticate", ctx => AuthenticateAsync(ctx, state));
         app.MapGet(OAuth + "/authorize", (HttpContext ctx) => Authorize(ctx, state));
         app.MapPost(OAuth + "/access_token", async (HttpContext ctx) => await (await AccessTokenAsync(ctx, state)).ExecuteAsync(ctx));
+        app.MapPost(OAuth + "/bc-authorize", async (HttpContext ctx) => await (await BackchannelAsync(ctx, state)).ExecuteAsync(ctx));
         app.MapMethods(OAuth + "/userinfo", ["GET", "POST"], (HttpContext ctx) => UserInfo(ctx, state));
         app.MapGet(OAuth + "/connect/jwk_uri", () => Results.Text(Jwks(), "application/json"));
     }
@@ -146,6 +153,7 @@ public sealed class AudkenniEmulator : IDisposable
     {
         _signingKey.Dispose();
         _otherKey.Dispose();
+        ClientKey.Dispose();
         _rootKey.Dispose();
         _strangerKey.Dispose();
         Root.Dispose();
@@ -286,6 +294,11 @@ public sealed class AudkenniEmulator : IDisposable
     {
         var form = ctx.Request.HasFormContentType ? await ctx.Request.ReadFormAsync() : null;
         string Get(string name) => form?[name].ToString() is { Length: > 0 } v ? v : ctx.Request.Query[name].ToString();
+        if (Get("grant_type") == CibaGrantType)
+        {
+            return await CibaTokenAsync(ctx, state, Get);
+        }
+
         if (Get("client_id") != ClientId || Get("client_secret") != ClientSecret || Get("grant_type") != "authorization_code"
             || !_codes.TryRemove(Get("code"), out var session))
         {
@@ -298,10 +311,15 @@ public sealed class AudkenniEmulator : IDisposable
             return Results.Json(new { error = "invalid_grant", error_description = "PKCE" }, statusCode: 400);
         }
 
-        var now = state.Settings.Time.GetUtcNow();
+        return await TokensAsync(ctx, state, session, authRequestId: null);
+    }
 
-        // Faults on the code redemption (endpoint "audkenni-token"), after the code is spent, as when the answer of a
-        // redemption that worked is lost: a server error, a dropped connection, or a slow answer.
+    /// <summary>The tokens of a login that was approved, once its code or auth_req_id is spent. Faults on this answer
+    /// (endpoint "audkenni-token") come after the spending, as when the answer of a redemption that worked is lost: a
+    /// server error, a dropped connection, or a slow answer.</summary>
+    private async Task<IResult> TokensAsync(HttpContext ctx, EmulatorState state, Session session, string? authRequestId)
+    {
+        var now = state.Settings.Time.GetUtcNow();
         switch (state.TakeFault("audkenni-token"))
         {
             case { Kind: FaultKind.Reset }:
@@ -328,10 +346,19 @@ public sealed class AudkenniEmulator : IDisposable
             ["sub"] = Kennitala(session),
             ["iat"] = expires.AddMinutes(-6).ToUnixTimeSeconds(),
             ["exp"] = expires.ToUnixTimeSeconds(),
-            ["nonce"] = session.Nonce,
             ["name"] = PersonName,
             ["nationalRegisterId"] = Kennitala(session),
         };
+        if (session.Nonce is not null)
+        {
+            payload["nonce"] = session.Nonce;
+        }
+
+        if (authRequestId is not null)
+        {
+            payload["urn:openid:params:jwt:claim:auth_req_id"] = faults.HasFlag(AudkenniFault.OtherAuthRequestId) ? Token() : authRequestId;
+        }
+
         if (faults.HasFlag(AudkenniFault.TokenWithoutRegisterId) || faults.HasFlag(AudkenniFault.TokenNamesNobody))
         {
             payload.Remove("nationalRegisterId");
@@ -526,5 +553,8 @@ public sealed class AudkenniEmulator : IDisposable
         public string? Challenge { get; set; }
 
         public string? Nonce { get; set; }
+
+        /// <summary>CIBA: what <c>slow_down</c> answers have added to the interval.</summary>
+        public TimeSpan SlowedBy { get; set; }
     }
 }

@@ -1,9 +1,6 @@
 using System.Net;
-using System.Net.Http.Headers;
 using System.Security.Cryptography;
-using System.Security.Cryptography.X509Certificates;
 using System.Text;
-using System.Text.Json;
 using System.Text.Json.Nodes;
 using IcelandicEid.Http;
 using Polly;
@@ -17,20 +14,17 @@ internal sealed record TreeStart(string? AuthId, string? Cookies, EidFailureReas
 /// <summary>A poll of the tree: still waiting, answered (with the cookies to finish with), or ended.</summary>
 internal sealed record TreePoll(EidPollStatus Status, string Cookies, EidFailureReason? Failure = null, string? Detail = null, TimeSpan? WaitTime = null);
 
-/// <summary>The finished login: the verified person, or why it failed.</summary>
-internal sealed record TreeResult(EidPerson? Person, EidFailureReason? Failure, string? Detail);
 
 /// <summary>
 /// Auðkenni's REST authentication tree and OIDC endpoints. Start: the tree's first answer, its callbacks filled
 /// (<see cref="AudkenniCallbacks"/>). Poll: the polling callback re-posted with the login's session cookies. Finish:
 /// <c>/authorize</c> with PKCE (S256), a state and a nonce, the code read from the redirect without following it,
-/// <c>/access_token</c>, the id_token verified (<see cref="AudkenniIdTokens"/>), <c>/userinfo</c>, and the person's
-/// certificate and signature verified (<see cref="AudkenniCertificates"/>). Nothing unverified becomes a person.
+/// <c>/access_token</c>, then the same verification as CIBA's (<see cref="AudkenniResults"/>: id_token, userinfo,
+/// signature and certificate). Nothing unverified becomes a person.
 /// Every call goes through the upstreams' shared building block (<see cref="UpstreamPipelines"/>): the start and every
 /// step of the finish at most once once they may have arrived, polls of the tree retried, one circuit breaker.
 /// </summary>
-internal sealed class AudkenniClient(
-    Func<HttpClient> http, AudkenniOptions options, AudkenniIdTokens tokens, X509Certificate2Collection roots, X509Certificate2Collection intermediates, TimeProvider time, UpstreamPipelines pipelines)
+internal sealed class AudkenniClient(Func<HttpClient> http, AudkenniOptions options, AudkenniResults results, UpstreamPipelines pipelines)
 {
     /// <summary>Whether the circuit breaker is open.</summary>
     public bool IsCircuitOpen => pipelines.IsCircuitOpen;
@@ -41,7 +35,7 @@ internal sealed class AudkenniClient(
 
     private Uri Authenticate(bool tree) => new(options.BaseUrl, options.AuthenticatePath + (tree ? "?authIndexType=service&authIndexValue=" + Uri.EscapeDataString(options.Tree) : string.Empty));
 
-    private Uri OAuth(string path) => new(options.BaseUrl, options.OAuthPath.TrimEnd('/') + "/" + path);
+    private Uri OAuth(string path) => results.OAuth(path);
 
     public async Task<TreeStart> StartAsync(EidMethod method, string identifier, string message, string hash, CancellationToken cancellationToken)
     {
@@ -137,93 +131,13 @@ internal sealed class AudkenniClient(
                 }),
             }),
             cancellationToken);
-        var tokenJson = ParseJson(tokenResponse.Body);
-        if (!IsSuccess(tokenResponse.Status) || tokenJson?["id_token"]?.GetValue<string>() is not { } idToken || tokenJson["access_token"]?.GetValue<string>() is not { } accessToken)
+        var tokenJson = AudkenniResults.ParseJson(tokenResponse.Body);
+        if (!AudkenniResults.IsSuccess(tokenResponse.Status) || AudkenniResults.Text(tokenJson, "id_token") is not { } idToken || AudkenniResults.Text(tokenJson, "access_token") is not { } accessToken)
         {
             return new(null, EidFailureReason.FinishFailed, "access_token answered " + (int)tokenResponse.Status);
         }
 
-        var check = await tokens.ValidateAsync(idToken, nonce, cancellationToken);
-        if (check.Problem != IdTokenProblem.None)
-        {
-            return new(null, check.Problem == IdTokenProblem.KeysUnavailable ? EidFailureReason.Unavailable : EidFailureReason.NotVerified, "id_token: " + check.Problem);
-        }
-
-        var infoResponse = await OnceAsync(
-            () =>
-            {
-                var request = new HttpRequestMessage(HttpMethod.Post, OAuth("userinfo"));
-                request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", accessToken);
-                return cookies.Apply(request);
-            },
-            cancellationToken);
-        var info = ParseJson(infoResponse.Body);
-        var name = info?["name"]?.GetValue<string>();
-        var kennitala = info?["nationalRegisterId"]?.GetValue<string>();
-        if (!IsSuccess(infoResponse.Status) || string.IsNullOrWhiteSpace(name) || kennitala is null || !Kennitala.TryParse(kennitala, out var parsed))
-        {
-            return new(null, EidFailureReason.FinishFailed, "userinfo answered " + (int)infoResponse.Status);
-        }
-
-        // The verified id_token decides who logged in: it must name a person (nationalRegisterId, or a sub that is a
-        // kennitala), and the userinfo (and with it the certificate and signature checked below) must be that person.
-        if (PersonOf(check.Claims!) is not { } tokenPerson)
-        {
-            return new(null, EidFailureReason.NotVerified, "the id_token names no person");
-        }
-
-        if (tokenPerson != parsed.Value
-            || (info?["sub"]?.GetValue<string>() is { } infoSub && check.Claims!.TryGetValue("sub", out var tokenSub) && !string.Equals(tokenSub?.ToString(), infoSub, StringComparison.Ordinal)))
-        {
-            return new(null, EidFailureReason.NotVerified, "userinfo names another person than the id_token");
-        }
-
-        var meta = new Dictionary<string, string> { ["Method"] = method == EidMethod.Sim ? "sim" : "app" };
-        var signatureText = info?["signature"]?.GetValue<string>();
-        var certificateText = info?["certificate"]?.GetValue<string>();
-        if (string.IsNullOrWhiteSpace(signatureText))
-        {
-            if (!options.AllowMissingSignature)
-            {
-                return new(null, EidFailureReason.NotVerified, "no signature");
-            }
-        }
-        else
-        {
-            // PKCS#7 (CMS SignedData) or PKCS#1, detected from what arrived; then the signer must be the person.
-            var signed = AudkenniSignatures.Verify(signatureText, certificateText, Convert.FromBase64String(hash));
-            using var signer = signed.Signer;
-            if (signed.Problem is { } signatureProblem)
-            {
-                return new(null, EidFailureReason.NotVerified, "signature (" + signed.Format + "): " + signatureProblem);
-            }
-
-            var problem = AudkenniCertificates.Verify(signer, intermediates, roots, name, kennitala, time.GetUtcNow(), options.RevocationPolicy);
-            if (problem != CertificateProblem.None || signer is null)
-            {
-                return new(null, EidFailureReason.NotVerified, "certificate: " + problem);
-            }
-
-            meta["CertificateIssuer"] = signer.Issuer;
-            meta["CertificateSerialNumber"] = signer.SerialNumber;
-            meta["SignatureFormat"] = signed.Format == SignatureFormat.Cms ? "cms" : "pkcs1";
-        }
-
-        return new(new EidPerson { Name = name.Trim(), NationalId = parsed.Value, Meta = meta }, null, null);
-    }
-
-    /// <summary>The kennitala a verified id_token names: its nationalRegisterId, else its sub when that is a kennitala.</summary>
-    private static string? PersonOf(IReadOnlyDictionary<string, object> claims)
-    {
-        foreach (var name in (ReadOnlySpan<string>)["nationalRegisterId", "sub"])
-        {
-            if (claims.TryGetValue(name, out var value) && value?.ToString() is { } text && Kennitala.TryParse(text, out var person))
-            {
-                return person.Value;
-            }
-        }
-
-        return null;
+        return await results.VerifyAsync(method, new AudkenniTokens(idToken, accessToken, nonce, null), hash, cookies.Apply, cancellationToken);
     }
 
     private async Task<(HttpStatusCode Status, JsonObject? Body)> PostJsonAsync(
@@ -244,14 +158,11 @@ internal sealed class AudkenniClient(
             pollInterval,
             cancellationToken);
         cookies.Take(answer.SetCookies);
-        return (answer.Status, ParseJson(answer.Body));
+        return (answer.Status, AudkenniResults.ParseJson(answer.Body));
     }
 
     /// <summary>A step of the finish: sent at most once once it may have arrived (a code is redeemed once only).</summary>
-    private Task<UpstreamAnswer> OnceAsync(Func<HttpRequestMessage> request, CancellationToken cancellationToken)
-        => UpstreamPipelines.ExecuteAsync(pipelines.Start, ct => pipelines.SendAsync(http(), request, ct), null, cancellationToken);
-
-    private static bool IsSuccess(HttpStatusCode status) => (int)status is >= 200 and < 300;
+    private Task<UpstreamAnswer> OnceAsync(Func<HttpRequestMessage> request, CancellationToken cancellationToken) => results.OnceAsync(request, cancellationToken);
 
     private static Dictionary<string, string> Query(string query)
     {
@@ -263,18 +174,6 @@ internal sealed class AudkenniClient(
         }
 
         return values;
-    }
-
-    private static JsonObject? ParseJson(string text)
-    {
-        try
-        {
-            return JsonNode.Parse(text) as JsonObject;
-        }
-        catch (JsonException)
-        {
-            return null;
-        }
     }
 
     private static TreeStart Failed(HttpStatusCode status, JsonObject? body)

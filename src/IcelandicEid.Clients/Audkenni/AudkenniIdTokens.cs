@@ -54,7 +54,10 @@ internal sealed class AudkenniIdTokens(
     private (JsonWebKeySet Keys, DateTimeOffset FetchedAt)? _keys;
     private int _fetches;
 
-    public async Task<IdTokenCheck> ValidateAsync(string idToken, string nonce, CancellationToken cancellationToken)
+    /// <summary>Checks <paramref name="idToken"/>; <paramref name="nonce"/> is the one the login sent, or null where the
+    /// protocol has none (CIBA's tokens come straight from the token endpoint, to the authenticated client, for the
+    /// auth_req_id it holds).</summary>
+    public async Task<IdTokenCheck> ValidateAsync(string idToken, string? nonce, CancellationToken cancellationToken)
     {
         if (string.IsNullOrEmpty(idToken) || !_handler.CanReadToken(idToken))
         {
@@ -110,7 +113,7 @@ internal sealed class AudkenniIdTokens(
             });
         }
 
-        if (!result.Claims.TryGetValue("nonce", out var sent) || sent is not string s || !string.Equals(s, nonce, StringComparison.Ordinal))
+        if (nonce is not null && (!result.Claims.TryGetValue("nonce", out var sent) || sent is not string s || !string.Equals(s, nonce, StringComparison.Ordinal)))
         {
             return new(IdTokenProblem.WrongNonce);
         }

@@ -3,6 +3,19 @@ using System.Security.Cryptography.X509Certificates;
 
 namespace IcelandicEid.Audkenni;
 
+/// <summary>How the direct Auðkenni provider talks to Auðkenni.</summary>
+public enum AudkenniProtocol
+{
+    /// <summary>The REST authentication tree (<see cref="AudkenniOptions.Tree"/>), then OIDC with PKCE: the default, as
+    /// Auðkenni's REST guides and public clients run it. Needs <see cref="AudkenniOptions.RedirectUri"/>.</summary>
+    Tree,
+
+    /// <summary>OpenID Connect CIBA in poll mode: a signed request object to the backchannel endpoint, then the token
+    /// endpoint polled. Needs the relying party's RSA key (<see cref="AudkenniOptions.RequestKeyPath"/> or
+    /// <see cref="AudkenniOptions.RequestKeyThumbprint"/>), whose public half Auðkenni registered.</summary>
+    Ciba,
+}
+
 /// <summary>
 /// Options of the direct Auðkenni provider, bound from <c>IcelandicEid:Audkenni</c>. Every URL, tree name and method
 /// label is configuration: the defaults are Auðkenni's production host and the api_v200 tree as its documentation and
@@ -10,6 +23,10 @@ namespace IcelandicEid.Audkenni;
 /// </summary>
 public sealed class AudkenniOptions
 {
+    /// <summary>How to talk to Auðkenni: the REST tree (the default) or CIBA. A login is always finished the way it was
+    /// started, so changing this affects only new logins.</summary>
+    public AudkenniProtocol Protocol { get; set; } = AudkenniProtocol.Tree;
+
     /// <summary>Auðkenni's host. Default <c>https://idp.audkenni.is</c>.</summary>
     public Uri BaseUrl { get; set; } = new("https://idp.audkenni.is");
 
@@ -19,6 +36,39 @@ public sealed class AudkenniOptions
     /// <summary>The OIDC base path (authorize, access_token, userinfo, connect/jwk_uri). Default
     /// <c>/sso/oauth2/realms/root/realms/audkenni</c>.</summary>
     public string OAuthPath { get; set; } = "/sso/oauth2/realms/root/realms/audkenni";
+
+    /// <summary>CIBA: the backchannel authentication endpoint, under <see cref="OAuthPath"/>. Default <c>bc-authorize</c>
+    /// (the platform's name for it; not in the pages of Auðkenni's documentation that were read, so check it first).</summary>
+    public string BackchannelPath { get; set; } = "bc-authorize";
+
+    /// <summary>CIBA: the <c>acr_values</c> that selects app login. Default <c>app-auth</c> (documented).</summary>
+    public string AppAcrValue { get; set; } = "app-auth";
+
+    /// <summary>CIBA: the <c>acr_values</c> that selects SIM login. Default <c>sim-auth</c> (seen in the history of
+    /// Auðkenni's pages, not in their current text: check it first).</summary>
+    public string SimAcrValue { get; set; } = "sim-auth";
+
+    /// <summary>CIBA: the relying party's RSA private key, as a PEM file (PKCS#8, encrypted PKCS#8 with
+    /// <see cref="RequestKeyPassword"/>, or PKCS#1). Auðkenni holds its public half. Read when the app starts. Either
+    /// this or <see cref="RequestKeyThumbprint"/>.</summary>
+    public string? RequestKeyPath { get; set; }
+
+    /// <summary>CIBA: the password of an encrypted <see cref="RequestKeyPath"/> (from a secret store; never logged).</summary>
+    public string? RequestKeyPassword { get; set; }
+
+    /// <summary>CIBA: the thumbprint of a certificate in the <c>My</c> store of <see cref="RequestKeyStoreLocation"/>
+    /// whose RSA private key signs the request objects. Either this or <see cref="RequestKeyPath"/>.</summary>
+    public string? RequestKeyThumbprint { get; set; }
+
+    /// <summary>CIBA: where <see cref="RequestKeyThumbprint"/> is looked up. Default <c>CurrentUser</c>.</summary>
+    public StoreLocation RequestKeyStoreLocation { get; set; } = StoreLocation.CurrentUser;
+
+    /// <summary>CIBA: the key id (<c>kid</c>) put in the request object's header; null for none.</summary>
+    public string? RequestKeyId { get; set; }
+
+    /// <summary>CIBA: the request object's audience; null for the issuer (<see cref="Issuer"/>, by default
+    /// <see cref="BaseUrl"/> followed by <see cref="OAuthPath"/>, as documented).</summary>
+    public string? RequestAudience { get; set; }
 
     /// <summary>The id_token issuer; null for <see cref="BaseUrl"/> followed by <see cref="OAuthPath"/>.</summary>
     public string? Issuer { get; set; }
@@ -41,7 +91,8 @@ public sealed class AudkenniOptions
     /// <summary>The related party, for a broker; empty for none.</summary>
     public string RelatedParty { get; set; } = string.Empty;
 
-    /// <summary>The redirect URI registered with Auðkenni (required; only its query is read, nothing is served there).</summary>
+    /// <summary>The redirect URI registered with Auðkenni (required for the tree; only its query is read, nothing is
+    /// served there).</summary>
     public Uri? RedirectUri { get; set; }
 
     /// <summary>The message on the phone, at most 60 characters, no line break; null for "Innskráning hjá {service}"
@@ -132,7 +183,7 @@ public sealed class AudkenniOptions
             Fail(nameof(ClientSecret), "is required (from configuration or a secret store)");
         }
 
-        if (RedirectUri is null || !RedirectUri.IsAbsoluteUri)
+        if (Protocol == AudkenniProtocol.Tree && (RedirectUri is null || !RedirectUri.IsAbsoluteUri))
         {
             Fail(nameof(RedirectUri), "is required: the absolute redirect URI registered with Auðkenni");
         }
@@ -147,7 +198,11 @@ public sealed class AudkenniOptions
             Fail(nameof(AppTitle), "must be at most 60 characters on one line");
         }
 
-        if (AppTitle is not null && Tree == "api_v200")
+        if (AppTitle is not null && Protocol == AudkenniProtocol.Ciba)
+        {
+            Fail(nameof(AppTitle), "is a callback of the tree; CIBA has no app title");
+        }
+        else if (AppTitle is not null && Tree == "api_v200")
         {
             Fail(nameof(AppTitle), "needs a tree that asks for an app title (api_v202 or later), not api_v200");
         }
@@ -190,8 +245,36 @@ public sealed class AudkenniOptions
             Fail(nameof(RevocationTimeout), "must be more than zero and at most 30 seconds");
         }
 
+        if (Protocol == AudkenniProtocol.Ciba)
+        {
+            AddBackchannelErrors(Fail);
+        }
+
         Resilience.AddErrors(errors);
         errors.ThrowIfAny<AudkenniOptions>();
+    }
+
+    private void AddBackchannelErrors(Action<string, string> fail)
+    {
+        foreach (var (name, value) in new[] { (nameof(BackchannelPath), BackchannelPath), (nameof(AppAcrValue), AppAcrValue), (nameof(SimAcrValue), SimAcrValue) })
+        {
+            if (string.IsNullOrWhiteSpace(value))
+            {
+                fail(name, "is required when Protocol is Ciba");
+            }
+        }
+
+        if (string.IsNullOrWhiteSpace(RequestKeyPath) == string.IsNullOrWhiteSpace(RequestKeyThumbprint))
+        {
+            fail(nameof(RequestKeyPath), "or RequestKeyThumbprint (exactly one) must give the relying party's RSA key when Protocol is Ciba");
+            return;
+        }
+
+        var problem = AudkenniRequestKey.Problem(this);
+        if (problem is not null)
+        {
+            fail(string.IsNullOrWhiteSpace(RequestKeyPath) ? nameof(RequestKeyThumbprint) : nameof(RequestKeyPath), problem);
+        }
     }
 
     internal RevocationPolicy RevocationPolicy => new(Revocation, [.. CrlPaths], RevocationTimeout);

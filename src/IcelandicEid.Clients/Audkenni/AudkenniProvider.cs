@@ -6,13 +6,14 @@ using Microsoft.Extensions.Logging;
 namespace IcelandicEid.Audkenni;
 
 /// <summary>
-/// The provider named <c>Audkenni</c>: Auðkenni's own API with no middleman. A start fills the tree with a random hash
-/// (the phone shows the code computed from it, and so does the page); the login's authId, session cookies and hash
-/// travel in its reference, which stays on the server (encrypted in the store), so any instance can poll it. When the
-/// person has approved, the OIDC finish runs as its own step, once (<see cref="FinishOnceAsync"/>), and returns the
-/// person only if everything verifies.
+/// The provider named <c>Audkenni</c>: Auðkenni's own API with no middleman, over its REST tree or CIBA
+/// (<see cref="AudkenniOptions.Protocol"/>). A start sends a random hash (the phone shows the code computed from it, and
+/// so does the page); what the login needs later (the tree's authId and session cookies, or CIBA's auth_req_id, and the
+/// hash) travels in its reference, which stays on the server (encrypted in the store), so any instance can poll it. A
+/// login is polled and finished the way it was started. When the person has approved, the finish runs as its own step,
+/// once (<see cref="FinishOnceAsync"/>), and returns the person only if everything verifies.
 /// </summary>
-internal sealed partial class AudkenniProvider(AudkenniClient client, AudkenniOptions options, ILogger logger) : IIcelandicEidProvider, IEidProviderHealth
+internal sealed partial class AudkenniProvider(AudkenniClient client, AudkenniBackchannel? backchannel, AudkenniResults results, AudkenniOptions options, ILogger logger) : IIcelandicEidProvider, IEidProviderHealth
 {
     public string Name => "Audkenni";
 
@@ -23,7 +24,11 @@ internal sealed partial class AudkenniProvider(AudkenniClient client, AudkenniOp
         options.Validate();
         var pipelines = new UpstreamPipelines(options.Resilience, options.Resilience.AttemptTimeout, time, logger, "Auðkenni");
         var tokens = new AudkenniIdTokens(http, new Uri(options.BaseUrl, options.OAuthPath.TrimEnd('/') + "/connect/jwk_uri"), options.IssuerOrDefault, options.ClientId!, time, options.KeysCacheDuration, TimeSpan.FromSeconds(30), options.Resilience.AttemptTimeout);
-        return new AudkenniProvider(new AudkenniClient(http, options, tokens, options.LoadRoots(), options.LoadIntermediates(), time, pipelines), options, logger);
+        var results = new AudkenniResults(http, options, tokens, options.LoadRoots(), options.LoadIntermediates(), time, pipelines);
+        var backchannel = options.Protocol == AudkenniProtocol.Ciba
+            ? new AudkenniBackchannel(http, options, AudkenniRequestKey.Load(options), results, time, pipelines)
+            : null;
+        return new AudkenniProvider(new AudkenniClient(http, options, results, pipelines), backchannel, results, options, logger);
     }
 
     public Task<EidUpstreamHealth> CheckHealthAsync(CancellationToken cancellationToken)
@@ -33,7 +38,20 @@ internal sealed partial class AudkenniProvider(AudkenniClient client, AudkenniOp
     {
         ArgumentNullException.ThrowIfNull(request);
         var hash = Convert.ToBase64String(AudkenniVerificationCode.NewHash());
-        // With the confirmation prompt on, the message callback carries the long message (up to 200 characters).
+        var code = AudkenniVerificationCode.ComputeFromBase64(hash);
+        if (backchannel is not null)
+        {
+            var requested = await backchannel.StartAsync(new CibaRequest(request.Method, request.Identifier, options.Message ?? PhoneMessage(request), hash), cancellationToken);
+            if (requested.Failure is { } refused)
+            {
+                return EidStartResult.Failed(refused, requested.Detail);
+            }
+
+            // Never sooner than Auðkenni's interval, nor than the option.
+            return EidStartResult.Started(new Reference(requested.AuthRequestId!, string.Empty, hash, Reference.Ciba).Encode(), code, Max(requested.Interval, options.PollInterval));
+        }
+
+        // With the confirmation prompt on, the tree's message callback carries the long message (up to 200 characters).
         var message = options.ConfirmMessage && options.LongMessage is { } longMessage ? longMessage : options.Message ?? PhoneMessage(request);
         var started = await client.StartAsync(request.Method, request.Identifier, message, hash, cancellationToken);
         if (started.Failure is { } failure)
@@ -44,8 +62,7 @@ internal sealed partial class AudkenniProvider(AudkenniClient client, AudkenniOp
         var reference = new Reference(started.AuthId!, started.Cookies!, hash);
         // Never sooner than the tree asks (its waitTime), nor than the option: the handler keeps this pace per login and
         // across instances (the poll lease).
-        var pace = started.WaitTime is { } wait && wait > options.PollInterval ? wait : options.PollInterval;
-        return EidStartResult.Started(reference.Encode(), AudkenniVerificationCode.ComputeFromBase64(hash), pace);
+        return EidStartResult.Started(reference.Encode(), code, Max(started.WaitTime ?? TimeSpan.Zero, options.PollInterval));
     }
 
     public async Task<EidPollResult> PollAsync(EidPollRequest request, CancellationToken cancellationToken)
@@ -56,8 +73,13 @@ internal sealed partial class AudkenniProvider(AudkenniClient client, AudkenniOp
             return EidPollResult.Failed(EidFailureReason.UpstreamError, "unreadable reference");
         }
 
-        // The login's own pace (the tree's waitTime or the option, whichever is longer), also for the retries' back-off.
-        var pace = request.PollInterval is { } interval && interval > options.PollInterval ? interval : options.PollInterval;
+        // The login's own pace (Auðkenni's or the option, whichever is longer), also for the retries' back-off.
+        var pace = Max(request.PollInterval, options.PollInterval);
+        if (reference.Protocol == Reference.Ciba)
+        {
+            return await PollBackchannelAsync(request.Method, reference, pace, cancellationToken);
+        }
+
         var poll = await client.PollAsync(reference.AuthId, reference.Cookies, pace, cancellationToken);
         switch (poll.Status)
         {
@@ -68,21 +90,52 @@ internal sealed partial class AudkenniProvider(AudkenniClient client, AudkenniOp
                 return EidPollResult.Failed(poll.Failure ?? EidFailureReason.Other, poll.Detail);
         }
 
-        return await FinishOnceAsync(request.Method, poll.Cookies, reference.Hash, cancellationToken);
+        return await FinishOnceAsync(ct => client.FinishAsync(request.Method, poll.Cookies, reference.Hash, ct), cancellationToken);
     }
 
+    /// <summary>A poll of CIBA's token endpoint; <c>slow_down</c> lengthens the login's interval for good.</summary>
+    private async Task<EidPollResult> PollBackchannelAsync(EidMethod method, Reference reference, TimeSpan pace, CancellationToken cancellationToken)
+    {
+        if (backchannel is null)
+        {
+            // Started with CIBA, the app now configured for the tree: the key to finish it is gone.
+            return EidPollResult.Failed(EidFailureReason.UpstreamError, "a CIBA login, but Protocol is no longer Ciba");
+        }
+
+        var poll = await backchannel.PollAsync(reference.AuthId, pace, cancellationToken);
+        switch (poll.Status)
+        {
+            case EidPollStatus.Pending when poll.SlowDown:
+                SlowDown(logger, (long)(pace + AudkenniBackchannel.SlowDownStep).TotalMilliseconds);
+                return EidPollResult.PendingAtLeast(pace + AudkenniBackchannel.SlowDownStep);
+            case EidPollStatus.Pending:
+                return EidPollResult.Pending;
+            case EidPollStatus.Failed:
+                if (poll.Failure == EidFailureReason.FinishFailed)
+                {
+                    FinishFailed(logger, PersonalData.Redact(poll.Detail));
+                }
+
+                return EidPollResult.Failed(poll.Failure ?? EidFailureReason.Other, poll.Detail);
+        }
+
+        return await FinishOnceAsync(ct => results.VerifyAsync(method, poll.Tokens!, reference.Hash, r => r, ct), cancellationToken);
+    }
+
+    private static TimeSpan Max(TimeSpan a, TimeSpan b) => a > b ? a : b;
+
     /// <summary>
-    /// The OIDC finish (authorize, code redemption, id_token, userinfo, certificate and signature), run once after the
-    /// poll that reports approval. Whatever goes wrong here ends the login: an unreachable or failing token endpoint is
+    /// The finish (the tree's authorize and code redemption; for both, id_token, userinfo, certificate and signature),
+    /// run once after the poll that reports approval. Whatever goes wrong here ends the login: an unreachable or failing token endpoint is
     /// <see cref="EidFailureReason.FinishFailed"/>, never an exception the handler would count as a failed poll and
     /// retry, since the tree has been spent and a code can be redeemed once only.
     /// </summary>
-    private async Task<EidPollResult> FinishOnceAsync(EidMethod method, string cookies, string hash, CancellationToken cancellationToken)
+    private async Task<EidPollResult> FinishOnceAsync(Func<CancellationToken, Task<TreeResult>> finish, CancellationToken cancellationToken)
     {
         TreeResult result;
         try
         {
-            result = await client.FinishAsync(method, cookies, hash, cancellationToken);
+            result = await finish(cancellationToken);
         }
         catch (EidProviderException ex)
         {
@@ -106,6 +159,9 @@ internal sealed partial class AudkenniProvider(AudkenniClient client, AudkenniOp
     [LoggerMessage(110, LogLevel.Error, "Auðkenni: the person approved, but the OIDC finish failed ({Detail}); the login ends with finish-failed and is not retried (a code is redeemed once only).")]
     private static partial void FinishFailed(ILogger logger, string? detail);
 
+    [LoggerMessage(111, LogLevel.Warning, "Auðkenni asked a CIBA login to slow down; it is polled every {IntervalMs} ms from now on, on every instance.")]
+    private static partial void SlowDown(ILogger logger, long intervalMs);
+
     /// <summary>Who is asking, in the person's language, at most 60 characters.</summary>
     private static string PhoneMessage(EidStartRequest request)
     {
@@ -119,12 +175,16 @@ internal sealed partial class AudkenniProvider(AudkenniClient client, AudkenniOp
         return message.Length <= 60 ? message : message[..59] + "…";
     }
 
-    /// <summary>What a login needs between calls; base64url JSON, kept server-side only.</summary>
+    /// <summary>What a login needs between calls; base64url JSON, kept server-side only. <see cref="AuthId"/> is the
+    /// tree's authId or CIBA's auth_req_id, as <see cref="Protocol"/> says (absent: the tree).</summary>
     private sealed record Reference(
         [property: JsonPropertyName("a")] string AuthId,
         [property: JsonPropertyName("c")] string Cookies,
-        [property: JsonPropertyName("h")] string Hash)
+        [property: JsonPropertyName("h")] string Hash,
+        [property: JsonPropertyName("p"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Protocol = null)
     {
+        public const string Ciba = "ciba";
+
         public string Encode() => System.Buffers.Text.Base64Url.EncodeToString(JsonSerializer.SerializeToUtf8Bytes(this));
 
         public static Reference? Decode(string value)
