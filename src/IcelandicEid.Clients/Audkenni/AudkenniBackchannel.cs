@@ -84,7 +84,7 @@ internal sealed class AudkenniBackchannel(Func<HttpClient> http, AudkenniOptions
         };
         var answer = await UpstreamPipelines.ExecuteAsync(
             pipelines.Poll,
-            ct => pipelines.SendAsync(http(), () => new HttpRequestMessage(HttpMethod.Post, results.OAuth("access_token")) { Content = new FormUrlEncodedContent(form) }, ct),
+            ct => pipelines.SendAsync(http(), () => new HttpRequestMessage(HttpMethod.Post, results.OAuth(options.BackchannelTokenPath)) { Content = new FormUrlEncodedContent(form) }, ct),
             pace,
             cancellationToken);
         var json = AudkenniResults.ParseJson(answer.Body);

@@ -41,6 +41,10 @@ public sealed class AudkenniOptions
     /// (the platform's name for it; not in the pages of Auðkenni's documentation that were read, so check it first).</summary>
     public string BackchannelPath { get; set; } = "bc-authorize";
 
+    /// <summary>CIBA: the token endpoint polled with the CIBA grant, under <see cref="OAuthPath"/>. Default
+    /// <c>access_token</c> (the platform's token endpoint, as for the tree; inferred, so check it first).</summary>
+    public string BackchannelTokenPath { get; set; } = "access_token";
+
     /// <summary>CIBA: the <c>acr_values</c> that selects app login. Default <c>app-auth</c> (documented).</summary>
     public string AppAcrValue { get; set; } = "app-auth";
 
@@ -256,7 +260,7 @@ public sealed class AudkenniOptions
 
     private void AddBackchannelErrors(Action<string, string> fail)
     {
-        foreach (var (name, value) in new[] { (nameof(BackchannelPath), BackchannelPath), (nameof(AppAcrValue), AppAcrValue), (nameof(SimAcrValue), SimAcrValue) })
+        foreach (var (name, value) in new[] { (nameof(BackchannelPath), BackchannelPath), (nameof(BackchannelTokenPath), BackchannelTokenPath), (nameof(AppAcrValue), AppAcrValue), (nameof(SimAcrValue), SimAcrValue) })
         {
             if (string.IsNullOrWhiteSpace(value))
             {
