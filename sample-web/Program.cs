@@ -106,13 +106,16 @@ if (app.Configuration.GetValue<bool>("TrustForwardedHeaders"))
 // One line per request (method, path, status, time); paths never carry a phone number or kennitala.
 app.UseSerilogRequestLogging();
 
+// The sample's pages follow the language chosen on the login pages (or on its own switch), else the browser's.
 var cultures = new[] { new CultureInfo("is"), new CultureInfo("en") };
-app.UseRequestLocalization(new RequestLocalizationOptions
+var localization = new RequestLocalizationOptions
 {
     DefaultRequestCulture = new("is"),
     SupportedCultures = cultures,
     SupportedUICultures = cultures,
-});
+};
+localization.RequestCultureProviders.Insert(0, new IcelandicEidRequestCultureProvider());
+app.UseRequestLocalization(localization);
 app.UseStaticFiles();
 app.UseAuthentication();
 app.UseAuthorization();
@@ -146,6 +149,13 @@ if (app.Configuration.GetValue<bool>("Benchmark:BaselineEndpoint") && app.Config
     });
 }
 
+app.MapGet("/language", (HttpContext context, string? lang, string? returnUrl) =>
+{
+    IcelandicEidRequestCultureProvider.Remember(context, lang ?? string.Empty);
+    // Only a path on this site (the rule of Url.IsLocalUrl): never //host, /\\host or control characters.
+    var local = returnUrl is { Length: > 0 } url && url[0] == '/' && (url.Length == 1 || (url[1] != '/' && url[1] != '\\')) && !url.Any(char.IsControl);
+    return Results.Redirect(local ? returnUrl! : "/");
+});
 app.MapGet("/login", (string? returnUrl) => Results.Challenge(
     new AuthenticationProperties { RedirectUri = returnUrl ?? "/profile" },
     [IcelandicEidDefaults.AuthenticationScheme]));

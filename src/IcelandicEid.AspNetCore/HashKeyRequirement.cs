@@ -6,7 +6,8 @@ using Microsoft.Extensions.Options;
 namespace IcelandicEid.AspNetCore;
 
 /// <summary>
-/// At startup in Production, with a limiter that keeps its hash key beside the hashes
+/// Startup checks in Production. A scheme without <see cref="IcelandicEidOptions.ServiceName"/> is logged as a warning.
+/// With a limiter that keeps its hash key beside the hashes
 /// (<see cref="IEidAbuseLimiter.KeepsHashKeyBesideHashes"/>, the Redis limiter): every Icelandic eID scheme must have
 /// <see cref="IcelandicEidLimitOptions.HashKey"/>. Without it the key that hashes phone numbers and kennitölur is kept in
 /// Redis beside the hashes, and anyone who can read Redis can reverse them (there are only ten million phone numbers to
@@ -20,6 +21,19 @@ internal sealed class HashKeyRequirement(
 {
     public async Task StartAsync(CancellationToken cancellationToken)
     {
+        if (environment.IsProduction())
+        {
+            // Who is asking: in Production a scheme without a name gets a warning (the pages fall back to the host name).
+            var logger = (Microsoft.Extensions.Logging.ILogger?)services.GetService(typeof(Microsoft.Extensions.Logging.ILogger<IcelandicEidHandler>));
+            foreach (var scheme in await schemes.GetAllSchemesAsync())
+            {
+                if (scheme.HandlerType == typeof(IcelandicEidHandler) && string.IsNullOrWhiteSpace(options.Get(scheme.Name).ServiceName) && logger is not null)
+                {
+                    Log.NoServiceName(logger, scheme.Name);
+                }
+            }
+        }
+
         if (!environment.IsProduction() || services.GetService(typeof(IEidAbuseLimiter)) is not IEidAbuseLimiter { KeepsHashKeyBesideHashes: true })
         {
             return;

@@ -43,6 +43,9 @@ public static class IcelandicEidDefaults
     /// <summary>Sub-path of the finish step (the default <c>CallbackPath</c>).</summary>
     internal const string FinishSubPath = "/finish";
 
+    /// <summary>A failure page again, in the language its switch chose.</summary>
+    internal const string FailedSubPath = "/failed";
+
     /// <summary>Sub-path of the JSON API for single-page and native apps: <c>/api/start</c>, <c>/api/status</c>,
     /// <c>/api/cancel</c>, <c>/api/finish</c>.</summary>
     internal const string ApiSubPath = "/api";

@@ -94,7 +94,7 @@ internal sealed class IcelandicEidHandler : RemoteAuthenticationHandler<Icelandi
                 Log.PlainHttpRefused(Logger, Scheme.Name);
             }
 
-            return Pages.FailureAsync(Request2, StatusCodes.Status403Forbidden, Request2.Texts.FailureNotSecure, null, null);
+            return Pages.FailureAsync(Request2, StatusCodes.Status403Forbidden, FailureView.NotSecure, null);
         }
 
         if (Request.Path == Options.CallbackPath)
@@ -129,6 +129,8 @@ internal sealed class IcelandicEidHandler : RemoteAuthenticationHandler<Icelandi
                 return get ? VerifyEndpoint.HandleAsync(r, Flow) : r.RefuseMethod("GET, HEAD");
             case IcelandicEidDefaults.CancelSubPath:
                 return post ? CancelEndpoint.HandleAsync(r, Flow) : r.RefuseMethod("POST");
+            case IcelandicEidDefaults.FailedSubPath:
+                return get ? Pages.FailedAsync(r) : r.RefuseMethod("GET, HEAD");
         }
 
         if (rest.StartsWithSegments(IcelandicEidDefaults.ApiSubPath, out var api))

@@ -79,8 +79,10 @@ public class IcelandicEidOptions : RemoteAuthenticationOptions
     /// <summary>Where the browser goes after login when the challenge named no local return URL. Default <c>/</c>.</summary>
     public string DefaultReturnUrl { get; set; } = "/";
 
-    /// <summary>Who is asking: the service name shown at the top of every page and, where the provider can show a
-    /// message, on the phone. Default: the app's name (<c>IHostEnvironment.ApplicationName</c>).</summary>
+    /// <summary>Who is asking: the service name shown at the top of every page, in the login page's heading and, where
+    /// the provider can show a message, on the phone. Default none: the pages then name the site's host (what the person
+    /// sees in the address bar; never an assembly name), the phone says only "Innskráning" (a host name taken from the
+    /// request is not put on a phone), and in Production a warning is logged at startup.</summary>
     public string? ServiceName { get; set; }
 
     /// <summary>A logo shown beside the service name (a local path or an https URL; the default

@@ -26,11 +26,6 @@ internal sealed class IcelandicEidPostConfigureOptions : IPostConfigureOptions<I
 
         options.DataProtectionProvider ??= _dataProtection;
         options.TimeProvider ??= _services.GetService<TimeProvider>() ?? TimeProvider.System;
-        if (string.IsNullOrWhiteSpace(options.ServiceName))
-        {
-            options.ServiceName = _services.GetService<Microsoft.Extensions.Hosting.IHostEnvironment>()?.ApplicationName;
-        }
-
         if (options.BasePath.HasValue
             && options.BasePath != IcelandicEidDefaults.BasePath
             && options.CallbackPath == IcelandicEidDefaults.BasePath + IcelandicEidDefaults.FinishSubPath)

@@ -85,4 +85,7 @@ internal static partial class Log
 
     [LoggerMessage(25, LogLevel.Information, "Icelandic eID JSON API request refused: {Problem}.")]
     public static partial void ApiRefused(ILogger logger, string problem);
+
+    [LoggerMessage(28, LogLevel.Warning, "Icelandic eID scheme {Scheme} has no ServiceName: its pages name the site's host and the phone names nobody. Set IcelandicEid:ServiceName to the name people know the service by.")]
+    public static partial void NoServiceName(ILogger logger, string scheme);
 }

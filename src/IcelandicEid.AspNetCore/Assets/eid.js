@@ -25,9 +25,11 @@
       form.removeAttribute('data-sending');
       if (button) { button.disabled = false; button.textContent = label; }
     });
-    // The field of the chosen method gets the focus when the choice changes.
+    // A pointer click on a method moves on to its field; arrow keys only change the choice (focus stays in the group,
+    // where a keyboard or screen-reader user expects it: WCAG 3.2.2). A click made by the keyboard has no detail.
     Array.prototype.forEach.call(form.querySelectorAll('input[name=method]'), function (radio) {
-      radio.addEventListener('change', function () {
+      radio.addEventListener('click', function (e) {
+        if (!e.detail) { return; }
         var field = form.querySelector('.eid-field-' + radio.value + ' input');
         if (field) { field.focus(); }
       });
@@ -45,6 +47,7 @@
     var statusEl = document.getElementById('eid-status-text');
     var timeEl = document.getElementById('eid-time-left');
     var lateEl = document.getElementById('eid-late');
+    var warnEl = document.getElementById('eid-time-warn');
     var offlineEl = document.getElementById('eid-offline');
     var failures = 0, timer = 0, inFlight = false, done = false;
 
@@ -52,7 +55,9 @@
     function tick() {
       var s = Math.max(0, Math.round((deadline - Date.now()) / 1000));
       if (timeEl) { timeEl.textContent = format(s); }
-      if (lateEl && lateEl.hidden && Date.now() - started > 20000) { lateEl.hidden = false; }
+      // Written into live regions that were there from the start, so that they are announced.
+      if (lateEl && !lateEl.textContent && Date.now() - started > 20000) { lateEl.textContent = lateEl.getAttribute('data-eid-text'); }
+      if (warnEl && !warnEl.textContent && s > 0 && s <= 30) { warnEl.textContent = warnEl.getAttribute('data-eid-text'); }
       if (s === 0 && !done) { check(); }
       if (s > 0) { window.setTimeout(tick, 1000); }
     }
@@ -75,8 +80,10 @@
             if (typeof s.secondsLeft === 'number') { deadline = Date.now() + s.secondsLeft * 1000; }
             later(Math.max(250, s.retryAfterMs || refresh));
           } else {
+            // Leave the news on screen long enough to be read out, then go on; the page is replaced in the history,
+            // so Back after logging in does not come here again.
             done = true;
-            window.location.assign(s.next || finishUrl);
+            window.setTimeout(function () { window.location.replace(s.next || finishUrl); }, s.status === 'succeeded' ? 1200 : 600);
           }
         })
         .catch(function () {

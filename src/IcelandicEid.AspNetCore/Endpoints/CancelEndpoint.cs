@@ -12,7 +12,7 @@ internal static class CancelEndpoint
     {
         if (!await r.IsAntiforgeryValidAsync())
         {
-            return await Pages.ExpiredAsync(r, r.Texts.FormExpired);
+            return await Pages.ExpiredAsync(r, FailureView.FormExpired);
         }
 
         var state = await CancelAsync(r, flow);

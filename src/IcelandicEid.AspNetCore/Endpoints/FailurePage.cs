@@ -18,7 +18,7 @@ internal sealed class FailurePage : IEidFailurePages
     public Task RenderAsync(RemoteFailureContext context) => RenderDefaultAsync(context);
 
     /// <summary>A start that failed: raises <c>OnRemoteFailure</c> and shows the page unless the app's event answered.</summary>
-    public static async Task<bool> RenderAsync(EidRequest r, EidFailureReason reason, AuthenticationProperties properties, string? state)
+    public static async Task<bool> RenderAsync(EidRequest r, EidFailureReason reason, AuthenticationProperties properties, string? state, EidMethod? method = null)
     {
         var context = new RemoteFailureContext(r.Context, r.Scheme, r.Options, new IcelandicEidLoginFailedException(reason)) { Properties = properties };
         await r.Options.Events.RemoteFailure(context);
@@ -27,7 +27,7 @@ internal sealed class FailurePage : IEidFailurePages
             return result.Handled || !result.Skipped;
         }
 
-        return await ShowAsync(r, reason, state ?? r.ProtectStateOrNull(properties));
+        return await ShowAsync(r, reason, state ?? r.ProtectStateOrNull(properties), method);
     }
 
     /// <summary>The default <c>OnRemoteFailure</c>: the page for the failure, and the response handled.</summary>
@@ -56,7 +56,7 @@ internal sealed class FailurePage : IEidFailurePages
         context.HandleResponse();
     }
 
-    private static Task<bool> ShowAsync(EidRequest r, EidFailureReason reason, string? state)
+    private static Task<bool> ShowAsync(EidRequest r, EidFailureReason reason, string? state, EidMethod? method = null)
         => Pages.FailureAsync(
             r,
             reason switch
@@ -65,7 +65,6 @@ internal sealed class FailurePage : IEidFailurePages
                 EidFailureReason.UpstreamError or EidFailureReason.FinishFailed => StatusCodes.Status502BadGateway,
                 _ => StatusCodes.Status200OK,
             },
-            r.Texts.ForFailure(reason),
-            reason,
+            FailureView.Of(reason, method),
             state);
 }

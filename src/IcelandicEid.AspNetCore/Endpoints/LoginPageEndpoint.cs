@@ -38,11 +38,22 @@ internal static class LoginPageEndpoint
                 r.WriteBrowser(browser);
             }
 
-            string? notice = null;
-            if (r.Request.Query["notice"] == "cancelled")
+            // Back after logging in lands here: say so and offer the way on, never the bare form as if nothing happened.
+            if (r.Request.Query["again"] != "1" && await r.IsSignedInAsync())
             {
-                notice = providerCancels ? r.Texts.FailureCancelled : r.Texts.CancelledIgnorePhone;
+                var target = r.Options.StateDataFormat.Unprotect(state)?.RedirectUri is { } redirect && ReturnUrls.Normalize(redirect) is { } local
+                    ? local
+                    : r.PathBase + r.Options.DefaultReturnUrl;
+                await Pages.SignedInAsync(r, target, state);
+                return true;
             }
+
+            var notice = r.Request.Query["notice"].ToString() switch
+            {
+                "cancelled" => providerCancels ? r.Texts.CancelledHere : r.Texts.CancelledIgnorePhone,
+                "contested" => r.Texts.StartHereNotice,
+                _ => null,
+            };
 
             return await Pages.LoginAsync(r, StatusCodes.Status200OK, state, notice: notice);
         }

@@ -21,7 +21,8 @@ internal static class Pages
         ScriptUrl = r.HandlerUrl(Assets.PathOf(Assets.Script)),
         StylesheetUrl = r.HandlerUrl(Assets.PathOf(Assets.Stylesheet)),
         ExtraStylesheetUrl = r.Options.StylesheetPath is null ? null : r.PathBase + r.Options.StylesheetPath,
-        ServiceName = r.Options.ServiceName,
+        // Who is asking: the configured name, else the site's own host name, never an assembly name.
+        ServiceName = string.IsNullOrWhiteSpace(r.Options.ServiceName) ? r.Request.Host.Host : r.Options.ServiceName,
         LogoUrl = r.Options.LogoUrl is { } logo && logo.StartsWith('/') ? r.PathBase + logo : r.Options.LogoUrl,
         HomeUrl = r.PathBase + r.Options.HomeUrl,
         HelpUrl = r.Options.HelpUrl,
@@ -68,33 +69,61 @@ internal static class Pages
         return true;
     }
 
-    public static async Task<bool> FailureAsync(EidRequest r, int statusCode, string message, EidFailureReason? reason, string? protectedState)
+    /// <summary>A failure page: its own title and words for <paramref name="view"/>, "try again" when it can work (keeping
+    /// where the person was going), and a language switch that shows the same page in the other language.</summary>
+    public static async Task<bool> FailureAsync(EidRequest r, int statusCode, FailureView view, string? protectedState)
     {
         if (statusCode == StatusCodes.Status503ServiceUnavailable)
         {
             r.Response.Headers.RetryAfter = "5";
         }
 
+        var now = r.Time.GetUtcNow();
+        var (title, message, error, canRetry) = view.Describe(r.Texts, now);
+        var contested = view.Reason == EidFailureReason.Contested;
+        var retry = canRetry ? r.LoginUrl(protectedState) : null;
+        if (retry is not null && contested)
+        {
+            // From the contested page the form first says what starting here does to the other browser.
+            retry += (retry.Contains('?', StringComparison.Ordinal) ? "&" : "?") + "notice=contested";
+        }
+
+        var languageSwitch = view == FailureView.NotSecure
+            ? null
+            : r.LanguageSwitch(r.HandlerUrl(IcelandicEidDefaults.FailedSubPath) + "?f=" + Uri.EscapeDataString(view.Protect(r.Options.DataProtectionProvider!, r.Scheme.Name, protectedState, now)));
         await RenderAsync(r, Page(r, IcelandicEidPageKind.Failure) with
         {
             StatusCode = statusCode,
-            FailureReason = reason,
+            FailureReason = view.Reason,
+            Title = title,
             Message = message,
-            RetryUrl = r.LoginUrl(protectedState),
-            LanguageSwitchUrl = r.LanguageSwitch(r.LoginUrl(protectedState)),
+            IsError = error,
+            RetryUrl = retry,
+            RetryText = contested ? r.Texts.StartHere : null,
+            LanguageSwitchUrl = languageSwitch,
         });
         return true;
     }
 
+    /// <summary>The failure page the language switch of another failure page leads to; a switch that is forged or too old
+    /// leads to the form.</summary>
+    public static Task<bool> FailedAsync(EidRequest r)
+    {
+        var value = r.Request.Query["f"].ToString();
+        return value.Length > 0 && value.Length < 4096 && FailureView.Unprotect(r.Options.DataProtectionProvider!, r.Scheme.Name, value, r.Time.GetUtcNow()) is var (view, state)
+            ? FailureAsync(r, StatusCodes.Status200OK, view, state)
+            : Task.FromResult(r.SeeOther(r.LoginUrl(null)));
+    }
+
     /// <summary>"Try again shortly": the store, the key ring or the upstream cannot be used now.</summary>
     public static Task<bool> UnavailableAsync(EidRequest r, string? protectedState = null)
-        => FailureAsync(r, StatusCodes.Status503ServiceUnavailable, r.Texts.FailureUnavailable, EidFailureReason.Unavailable, protectedState);
+        => FailureAsync(r, StatusCodes.Status503ServiceUnavailable, FailureView.Of(EidFailureReason.Unavailable), protectedState);
 
     /// <summary>A refusal that lasts a known time: the wait in the text and in <c>Retry-After</c>.</summary>
-    public static Task<bool> WaitAsync(EidRequest r, int statusCode, string message, TimeSpan wait, string? protectedState)
+    public static Task<bool> WaitAsync(EidRequest r, int statusCode, FailureView view, TimeSpan wait, string? protectedState)
     {
         r.Response.Headers.RetryAfter = ((int)Math.Ceiling(Math.Max(1, wait.TotalSeconds))).ToString(CultureInfo.InvariantCulture);
-        return FailureAsync(r, statusCode, string.Format(CultureInfo.InvariantCulture, message, r.Texts.FormatWait(wait)), null, protectedState);
+        return FailureAsync(r, statusCode, view, protectedState);
     }
 
     /// <summary>
@@ -113,19 +142,28 @@ internal static class Pages
         var state = r.ProtectStateOrNull(new AuthenticationProperties { RedirectUri = returnUrl ?? r.Options.DefaultReturnUrl });
         if (r.ReferenceTimedOut())
         {
-            return await FailureAsync(r, StatusCodes.Status200OK, r.Texts.FailureTimedOut, EidFailureReason.TimedOut, state);
+            return await FailureAsync(r, StatusCodes.Status200OK, FailureView.Of(EidFailureReason.TimedOut), state);
         }
 
         return r.SeeOther(r.LoginUrl(state));
     }
 
     /// <summary>No login to go on with; the retry keeps where the person was going when the cookie still says it.</summary>
-    public static Task<bool> ExpiredAsync(EidRequest r, string? message = null)
+    public static Task<bool> ExpiredAsync(EidRequest r, FailureView? view = null)
     {
         var returnUrl = r.ReturnUrlFromReference();
         var state = returnUrl is null ? null : r.ProtectStateOrNull(new AuthenticationProperties { RedirectUri = returnUrl });
-        return FailureAsync(r, StatusCodes.Status400BadRequest, message ?? r.Texts.FailureExpired, null, state);
+        return FailureAsync(r, StatusCodes.Status400BadRequest, view ?? FailureView.Expired, state);
     }
+
+    /// <summary>The login address asked for by a person who is already logged in: on to where they were going, or the
+    /// form again to log in with another ID. Never the bare form, as if the login had not happened.</summary>
+    public static Task SignedInAsync(EidRequest r, string returnUrl, string protectedState)
+        => RenderAsync(r, Page(r, IcelandicEidPageKind.SignedIn) with
+        {
+            ContinueUrl = returnUrl,
+            RetryUrl = r.LoginUrl(protectedState) + "&again=1",
+        });
 
     public static void SetHeaders(EidRequest r, bool antiforgery = false)
     {

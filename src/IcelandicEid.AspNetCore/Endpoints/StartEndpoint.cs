@@ -82,10 +82,11 @@ internal static class StartEndpoint
         if (outcome is not StartOutcome.Unavailable)
         {
             // For the form to come back filled in after a cancel or a failure; encrypted, and gone with the login.
-            Preferences.RememberEntered(r.Context, r.EnteredProtector, method, check.Identifier, r.Options.RemoteAuthenticationTimeout);
+            // It outlives the login a little, so that "try again" after a time-out is filled in too.
+            Preferences.RememberEntered(r.Context, r.EnteredProtector, method, check.Identifier, r.Options.RemoteAuthenticationTimeout + EnteredGrace);
         }
 
-        return await RespondAsync(r, outcome, properties, state);
+        return await RespondAsync(r, outcome, properties, state, method);
     }
 
     /// <summary>The start itself, shared with the JSON API.</summary>
@@ -128,16 +129,18 @@ internal static class StartEndpoint
         return outcome;
     }
 
-    private static Task<bool> RespondAsync(EidRequest r, StartOutcome outcome, AuthenticationProperties properties, string state) => outcome switch
+    /// <summary>How long what was entered is kept after the login's own time, for "try again" after a time-out.</summary>
+    private static readonly TimeSpan EnteredGrace = TimeSpan.FromMinutes(15);
+
+    private static Task<bool> RespondAsync(EidRequest r, StartOutcome outcome, AuthenticationProperties properties, string state, EidMethod method) => outcome switch
     {
         StartOutcome.Started or StartOutcome.Joined or StartOutcome.Resumed or StartOutcome.Sibling => Task.FromResult(r.SeeOther(r.HandlerUrl(IcelandicEidDefaults.VerifySubPath))),
-        StartOutcome.Limited limited => Pages.WaitAsync(r, StatusCodes.Status429TooManyRequests, r.Texts.FailureTooManyRequests, limited.Wait, state),
+        StartOutcome.Limited limited => Pages.WaitAsync(r, StatusCodes.Status429TooManyRequests, FailureView.TooMany(limited.Limit, method, r.Time.GetUtcNow() + limited.Wait), limited.Wait, state),
 
-        // The upstream will not send a second request while one is open: say so, say never to approve a request whose
-        // code is not on this screen, and when the open one ends at the latest.
-        StartOutcome.InProgress open => Pages.WaitAsync(r, StatusCodes.Status409Conflict, r.Texts.FailureLoginPending, open.Wait, state),
+        // The upstream will not send a second request while one is open: say so, and when the open one ends at the latest.
+        StartOutcome.InProgress open => Pages.WaitAsync(r, StatusCodes.Status409Conflict, FailureView.Pending(r.Time.GetUtcNow() + open.Wait), open.Wait, state),
         StartOutcome.Unavailable => Pages.UnavailableAsync(r, state),
-        StartOutcome.Failed failed => FailurePage.RenderAsync(r, failed.Reason, properties, state),
+        StartOutcome.Failed failed => FailurePage.RenderAsync(r, failed.Reason, properties, state, method),
         _ => Task.FromResult(true),
     };
 }

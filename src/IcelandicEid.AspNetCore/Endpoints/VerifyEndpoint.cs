@@ -26,6 +26,7 @@ internal static class VerifyEndpoint
         {
             Method = login.Method,
             SentTo = Preferences.Masked(login.Method, login.Identifier),
+            SentToEnding = login.Identifier.Length >= 7 ? login.Identifier[^2..] : null,
             VerificationCode = login.VerificationCode,
             VerifyUrl = r.HandlerUrl(IcelandicEidDefaults.VerifySubPath),
             SecondsLeft = r.SecondsLeft(login.ExpiresAt),

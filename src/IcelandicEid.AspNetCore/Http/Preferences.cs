@@ -40,11 +40,15 @@ internal static class Preferences
         return null;
     }
 
+    /// <summary>The language the person chose: this request's query, else the choice remembered from a language switch.</summary>
+    public static string? Chosen(HttpRequest request)
+        => FromQuery(request) ?? Supported(request.Cookies[CookieNames.For(request, LanguageCookie)]);
+
     /// <summary>The page language: the query, the remembered choice, the app's own explicit choice, the browser's
     /// languages (Icelandic or English where listed; English for a browser that lists only others), Icelandic.</summary>
     public static string Language(HttpRequest request)
     {
-        if ((FromQuery(request) ?? Supported(request.Cookies[CookieNames.For(request, LanguageCookie)])) is { } chosen)
+        if (Chosen(request) is { } chosen)
         {
             return chosen;
         }

@@ -28,15 +28,19 @@ public class DefaultIcelandicEidPageRenderer : IIcelandicEidPageRenderer
         switch (page.Kind)
         {
             case IcelandicEidPageKind.Login:
-                title = page.Texts.LoginTitle;
-                LoginHtml.Write(body, page);
+                title = LoginHtml.Heading(page);
+                LoginHtml.Write(body, page, title);
+                break;
+            case IcelandicEidPageKind.SignedIn:
+                title = page.Texts.TitleSignedIn;
+                WriteSignedIn(body, page, title);
                 break;
             case IcelandicEidPageKind.Verify:
                 title = page.Texts.VerifyTitle;
                 VerifyHtml.Write(body, page);
                 break;
             default:
-                title = page.Texts.TitleFor(page.FailureReason);
+                title = page.Title ?? page.Texts.TitleFor(page.FailureReason);
                 WriteFailure(body, page, title);
                 break;
         }
@@ -64,7 +68,7 @@ public class DefaultIcelandicEidPageRenderer : IIcelandicEidPageRenderer
           .Append("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n")
           .Append("<meta name=\"referrer\" content=\"same-origin\">\n")
           .Append("<meta name=\"color-scheme\" content=\"light dark\">\n")
-          .Append("<title>").Append(E(title)).Append(service is null ? string.Empty : " – " + E(service)).Append("</title>\n")
+          .Append("<title>").Append(E(title)).Append(service is null || title.Contains(service, StringComparison.Ordinal) ? string.Empty : " – " + E(service)).Append("</title>\n")
           .Append("<link rel=\"stylesheet\" href=\"").Append(E(page.StylesheetUrl)).Append("\">\n");
         if (page.ExtraStylesheetUrl is not null)
         {
@@ -84,15 +88,24 @@ public class DefaultIcelandicEidPageRenderer : IIcelandicEidPageRenderer
             sb.Append("<img class=\"eid-logo\" src=\"").Append(E(page.LogoUrl)).Append("\" alt=\"\">");
         }
 
-        sb.Append("<span>").Append(E(service ?? page.DisplayName)).Append("</span></p>\n");
-        if (page.LanguageSwitchUrl is not null)
+        sb.Append("<span>").Append(E(service ?? page.DisplayName)).Append("</span></p>\n</header>\n<main class=\"eid\" id=\"eid-main\">\n<div class=\"eid-card\">\n");
+
+        // The language switch comes right after the heading (which gets the focus), so that forward Tab reaches it first.
+        var headingEnd = bodyHtml.IndexOf("</h1>\n", StringComparison.Ordinal);
+        if (page.LanguageSwitchUrl is not null && headingEnd >= 0)
         {
-            sb.Append("<a class=\"eid-lang\" href=\"").Append(E(page.LanguageSwitchUrl)).Append("\" lang=\"").Append(E(t.OtherLanguage))
-              .Append("\" hreflang=\"").Append(E(t.OtherLanguage)).Append("\">").Append(E(t.OtherLanguageName)).Append("</a>\n");
+            headingEnd += "</h1>\n".Length;
+            sb.Append(bodyHtml, 0, headingEnd)
+              .Append("<p class=\"eid-lang-row\"><a class=\"eid-lang\" href=\"").Append(E(page.LanguageSwitchUrl)).Append("\" lang=\"").Append(E(t.OtherLanguage))
+              .Append("\" hreflang=\"").Append(E(t.OtherLanguage)).Append("\">").Append(E(t.OtherLanguageName)).Append("</a></p>\n")
+              .Append(bodyHtml, headingEnd, bodyHtml.Length - headingEnd);
+        }
+        else
+        {
+            sb.Append(bodyHtml);
         }
 
-        sb.Append("</header>\n<main class=\"eid\" id=\"eid-main\">\n<div class=\"eid-card\">\n").Append(bodyHtml).Append("</div>\n</main>\n")
-          .Append("<footer class=\"eid-foot\">\n");
+        sb.Append("</div>\n</main>\n<footer class=\"eid-foot\">\n");
         if (page.HomeUrl is not null)
         {
             sb.Append("<p><a href=\"").Append(E(page.HomeUrl)).Append("\">")
@@ -102,7 +115,8 @@ public class DefaultIcelandicEidPageRenderer : IIcelandicEidPageRenderer
         if (page.HelpUrl is not null)
         {
             sb.Append("<p>").Append(E(t.HelpLead)).Append(" <a href=\"").Append(E(page.HelpUrl)).Append("\" rel=\"noopener\">")
-              .Append(E(t.HelpLink)).Append("</a></p>\n");
+              .Append(E(t.HelpLink)).Append("</a>, ").Append(E(t.HelpPhoneLead)).Append(" <a href=\"tel:").Append(E(t.HelpPhoneNumber)).Append("\">")
+              .Append(E(t.HelpPhone)).Append("</a></p>\n");
         }
 
         sb.Append("</footer>\n</body>\n</html>\n");
@@ -111,14 +125,27 @@ public class DefaultIcelandicEidPageRenderer : IIcelandicEidPageRenderer
 
     private static void WriteFailure(StringBuilder sb, IcelandicEidPageModel page, string title)
     {
-        // A person's own cancel, and a wait they can sit out, are not errors: no alert, no red.
-        var quiet = page.FailureReason is EidFailureReason.Cancelled or EidFailureReason.TimedOut;
+        // A person's own cancel, a wait they can sit out, a login that goes on elsewhere are not errors: no alert, no red.
         sb.Append("<h1 tabindex=\"-1\">").Append(E(title)).Append("</h1>\n")
-          .Append("<p class=\"eid-message ").Append(quiet ? "eid-message-info\" role=\"status\">" : "eid-message-error\" role=\"alert\">")
+          .Append("<p class=\"eid-message ").Append(page.IsError ? "eid-message-error\" role=\"alert\">" : "eid-message-info\" role=\"status\">")
           .Append(E(page.Message)).Append("</p>\n");
         if (page.RetryUrl is not null)
         {
-            sb.Append("<p><a class=\"eid-button eid-retry\" href=\"").Append(E(page.RetryUrl)).Append("\">").Append(E(page.Texts.TryAgain)).Append("</a></p>\n");
+            sb.Append("<p><a class=\"eid-button eid-retry\" href=\"").Append(E(page.RetryUrl)).Append("\">").Append(E(page.RetryText ?? page.Texts.TryAgain)).Append("</a></p>\n");
+        }
+    }
+
+    private static void WriteSignedIn(StringBuilder sb, IcelandicEidPageModel page, string title)
+    {
+        var t = page.Texts;
+        var service = string.IsNullOrWhiteSpace(page.ServiceName) ? page.DisplayName : page.ServiceName;
+        sb.Append("<h1 tabindex=\"-1\">").Append(E(title)).Append("</h1>\n")
+          .Append("<p class=\"eid-message eid-message-info\" role=\"status\">").Append(E(t.SignedInMessage)).Append("</p>\n")
+          .Append("<p><a class=\"eid-button eid-continue\" href=\"").Append(E(page.ContinueUrl)).Append("\">")
+          .Append(E(string.Format(CultureInfo.InvariantCulture, t.ContinueTo, service))).Append("</a></p>\n");
+        if (page.RetryUrl is not null)
+        {
+            sb.Append("<p><a class=\"eid-again\" href=\"").Append(E(page.RetryUrl)).Append("\">").Append(E(t.LogInAgain)).Append("</a></p>\n");
         }
     }
 

@@ -14,6 +14,10 @@ public enum IcelandicEidPageKind
 
     /// <summary>A login that ended without success, or a bad or expired request, with a way to try again.</summary>
     Failure,
+
+    /// <summary>The login address asked for by a person who is already logged in (Back after logging in): a way on to
+    /// the site, and a way to log in again.</summary>
+    SignedIn,
 }
 
 /// <summary>Everything a page needs. All URLs are relative to the site and already include the path base.</summary>
@@ -126,8 +130,25 @@ public sealed record IcelandicEidPageModel
     /// <summary>Failure: the message.</summary>
     public string? Message { get; init; }
 
-    /// <summary>Failure: where "try again" leads.</summary>
+    /// <summary>Failure: where "try again" leads; <see langword="null"/> when trying again cannot work yet.</summary>
     public string? RetryUrl { get; init; }
+
+    /// <summary>Failure: the title, its own for each outcome; <see langword="null"/> for
+    /// <see cref="IcelandicEidTexts.TitleFor"/> of <see cref="FailureReason"/>.</summary>
+    public string? Title { get; init; }
+
+    /// <summary>Failure: whether it is an error (shown as an alert) rather than something to wait out or act on.</summary>
+    public bool IsError { get; init; } = true;
+
+    /// <summary>Failure: the words of the "try again" link; <see langword="null"/> for <see cref="IcelandicEidTexts.TryAgain"/>.</summary>
+    public string? RetryText { get; init; }
+
+    /// <summary>Signed in: where the person goes on to.</summary>
+    public string? ContinueUrl { get; init; }
+
+    /// <summary>Verify: the last digits of the phone number or kennitala, for screen readers (the masked form is read as
+    /// bullets).</summary>
+    public string? SentToEnding { get; init; }
 }
 
 /// <summary>

@@ -204,7 +204,8 @@ public sealed partial record IcelandicEidTexts
     /// <summary>The login reference is missing, forged, expired or already used.</summary>
     public required string FailureExpired { get; init; }
 
-    /// <summary>A start budget is spent; <c>{0}</c> is the wait (see <see cref="FormatWait"/>).</summary>
+    /// <summary>A start budget is spent; <c>{0}</c> is the wait (see <see cref="FormatWait"/>), <c>{1}</c> what was
+    /// limited (<see cref="TooManyWithPhone"/>, <see cref="TooManyWithKennitala"/>, <see cref="TooManyFromNetwork"/>).</summary>
     public required string FailureTooManyRequests { get; init; }
 
     /// <summary>The upstream refused a second request while one is open on the phone; <c>{0}</c> is when the open one
@@ -235,6 +236,91 @@ public sealed partial record IcelandicEidTexts
 
     /// <summary>Link to start again.</summary>
     public required string TryAgain { get; init; }
+
+    /// <summary>No Auðkenni app answered for the kennitala entered (<see cref="FailureNotFound"/> is the mobile number's).</summary>
+    public string FailureNotFoundKennitala { get; init; } = "The request could not be sent to an Auðkenni app for this kennitala. Check what you entered and that the app is set up. Auðkenni can help.";
+
+    /// <summary>The login page's heading, naming who is asking; <c>{0}</c> is the service name.</summary>
+    public string LoginHeading { get; init; } = "Log in to {0}";
+
+    /// <summary>Title of the page in a browser whose login another browser took over for the same number or kennitala.</summary>
+    public string TitleContested { get; init; } = "The login continues in another browser";
+
+    /// <summary>Title when the upstream refused a second request while one is open on the phone.</summary>
+    public string TitleLoginPending { get; init; } = "A request is already open on your phone";
+
+    /// <summary>Title when a start budget is spent.</summary>
+    public string TitleTooMany { get; init; } = "Too many attempts";
+
+    /// <summary>Title when the approving ID is not the kennitala entered.</summary>
+    public string TitleIdentityMismatch { get; init; } = "The electronic ID belongs to someone else";
+
+    /// <summary>Title when the upstream answered with an error.</summary>
+    public string TitleUpstream { get; init; } = "The electronic ID service reported an error";
+
+    /// <summary>Title when the upstream's answer could not be verified.</summary>
+    public string TitleNotVerified { get; init; } = "The login could not be verified";
+
+    /// <summary>Title when the person approved but the login could not be completed.</summary>
+    public string TitleFinishFailed { get; init; } = "The login could not be completed";
+
+    /// <summary>Title when the login is gone (expired, or already used).</summary>
+    public string TitleExpired { get; init; } = "This login has ended";
+
+    /// <summary>Title of the page a signed-in person gets at the login address (Back after logging in).</summary>
+    public string TitleSignedIn { get; init; } = "You are logged in";
+
+    /// <summary>The line on that page.</summary>
+    public string SignedInMessage { get; init; } = "You have already logged in with electronic ID.";
+
+    /// <summary>The link on that page; <c>{0}</c> is the service name.</summary>
+    public string ContinueTo { get; init; } = "Continue to {0}";
+
+    /// <summary>After the person cancelled on the page, when the upstream withdrew the request from the phone too.</summary>
+    public string CancelledHere { get; init; } = "You cancelled the login.";
+
+    /// <summary>On the signed-in page: the link to the form, to log in with another electronic ID.</summary>
+    public string LogInAgain { get; init; } = "Log in with another electronic ID";
+
+    /// <summary>The contested page's button: start again here, which stops the login in the other browser.</summary>
+    public string StartHere { get; init; } = "Log in in this browser instead";
+
+    /// <summary>Shown on the form reached from the contested page, before the person starts again.</summary>
+    public string StartHereNotice { get; init; } = "If you log in here, the login in the other browser stops.";
+
+    /// <summary>Shown on the form after a refused start whose wait is long: when to come back.</summary>
+    public string TooManyWithPhone { get; init; } = "with this mobile number";
+
+    /// <summary>As <see cref="TooManyWithPhone"/>, for a kennitala.</summary>
+    public string TooManyWithKennitala { get; init; } = "with this kennitala";
+
+    /// <summary>As <see cref="TooManyWithPhone"/>, for the network the requests come from.</summary>
+    public string TooManyFromNetwork { get; init; } = "from this network";
+
+    /// <summary>Said once when under 30 seconds are left on the verification page.</summary>
+    public string TimeRunningOut { get; init; } = "Less than 30 seconds left. Confirm on your phone now.";
+
+    /// <summary>Where the request went, for screen readers; <c>{0}</c> is the last digits of the mobile number.</summary>
+    public string SentToPhoneEnding { get; init; } = "The request was sent to the mobile number ending in {0}.";
+
+    /// <summary>As <see cref="SentToPhoneEnding"/>, for a kennitala.</summary>
+    public string SentToKennitalaEnding { get; init; } = "The request was sent to the kennitala ending in {0}.";
+
+    /// <summary>The word before Auðkenni's phone number in the help line.</summary>
+    public string HelpPhoneLead { get; init; } = "phone";
+
+    /// <summary>Auðkenni's phone number as shown; it is also a <c>tel:</c> link to <see cref="HelpPhoneNumber"/>.</summary>
+    public string HelpPhone { get; init; } = "+354\u00A0530\u00A00000";
+
+    /// <summary>Auðkenni's phone number for the <c>tel:</c> link.</summary>
+    public string HelpPhoneNumber { get; init; } = "+3545300000";
+
+    /// <summary>A wait a person can read: the text of a refused start, naming what was limited.</summary>
+    internal string TooMany(string limit, EidMethod? method, TimeSpan wait)
+    {
+        var what = limit == "client-address" ? TooManyFromNetwork : method == EidMethod.App ? TooManyWithKennitala : TooManyWithPhone;
+        return string.Format(CultureInfo.InvariantCulture, FailureTooManyRequests, FormatWait(wait), what);
+    }
 
     /// <summary>English for an English UI culture, Icelandic otherwise.</summary>
     public static IcelandicEidTexts For(CultureInfo culture)
@@ -273,6 +359,11 @@ public sealed partial record IcelandicEidTexts
         _ => FailureGeneric,
     };
 
+    /// <summary>The person-facing wording of a failure reason for a login by <paramref name="method"/>, where the method
+    /// changes the words (no ID found for a number or for a kennitala).</summary>
+    internal string ForFailure(EidFailureReason reason, EidMethod? method)
+        => reason == EidFailureReason.NotFound && method == EidMethod.App ? FailureNotFoundKennitala : ForFailure(reason);
+
     /// <summary>The page title for a failure: its own for each case a person can act on.</summary>
     /// <param name="reason">Why the login ended; <see langword="null"/> for a refused or expired request.</param>
     /// <returns>The title.</returns>
@@ -283,6 +374,12 @@ public sealed partial record IcelandicEidTexts
         EidFailureReason.Blocked => TitleBlocked,
         EidFailureReason.NotFound => TitleNotFound,
         EidFailureReason.Unavailable => TitleUnavailable,
+        EidFailureReason.Contested => TitleContested,
+        EidFailureReason.AlreadyInProgress => TitleLoginPending,
+        EidFailureReason.IdentityMismatch => TitleIdentityMismatch,
+        EidFailureReason.UpstreamError => TitleUpstream,
+        EidFailureReason.NotVerified => TitleNotVerified,
+        EidFailureReason.FinishFailed => TitleFinishFailed,
         _ => FailureTitle,
     };
 

@@ -7,10 +7,17 @@ namespace IcelandicEid.AspNetCore.Ui;
 /// and the chosen method's is used; with a browser that has <c>:has()</c> only the chosen one shows.</summary>
 internal static class LoginHtml
 {
-    public static void Write(StringBuilder sb, IcelandicEidPageModel page)
+    /// <summary>The heading: who is asking ("Innskráning á Mínar síður"); the generic title when no name is known.</summary>
+    public static string Heading(IcelandicEidPageModel page)
+    {
+        var service = string.IsNullOrWhiteSpace(page.ServiceName) ? page.DisplayName : page.ServiceName;
+        return string.IsNullOrWhiteSpace(service) ? page.Texts.LoginTitle : string.Format(System.Globalization.CultureInfo.InvariantCulture, page.Texts.LoginHeading, service);
+    }
+
+    public static void Write(StringBuilder sb, IcelandicEidPageModel page, string heading)
     {
         var t = page.Texts;
-        sb.Append("<h1 tabindex=\"-1\">").Append(E(t.LoginTitle)).Append("</h1>\n");
+        sb.Append("<h1 tabindex=\"-1\">").Append(E(heading)).Append("</h1>\n");
         if (page.Notice is not null)
         {
             sb.Append("<p class=\"eid-message eid-message-info\" role=\"status\">").Append(E(page.Notice)).Append("</p>\n");

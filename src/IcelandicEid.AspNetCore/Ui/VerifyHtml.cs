@@ -16,13 +16,9 @@ internal static class VerifyHtml
           .Append("<div class=\"eid-verify\" data-eid-status-url=\"").Append(E(page.StatusUrl))
           .Append("\" data-eid-finish-url=\"").Append(E(page.FinishUrl))
           .Append("\" data-eid-refresh-ms=\"").Append(page.RefreshMilliseconds.ToString(CultureInfo.InvariantCulture))
-          .Append("\" data-eid-seconds-left=\"").Append(page.SecondsLeft.ToString(CultureInfo.InvariantCulture)).Append("\">\n")
-          .Append("<p>").Append(E(page.Method == EidMethod.Sim ? t.VerifyIntroSim : t.VerifyIntroApp)).Append("</p>\n");
-        if (page.SentTo is not null)
-        {
-            sb.Append("<p class=\"eid-sent\">").Append(E(string.Format(CultureInfo.InvariantCulture, t.SentTo, page.SentTo))).Append("</p>\n");
-        }
+          .Append("\" data-eid-seconds-left=\"").Append(page.SecondsLeft.ToString(CultureInfo.InvariantCulture)).Append("\">\n");
 
+        // The code first: at large text sizes on a phone it must be on screen without scrolling.
         if (!string.IsNullOrEmpty(page.VerificationCode))
         {
             WriteCode(sb, t, page.VerificationCode);
@@ -33,10 +29,26 @@ internal static class VerifyHtml
             sb.Append("<p class=\"eid-code-missing\">").Append(E(t.NoCode)).Append("</p>\n");
         }
 
+        sb.Append("<p>").Append(E(page.Method == EidMethod.Sim ? t.VerifyIntroSim : t.VerifyIntroApp)).Append("</p>\n");
+        if (page.SentTo is not null)
+        {
+            // Seen masked; heard as "ending in 34" (the mask would be read as "bullet bullet").
+            sb.Append("<p class=\"eid-sent\"").Append(page.SentToEnding is null ? ">" : " aria-hidden=\"true\">")
+              .Append(E(string.Format(CultureInfo.InvariantCulture, t.SentTo, page.SentTo))).Append("</p>\n");
+            if (page.SentToEnding is not null)
+            {
+                sb.Append("<p class=\"eid-sr\">").Append(E(string.Format(CultureInfo.InvariantCulture, page.Method == EidMethod.Sim ? t.SentToPhoneEnding : t.SentToKennitalaEnding, page.SentToEnding))).Append("</p>\n");
+            }
+        }
+
+        // The hint after 20 seconds and the warning before the time runs out are written by the script into live
+        // regions that are there from the start, so that screen readers announce them.
         sb.Append("<p class=\"eid-status\" id=\"eid-status\" role=\"status\" aria-live=\"polite\"><span class=\"eid-spinner\" aria-hidden=\"true\"></span>")
           .Append("<span id=\"eid-status-text\">").Append(E(t.StatusWaiting)).Append("</span></p>\n")
-          .Append("<p class=\"eid-late\" id=\"eid-late\" hidden>").Append(E(page.Method == EidMethod.Sim ? t.HintSim : t.HintApp)).Append("</p>\n")
-          .Append("<p class=\"eid-message eid-message-warn\" id=\"eid-offline\" role=\"alert\" hidden>").Append(E(t.ConnectionLost)).Append("</p>\n");
+          .Append("<p class=\"eid-late\" id=\"eid-late\" role=\"status\" data-eid-text=\"").Append(E(page.Method == EidMethod.Sim ? t.HintSim : t.HintApp)).Append("\"></p>\n")
+          .Append("<noscript><p class=\"eid-late\">").Append(E(page.Method == EidMethod.Sim ? t.HintSim : t.HintApp)).Append("</p></noscript>\n")
+          .Append("<p class=\"eid-message eid-message-warn\" id=\"eid-offline\" role=\"alert\" hidden>").Append(E(t.ConnectionLost)).Append("</p>\n")
+          .Append("<p class=\"eid-time-warn\" id=\"eid-time-warn\" role=\"status\" data-eid-text=\"").Append(E(t.TimeRunningOut)).Append("\"></p>\n");
         var time = string.Format(CultureInfo.InvariantCulture, t.TimeLeft, "\u0001");
         var split = time.IndexOf('\u0001', StringComparison.Ordinal);
         sb.Append("<p class=\"eid-time\">").Append(E(time[..split])).Append("<span id=\"eid-time-left\" role=\"timer\" aria-live=\"off\">")
@@ -63,7 +75,8 @@ internal static class VerifyHtml
         var parts = Graphemes(code);
         var digits = parts.TrueForAll(p => p.Length == 1 && char.IsAsciiDigit(p[0]));
         var words = digits ? string.Join(' ', parts) : string.Join(", ", parts.Select(p => t.EmojiNames.TryGetValue(p, out var name) ? name : p));
-        sb.Append("<p class=\"eid-code-label\" id=\"eid-code-label\">").Append(E(t.CodeLabel)).Append("</p>\n")
+        // The label is seen; the code's own words say it once to a screen reader ("Öryggistala: 1 2 3 4").
+        sb.Append("<p class=\"eid-code-label\" id=\"eid-code-label\" aria-hidden=\"true\">").Append(E(t.CodeLabel)).Append("</p>\n")
           .Append("<p class=\"eid-code").Append(digits ? string.Empty : " eid-code-emoji").Append("\" id=\"eid-code\" data-code=\"").Append(E(code)).Append("\">")
           .Append("<span class=\"eid-sr\">").Append(E(t.CodeLabel)).Append(": ").Append(E(words)).Append("</span>")
           .Append("<span class=\"eid-code-chars\" aria-hidden=\"true\">");
