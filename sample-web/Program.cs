@@ -152,7 +152,7 @@ if (app.Configuration.GetValue<bool>("Benchmark:BaselineEndpoint") && app.Config
 app.MapGet("/language", (HttpContext context, string? lang, string? returnUrl) =>
 {
     IcelandicEidRequestCultureProvider.Remember(context, lang ?? string.Empty);
-    // Only a path on this site (the rule of Url.IsLocalUrl): never //host, /\\host or control characters.
+    // Only a path on this site (the rule of Url.IsLocalUrl): never //host, /\host or control characters.
     var local = returnUrl is { Length: > 0 } url && url[0] == '/' && (url.Length == 1 || (url[1] != '/' && url[1] != '\\')) && !url.Any(char.IsControl);
     return Results.Redirect(local ? returnUrl! : "/");
 });

@@ -82,7 +82,7 @@ public sealed partial class LoginInBrowserTests : IClassFixture<ApprovingBrowser
         await form.GetByRole(AriaRole.Button, new() { Name = "Áfram" }).ClickAsync();
         // A person's own cancel is not an error: its own title, a status (not an alert), a way back and help.
         await Assertions.Expect(page.Locator("h1")).ToHaveTextAsync("Hætt við innskráningu", new() { Timeout = 15_000 });
-        await Assertions.Expect(page.GetByRole(AriaRole.Status)).ToHaveTextAsync("Hætt var við innskráninguna.");
+        await Assertions.Expect(page.GetByRole(AriaRole.Status)).ToHaveTextAsync("Beiðninni var hafnað í símanum.");
         await Assertions.Expect(page.Locator("h1")).ToBeFocusedAsync();
         await page.GetByRole(AriaRole.Link, new() { Name = "Reyna aftur" }).ClickAsync();
         await Assertions.Expect(page).ToHaveURLAsync(LoginUrl());

@@ -51,11 +51,21 @@ public sealed class TestBrowser : IDisposable
         return await ReadLoginAsync(location);
     }
 
+    /// <summary>The login form at <paramref name="loginUrl"/>. A browser that is already logged in gets the "you are
+    /// logged in" page first and follows its "log in with another ID" link, as a person would.</summary>
     public async Task<LoginForm> ReadLoginAsync(string loginUrl)
     {
         var page = await GetAsync(loginUrl);
         Assert.Equal(HttpStatusCode.OK, page.StatusCode);
-        return ParseLogin(await page.Content.ReadAsStringAsync());
+        var html = await page.Content.ReadAsStringAsync();
+        if (s_parser.ParseDocument(html).QuerySelector("a.eid-again") is IHtmlAnchorElement again && again.GetAttribute("href") is { } href)
+        {
+            page = await GetAsync(System.Net.WebUtility.HtmlDecode(href));
+            Assert.Equal(HttpStatusCode.OK, page.StatusCode);
+            html = await page.Content.ReadAsStringAsync();
+        }
+
+        return ParseLogin(html);
     }
 
     public static LoginForm ParseLogin(string html)

@@ -13,11 +13,11 @@ namespace IcelandicEid.Tests.Integration;
 public class FailureAndAbuseTests
 {
     [Theory]
-    [InlineData("sim", "6100001", HttpStatusCode.OK, "Hætt við innskráningu", "Hætt var við innskráninguna.", EidFailureReason.Cancelled)]
+    [InlineData("sim", "6100001", HttpStatusCode.OK, "Hætt við innskráningu", "Beiðninni var hafnað í símanum.", EidFailureReason.Cancelled)]
     [InlineData("sim", "6100002", HttpStatusCode.OK, "Tíminn rann út", "Innskráningin var ekki staðfest í tæka tíð.", EidFailureReason.TimedOut)]
-    [InlineData("sim", "6100003", HttpStatusCode.BadGateway, "Innskráning tókst ekki", "Villa kom upp hjá þjónustu rafrænna skilríkja.", EidFailureReason.UpstreamError)]
+    [InlineData("sim", "6100003", HttpStatusCode.BadGateway, "Villa hjá þjónustu rafrænna skilríkja", "Villa kom upp hjá þjónustu rafrænna skilríkja.", EidFailureReason.UpstreamError)]
     [InlineData("sim", "6100005", HttpStatusCode.OK, "Ekki er hægt að nota skilríkin", "Skilríkin læsast ef PIN-númer", EidFailureReason.Blocked)]
-    [InlineData("app", "010190-1019", HttpStatusCode.OK, "Hætt við innskráningu", "Hætt var við innskráninguna.", EidFailureReason.Cancelled)]
+    [InlineData("app", "010190-1019", HttpStatusCode.OK, "Hætt við innskráningu", "Beiðninni var hafnað í símanum.", EidFailureReason.Cancelled)]
     [InlineData("app", "010190-1029", HttpStatusCode.OK, "Tíminn rann út", "Innskráningin var ekki staðfest í tæka tíð.", EidFailureReason.TimedOut)]
     public async Task Each_failed_outcome_shows_its_own_title_and_words_and_reaches_OnRemoteFailure(
         string method, string identifier, HttpStatusCode code, string title, string message, EidFailureReason reason)
@@ -51,7 +51,7 @@ public class FailureAndAbuseTests
     }
 
     [Theory]
-    [InlineData("6100004", HttpStatusCode.OK, "Ekki tókst að senda beiðni á þessi skilríki.")]
+    [InlineData("6100004", HttpStatusCode.OK, "Ekki tókst að senda beiðni á þetta farsímanúmer.")]
     [InlineData("6100009", HttpStatusCode.ServiceUnavailable, "Þjónusta rafrænna skilríkja er ekki tiltæk")]
     public async Task A_refused_or_failed_start_shows_a_clear_message(string phone, HttpStatusCode code, string message)
     {

@@ -151,7 +151,7 @@ public class LoginFlowTests
         // Read digit by digit, with its name: "Öryggistala: 7 2 3 8".
         Assert.Equal("Öryggistala: " + string.Join(' ', code.ToCharArray()), document.QuerySelector("#eid-code .eid-sr")!.TextContent);
         Assert.Equal("Beiðnin var send á 888 ••34.", document.QuerySelector(".eid-sent")!.TextContent);
-        Assert.Contains("Samþykktu aldrei beiðni", document.QuerySelector(".eid-never")!.TextContent, StringComparison.Ordinal);
+        Assert.Contains("Staðfestu aldrei beiðni", document.QuerySelector(".eid-never")!.TextContent, StringComparison.Ordinal);
         Assert.NotNull(document.QuerySelector("noscript"));
         Assert.Equal("status", document.QuerySelector("#eid-status")!.GetAttribute("role"));
         Assert.Equal("3:00", document.QuerySelector("#eid-time-left")!.TextContent);
@@ -279,10 +279,10 @@ public class LoginFlowTests
     }
 
     [Theory]
-    [InlineData("en-GB,en;q=0.9", "en", "Log in with electronic ID", "A mobile number is seven digits, for example 888 1234.")]
-    [InlineData("is-IS", "is", "Innskráning með rafrænum skilríkjum", "Farsímanúmer er sjö tölustafir, til dæmis 888 1234.")]
-    [InlineData("de-DE", "en", "Log in with electronic ID", "A mobile number is seven digits, for example 888 1234.")]
-    [InlineData("pl, is;q=0.5", "is", "Innskráning með rafrænum skilríkjum", "Farsímanúmer er sjö tölustafir, til dæmis 888 1234.")]
+    [InlineData("en-GB,en;q=0.9", "en", "Log in to Sýnibær", "A mobile number is seven digits, for example 888 1234.")]
+    [InlineData("is-IS", "is", "Innskráning á Sýnibær", "Farsímanúmer er sjö tölustafir, til dæmis 888 1234.")]
+    [InlineData("de-DE", "en", "Log in to Sýnibær", "A mobile number is seven digits, for example 888 1234.")]
+    [InlineData("pl, is;q=0.5", "is", "Innskráning á Sýnibær", "Farsímanúmer er sjö tölustafir, til dæmis 888 1234.")]
     public async Task Pages_speak_the_request_language(string acceptLanguage, string lang, string title, string phoneError)
     {
         await using var app = await TestApp.StartAsync();

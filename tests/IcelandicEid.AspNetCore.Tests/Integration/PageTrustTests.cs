@@ -61,12 +61,12 @@ public class PageTrustTests
         await TestLogins.LoginAsync(app, browser, "app", "241080-3079");
 
         // After the sign-in the entered kennitala is forgotten, the method is not.
-        var again = TestBrowser.Parse(await (await browser.GetAsync("/icelandic-eid/login")).Content.ReadAsStringAsync());
+        var again = TestBrowser.Parse(await (await browser.GetAsync("/icelandic-eid/login?again=1")).Content.ReadAsStringAsync());
         Assert.NotNull(again.QuerySelector("input#eid-m-app[checked]"));
         Assert.Null(again.QuerySelector("input[name=kennitala]")!.GetAttribute("value"));
 
         // ?lang=en on a page (the switch) is remembered: the form post answers in English whatever the browser says.
-        var english = await browser.GetAsync("/icelandic-eid/login?lang=en");
+        var english = await browser.GetAsync("/icelandic-eid/login?lang=en&again=1");
         Assert.Equal("en", TestBrowser.Parse(await english.Content.ReadAsStringAsync()).DocumentElement.GetAttribute("lang"));
         var form = TestBrowser.ParseLogin(await english.Content.ReadAsStringAsync());
         var bad = await browser.SubmitAsync(form, "sim", "12");

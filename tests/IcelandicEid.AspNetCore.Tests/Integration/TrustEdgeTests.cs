@@ -92,7 +92,7 @@ public class TrustEdgeTests
         using var browser = app.NewBrowser();
         var finish = await TestLogins.LoginAsync(app, browser, "app", "010190-1079");
         var alert = TestBrowser.Parse(await finish.Content.ReadAsStringAsync()).QuerySelector("[role=alert]")!.TextContent;
-        Assert.Contains("ekki skilríki kennitölunnar sem slegin var inn", alert, StringComparison.Ordinal);
+        Assert.Contains("skilríkjum annars en eiganda kennitölunnar sem slegin var inn", alert, StringComparison.Ordinal);
         Assert.Equal(HttpStatusCode.Redirect, (await browser.GetAsync("/profile")).StatusCode);
         Assert.Contains(app.Logs.Entries, e => e.Id.Name == "IdentityMismatch");
     }
@@ -108,7 +108,7 @@ public class TrustEdgeTests
         var cancelled = await CancelAsync(browser);
         Assert.Single(upstream.Cancelled);
         var page = await browser.GetAsync(cancelled.Headers.Location!.OriginalString);
-        Assert.Contains("Hætt var við innskráninguna.", await page.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Contains("Þú hættir við innskráninguna.", await page.Content.ReadAsStringAsync(), StringComparison.Ordinal);
 
         // The form it came back to still leads to the page first asked for.
         var form = TestBrowser.ParseLogin(await page.Content.ReadAsStringAsync());

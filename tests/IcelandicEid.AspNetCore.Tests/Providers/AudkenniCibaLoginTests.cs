@@ -114,7 +114,7 @@ public sealed class AudkenniCibaLoginTests : IClassFixture<AudkenniEmulatorFixtu
     }
 
     [Theory]
-    [InlineData(ScriptedOutcome.Cancel, "cancelled", "Hætt var við innskráninguna.")]
+    [InlineData(ScriptedOutcome.Cancel, "cancelled", "Beiðninni var hafnað í símanum.")]
     [InlineData(ScriptedOutcome.TimeOut, "timed-out", "Innskráningin var ekki staðfest í tæka tíð.")]
     [InlineData(ScriptedOutcome.Blocked, "blocked", "Skilríkin læsast ef PIN-númer")]
     public async Task The_token_endpoints_errors_map_to_the_reasons(ScriptedOutcome outcome, string reason, string message)

@@ -280,7 +280,7 @@ public sealed class AudkenniLoginTests : IClassFixture<AudkenniEmulatorFixture>
     }
 
     [Theory]
-    [InlineData(ScriptedOutcome.Cancel, "Hætt var við innskráninguna.")]
+    [InlineData(ScriptedOutcome.Cancel, "Beiðninni var hafnað í símanum.")]
     [InlineData(ScriptedOutcome.TimeOut, "Innskráningin var ekki staðfest í tæka tíð.")]
     [InlineData(ScriptedOutcome.Blocked, "Skilríkin læsast ef PIN-númer")]
     public async Task Upstream_errors_map_to_the_reasons(ScriptedOutcome outcome, string message)

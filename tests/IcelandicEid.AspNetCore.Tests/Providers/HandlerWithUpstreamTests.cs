@@ -124,7 +124,7 @@ public sealed class HandlerWithUpstreamTests : IClassFixture<EmulatorFixture>
     }
 
     [Theory]
-    [InlineData("Taktikal", "7500001", ScriptedOutcome.Cancel, "Hætt var við innskráninguna.")]
+    [InlineData("Taktikal", "7500001", ScriptedOutcome.Cancel, "Beiðninni var hafnað í símanum.")]
     [InlineData("Vettvangur", "7500002", ScriptedOutcome.Blocked, "Skilríkin læsast ef PIN-númer er slegið of oft rangt inn.")]
     [InlineData("Taktikal", "7500003", ScriptedOutcome.TimeOut, "Innskráningin var ekki staðfest í tæka tíð.")]
     public async Task Upstream_failures_show_their_message(string provider, string phone, ScriptedOutcome outcome, string message)
