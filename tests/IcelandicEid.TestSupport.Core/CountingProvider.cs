@@ -35,9 +35,13 @@ public sealed class CountingProvider(IIcelandicEidProvider inner) : IIcelandicEi
     /// <summary>The references of the requests withdrawn.</summary>
     public IReadOnlyList<string> Cancelled => [.. _cancelled];
 
+    /// <summary>The service name the last start named for the phone.</summary>
+    public string? LastServiceName { get; private set; }
+
     public async Task<EidStartResult> StartAsync(EidStartRequest request, CancellationToken cancellationToken)
     {
         Interlocked.Increment(ref _starts);
+        LastServiceName = request.ServiceName;
         var result = await inner.StartAsync(request, cancellationToken);
         if (result.Reference is { } reference)
         {
