@@ -134,13 +134,12 @@ public class BrowserFixture : IAsyncLifetime
         {
             builder.UseEnvironment("Testing");
             builder.UseSetting("IcelandicEid:AllowPlainHttp", "true");
+            builder.UseSetting("IcelandicEid:Simulator:ApprovalDelay", approvalDelay);
+            builder.UseSetting("IcelandicEid:Simulator:VerificationCodeStyle", "Emojis");
             foreach (var (key, value) in Settings)
             {
                 builder.UseSetting(key, value);
             }
-
-            builder.UseSetting("IcelandicEid:Simulator:ApprovalDelay", approvalDelay);
-            builder.UseSetting("IcelandicEid:Simulator:VerificationCodeStyle", "Emojis");
         }
     }
 }
