@@ -116,7 +116,7 @@ public sealed class WaitingPageTests : IClassFixture<WaitingBrowserFixture>
         await page.Locator("#eid-app").FillAsync("kt. 241080\u00A03079");
         // Sending: the button says so and cannot be pressed twice (the start answers slowly here).
         await page.RouteAsync("**/icelandic-eid/start", async route => { await Task.Delay(1500); await route.ContinueAsync(); });
-        var sending = page.WaitForFunctionAsync("() => { const b = document.querySelector('.eid-submit'); return b && b.disabled && b.textContent === 'Sendi beiðni…'; }");
+        var sending = page.WaitForFunctionAsync("() => { const b = document.querySelector('.eid-submit'); return b && b.disabled && b.textContent === 'Beiðni er send…'; }");
         await page.Locator(".eid-submit").ClickAsync();
         await sending;
         await page.UnrouteAllAsync();
@@ -145,7 +145,7 @@ public sealed class WaitingPageTests : IClassFixture<WaitingBrowserFixture>
         await AssertAccessibleAsync(page, "login");
 
         // Who is asking, a way back and help, on every page.
-        await Assertions.Expect(page.Locator(".eid-service")).ToHaveTextAsync("SampleWeb");
+        await Assertions.Expect(page.Locator(".eid-service")).ToHaveTextAsync("Sýnibær");
         await Assertions.Expect(page.Locator("footer a[href='/']")).ToBeVisibleAsync();
         await Assertions.Expect(page.Locator("footer a[href^='https://www.audkenni.is/']")).ToBeVisibleAsync();
         await Assertions.Expect(page.Locator("h1")).ToBeFocusedAsync();
@@ -192,7 +192,7 @@ public sealed class WaitingPageTests : IClassFixture<WaitingBrowserFixture>
         await Assertions.Expect(page.Locator("html")).ToHaveAttributeAsync("lang", "en");
         await page.GetByRole(AriaRole.Link, new() { Name = "Íslenska" }).ClickAsync();
         await Assertions.Expect(page.Locator("html")).ToHaveAttributeAsync("lang", "is");
-        await Assertions.Expect(page.Locator("h1")).ToHaveTextAsync("Innskráning með rafrænum skilríkjum");
+        await Assertions.Expect(page.Locator("h1")).ToHaveTextAsync("Innskráning á Sýnibær");
 
         await page.Locator("#eid-sim").FillAsync("8881234");
         await page.Locator(".eid-submit").ClickAsync();

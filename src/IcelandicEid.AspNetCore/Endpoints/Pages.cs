@@ -88,9 +88,22 @@ internal static class Pages
             retry += (retry.Contains('?', StringComparison.Ordinal) ? "&" : "?") + "notice=contested";
         }
 
-        var languageSwitch = view == FailureView.NotSecure
-            ? null
-            : r.LanguageSwitch(r.HandlerUrl(IcelandicEidDefaults.FailedSubPath) + "?f=" + Uri.EscapeDataString(view.Protect(r.Options.DataProtectionProvider!, r.Scheme.Name, protectedState, now)));
+        string? languageSwitch = null;
+        if (view != FailureView.NotSecure)
+        {
+            try
+            {
+                languageSwitch = r.LanguageSwitch(r.HandlerUrl(IcelandicEidDefaults.FailedSubPath) + "?f=" + Uri.EscapeDataString(view.Protect(r.Options.DataProtectionProvider!, r.Scheme.Name, protectedState, now)));
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                // The key ring cannot be used (its store is down, as on the "unavailable" page itself): the switch leads to
+                // the form in the other language, and the page is still shown, never a 500.
+                Log.StoreError(r.Logger, ex);
+                languageSwitch = r.LanguageSwitch(r.LoginUrl(protectedState));
+            }
+        }
+
         await RenderAsync(r, Page(r, IcelandicEidPageKind.Failure) with
         {
             StatusCode = statusCode,
