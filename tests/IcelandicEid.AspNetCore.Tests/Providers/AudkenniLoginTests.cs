@@ -18,15 +18,12 @@ public sealed class AudkenniEmulatorFixture : IAsyncLifetime
 }
 
 /// <summary>Whole logins through the handler with the provider named Audkenni, against the emulator.</summary>
-public sealed class AudkenniLoginTests : IClassFixture<AudkenniEmulatorFixture>
+public sealed class AudkenniLoginTests : AudkenniProtocolScenarios, IClassFixture<AudkenniEmulatorFixture>
 {
     private readonly UpstreamEmulator _emulator;
 
     public AudkenniLoginTests(AudkenniEmulatorFixture fixture)
-    {
-        _emulator = fixture.Emulator;
-        _emulator.State.Reset();
-    }
+        : base(fixture.Emulator) => _emulator = fixture.Emulator;
 
     [Theory]
     [InlineData("app", "120389-4569", "1203894569")]
@@ -46,24 +43,6 @@ public sealed class AudkenniLoginTests : IClassFixture<AudkenniEmulatorFixture>
 
         // The message on the phone says who is asking; the method was chosen by its label ("app" is listed first).
         Assert.Equal("Innskráning hjá Prófunarþjónustan", _emulator.State.Calls.Single(c => c.Api == "audkenni" && c.Endpoint == "start").Message);
-    }
-
-    [Theory]
-    [InlineData(AudkenniFault.WrongSignature)]
-    [InlineData(AudkenniFault.UnknownKeyId)]
-    [InlineData(AudkenniFault.ExpiredToken)]
-    [InlineData(AudkenniFault.OtherPersonsCertificate)]
-    [InlineData(AudkenniFault.UntrustedCertificate)]
-    [InlineData(AudkenniFault.NoSignature)]
-    public async Task A_result_that_does_not_verify_is_a_failed_login_never_a_sign_in(AudkenniFault fault)
-    {
-        _emulator.State.Audkenni.Faults = fault;
-        await using var app = await StartAsync();
-        using var browser = app.NewBrowser();
-        var (finish, _) = await TestLogins.LoginUntilEndAsync(browser, "app", "120389-4569");
-        Assert.Equal(HttpStatusCode.OK, finish.StatusCode);
-        Assert.Contains("Ekki tókst að sannreyna svarið frá Auðkenni", await finish.Content.ReadAsStringAsync(), StringComparison.Ordinal);
-        Assert.Equal(HttpStatusCode.Redirect, (await browser.GetAsync("/profile")).StatusCode);
     }
 
     [Theory]
@@ -90,22 +69,6 @@ public sealed class AudkenniLoginTests : IClassFixture<AudkenniEmulatorFixture>
         await using var app = await StartAsync();
         using var browser = app.NewBrowser();
         Assert.Equal("/profile", (await TestLogins.LoginUntilEndAsync(browser, "sim", "888 1234")).Finish.Headers.Location!.OriginalString);
-    }
-
-    /// <summary>Both formats Auðkenni documents sign a person in through the handler; the format is on a claim.</summary>
-    [Theory]
-    [InlineData(AudkenniSignatureFormat.Pkcs1, "pkcs1")]
-    [InlineData(AudkenniSignatureFormat.Pkcs1OverDigest, "pkcs1")]
-    [InlineData(AudkenniSignatureFormat.CmsDetached, "cms")]
-    [InlineData(AudkenniSignatureFormat.CmsAttached, "cms")]
-    public async Task Either_signature_format_signs_the_person_in(AudkenniSignatureFormat format, string claim)
-    {
-        _emulator.State.Audkenni.SignatureFormat = format;
-        await using var app = await StartAsync();
-        using var browser = app.NewBrowser();
-        Assert.Equal("/profile", (await TestLogins.LoginUntilEndAsync(browser, "app", "120389-4569")).Finish.Headers.Location!.OriginalString);
-        var claims = await TestLogins.ProfileAsync(browser);
-        Assert.Contains(claims, c => c.Type.EndsWith(":SignatureFormat", StringComparison.Ordinal) && c.Value == claim);
     }
 
     /// <summary>A CMS whose signer is another person (signed with that person's own valid certificate) never signs in.</summary>
@@ -279,73 +242,6 @@ public sealed class AudkenniLoginTests : IClassFixture<AudkenniEmulatorFixture>
         Assert.DoesNotContain(app.Logs.Entries, e => e.Message.Contains("1203894569", StringComparison.Ordinal));
     }
 
-    [Theory]
-    [InlineData(ScriptedOutcome.Cancel, "Beiðninni var hafnað í símanum.")]
-    [InlineData(ScriptedOutcome.TimeOut, "Innskráningin var ekki staðfest í tæka tíð.")]
-    [InlineData(ScriptedOutcome.Blocked, "Skilríkin læsast ef PIN-númer")]
-    public async Task Upstream_errors_map_to_the_reasons(ScriptedOutcome outcome, string message)
-    {
-        _emulator.State.Script("7700001", outcome, TimeSpan.FromSeconds(1));
-        await using var app = await StartAsync();
-        using var browser = app.NewBrowser();
-        var (finish, _) = await TestLogins.LoginUntilEndAsync(browser, "sim", "770 0001");
-        Assert.Contains(message, await finish.Content.ReadAsStringAsync(), StringComparison.Ordinal);
-    }
-
-    [Fact]
-    public async Task No_electronic_id_and_a_request_already_open_are_refused_at_the_start()
-    {
-        _emulator.State.Script("7700002", ScriptedOutcome.NotFound);
-        await using var app = await StartAsync();
-        using var a = app.NewBrowser();
-        var notFound = await a.SubmitAsync(await a.OpenLoginAsync(), "sim", "7700002");
-        Assert.Contains("Ekki tókst að senda beiðni", await notFound.Content.ReadAsStringAsync(), StringComparison.Ordinal);
-
-        // A request open on the phone (started outside this app): mssp_209, the contest rule's page.
-        _emulator.State.Script("7700003", ScriptedOutcome.Never);
-        await using var other = await StartAsync();
-        using var elsewhere = other.NewBrowser();
-        Assert.Equal(HttpStatusCode.SeeOther, (await elsewhere.SubmitAsync(await elsewhere.OpenLoginAsync(), "sim", "7700003")).StatusCode);
-        using var b = app.NewBrowser();
-        var busy = await b.SubmitAsync(await b.OpenLoginAsync(), "sim", "7700003");
-        Assert.Equal(HttpStatusCode.Conflict, busy.StatusCode);
-    }
-
-    [Fact]
-    public async Task A_login_started_by_one_instance_is_polled_and_finished_by_another()
-    {
-        // Two providers that share nothing but the reference (as two servers share only the store): no per-login state
-        // lives in a provider; the session cookies travel in the reference.
-        var one = NewProvider();
-        var two = NewProvider();
-        var started = await one.StartAsync(new EidStartRequest(EidMethod.App, "1203894569") { ServiceName = "Prófun" }, default);
-        Assert.True(started.Succeeded);
-        Assert.Matches("^[0-9]{4}$", started.VerificationCode);
-        Assert.DoesNotContain("1203894569", System.Text.Encoding.UTF8.GetString(System.Buffers.Text.Base64Url.DecodeFromChars(started.Reference!)), StringComparison.Ordinal);
-        EidPollResult poll;
-        var deadline = DateTime.UtcNow.AddSeconds(20);
-        do
-        {
-            await Task.Delay(500);
-            poll = await two.PollAsync(new EidPollRequest(EidMethod.App, started.Reference!), default);
-        }
-        while (poll.Status == EidPollStatus.Pending && DateTime.UtcNow < deadline);
-
-        Assert.Equal(EidPollStatus.Succeeded, poll.Status);
-        Assert.Equal("1203894569", poll.Person!.NationalId);
-        Assert.Equal("app", poll.Person.Meta["Method"]);
-    }
-
-    private IIcelandicEidProvider NewProvider()
-    {
-        var services = new ServiceCollection();
-        services.AddSingleton<Microsoft.Extensions.Configuration.IConfiguration>(new Microsoft.Extensions.Configuration.ConfigurationBuilder().Build());
-        services.AddIcelandicEidAudkenni(ForEmulator);
-        var provider = services.BuildServiceProvider();
-        var registration = provider.GetServices<EidProviderRegistration>().Single(r => r.Name == "Audkenni");
-        return registration.Factory(provider);
-    }
-
     [Fact]
     public async Task A_tree_that_asks_for_an_app_title_gets_it_with_the_long_options()
     {
@@ -371,8 +267,8 @@ public sealed class AudkenniLoginTests : IClassFixture<AudkenniEmulatorFixture>
         Assert.DoesNotContain(AudkenniEmulator.ClientSecret, error.ToString(), StringComparison.Ordinal);
     }
 
-    /// <summary>The emulator's address, credentials and test root.</summary>
-    private void ForEmulator(AudkenniOptions a)
+    /// <summary>The emulator's address, credentials and test root, over the tree.</summary>
+    protected override void ForEmulator(AudkenniOptions a)
     {
         a.BaseUrl = _emulator.BaseAddress;
         a.ClientId = AudkenniEmulator.ClientId;
@@ -381,13 +277,4 @@ public sealed class AudkenniLoginTests : IClassFixture<AudkenniEmulatorFixture>
         a.RootCertificates.Add(_emulator.State.Audkenni.Root);
         a.PollInterval = TimeSpan.FromSeconds(1);
     }
-
-    private Task<TestApp> StartAsync(Action<AudkenniOptions>? more = null) => TestApp.StartAsync(
-        o => { o.Provider = "Audkenni"; o.ServiceName = "Prófunarþjónustan"; },
-        services: s => s.AddIcelandicEidAudkenni(a =>
-        {
-            ForEmulator(a);
-            more?.Invoke(a);
-        }),
-        time: TimeProvider.System);
 }
