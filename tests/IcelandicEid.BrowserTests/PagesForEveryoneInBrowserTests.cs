@@ -16,6 +16,44 @@ public sealed class DigitsBrowserFixture : BrowserFixture
         => Task.FromResult<IReadOnlyDictionary<string, string>>(new Dictionary<string, string> { ["IcelandicEid:Simulator:VerificationCodeStyle"] = "Digits" });
 }
 
+/// <summary>The sample with logins that end after 45 seconds and are never approved: for what the verification page
+/// says as time passes.</summary>
+public sealed class ShortLoginBrowserFixture : BrowserFixture
+{
+    public ShortLoginBrowserFixture()
+        : base("00:05:00")
+    {
+    }
+
+    protected override Task<IReadOnlyDictionary<string, string>> SettingsAsync()
+        => Task.FromResult<IReadOnlyDictionary<string, string>>(new Dictionary<string, string> { ["IcelandicEid:RemoteAuthenticationTimeout"] = "00:00:45" });
+}
+
+/// <summary>What a screen reader hears as a login waits: the hint after 20 seconds and the warning under 30 seconds
+/// left arrive in live regions that were on the page from the start (the hint used to be outside every live region,
+/// and nothing warned before the time ran out).</summary>
+public sealed class WaitingAnnouncementsInBrowserTests(ShortLoginBrowserFixture fixture) : IClassFixture<ShortLoginBrowserFixture>
+{
+    [SkippableFact]
+    public async Task The_late_hint_and_the_time_warning_are_announced_in_live_regions()
+    {
+        await using var context = await fixture.NewContextAsync("en-GB", Phone);
+        var page = await context.NewPageAsync();
+        await page.GotoAsync("/icelandic-eid/login");
+        await page.Locator("#eid-sim").FillAsync("8881234");
+        await page.Locator(".eid-submit").ClickAsync();
+        await Assertions.Expect(page).ToHaveURLAsync(VerifyUrl());
+        var warning = page.Locator("#eid-time-warn[role=status]");
+        var hint = page.Locator("#eid-late[role=status]");
+        await Assertions.Expect(warning).ToHaveTextAsync(string.Empty);
+        await Assertions.Expect(hint).ToHaveTextAsync(string.Empty);
+        await Assertions.Expect(warning).ToHaveTextAsync("Less than 30 seconds left. Confirm on your phone now.", new() { Timeout = 25_000 });
+        await Assertions.Expect(warning).ToBeVisibleAsync();
+        await Assertions.Expect(hint).ToContainTextAsync("No request?", new() { Timeout = 25_000 });
+        await Assertions.Expect(hint).ToBeVisibleAsync();
+    }
+}
+
 /// <summary>The pages in Chromium for keyboards, large text, low vision and the app's own pages.</summary>
 public sealed class PagesForEveryoneInBrowserTests(DigitsBrowserFixture fixture) : IClassFixture<DigitsBrowserFixture>
 {
@@ -37,6 +75,23 @@ public sealed class PagesForEveryoneInBrowserTests(DigitsBrowserFixture fixture)
 
         await page.Locator("label[for=eid-m-app]").ClickAsync();
         await Assertions.Expect(page.Locator("#eid-app")).ToBeFocusedAsync();
+    }
+
+    /// <summary>"Login confirmed" stays on screen (and in the live region) long enough to be read out before the page
+    /// moves on; it used to be replaced by the next page after about 0.3 s.</summary>
+    [SkippableFact]
+    public async Task The_confirmation_is_on_screen_before_the_page_moves_on()
+    {
+        await using var context = await fixture.NewContextAsync("en-GB", Phone);
+        var page = await context.NewPageAsync();
+        await page.GotoAsync("/profile");
+        await page.Locator("#eid-sim").FillAsync("8881234");
+        await page.Locator(".eid-submit").ClickAsync();
+        await Assertions.Expect(page).ToHaveURLAsync(VerifyUrl());
+        await Assertions.Expect(page.Locator("#eid-status-text")).ToHaveTextAsync("Login confirmed. One moment…", new() { Timeout = 20_000 });
+        var shownAt = DateTime.UtcNow;
+        await Assertions.Expect(page).ToHaveURLAsync(ProfileUrl(), new() { Timeout = 10_000 });
+        Assert.True(DateTime.UtcNow - shownAt >= TimeSpan.FromMilliseconds(500), "the confirmation was replaced after " + (DateTime.UtcNow - shownAt).TotalMilliseconds + " ms");
     }
 
     /// <summary>200 % text (Chromium's default font size doubled) on a 390 px phone: no page wider than the screen, the

@@ -288,7 +288,7 @@ public sealed partial record IcelandicEidTexts
     /// <summary>Shown on the form reached from the contested page, before the person starts again.</summary>
     public string StartHereNotice { get; init; } = "If you log in here, the login in the other browser stops.";
 
-    /// <summary>Shown on the form after a refused start whose wait is long: when to come back.</summary>
+    /// <summary>What was limited, in <see cref="FailureTooManyRequests"/>'s <c>{1}</c>: starts with this mobile number.</summary>
     public string TooManyWithPhone { get; init; } = "with this mobile number";
 
     /// <summary>As <see cref="TooManyWithPhone"/>, for a kennitala.</summary>
@@ -315,7 +315,7 @@ public sealed partial record IcelandicEidTexts
     /// <summary>Auðkenni's phone number for the <c>tel:</c> link.</summary>
     public string HelpPhoneNumber { get; init; } = "+3545300000";
 
-    /// <summary>A wait a person can read: the text of a refused start, naming what was limited.</summary>
+    /// <summary>The text of a refused start: what was limited (<paramref name="limit"/>, the limiter's name) and the wait.</summary>
     internal string TooMany(string limit, EidMethod? method, TimeSpan wait)
     {
         var what = limit == "client-address" ? TooManyFromNetwork : method == EidMethod.App ? TooManyWithKennitala : TooManyWithPhone;
