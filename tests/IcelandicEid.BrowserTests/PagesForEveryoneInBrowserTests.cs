@@ -77,6 +77,28 @@ public sealed class PagesForEveryoneInBrowserTests(DigitsBrowserFixture fixture)
         await Assertions.Expect(page.Locator("#eid-app")).ToBeFocusedAsync();
     }
 
+    /// <summary>Each outcome a person can act on has its own heading and page title in the browser; five used to share
+    /// "Innskráning tókst ekki". A wait or a decline is a status, an error an alert.</summary>
+    [SkippableTheory]
+    [InlineData("6100001", "Hætt við innskráningu", "status")]
+    [InlineData("6100003", "Villa hjá þjónustu rafrænna skilríkja", "alert")]
+    [InlineData("6100004", "Ekki tókst að senda beiðni", "alert")]
+    [InlineData("6100005", "Ekki er hægt að nota skilríkin", "alert")]
+    [InlineData("6100006", "Beiðni er þegar opin í símanum", "status")]
+    [InlineData("6100009", "Þjónustan er ekki tiltæk", "alert")]
+    public async Task Each_outcome_has_its_own_title(string phone, string title, string role)
+    {
+        await using var context = await fixture.NewContextAsync("is-IS", Phone);
+        var page = await context.NewPageAsync();
+        await page.GotoAsync("/icelandic-eid/login");
+        await page.Locator("#eid-sim").FillAsync(phone);
+        await page.Locator(".eid-submit").ClickAsync();
+        await Assertions.Expect(page.Locator("h1")).ToHaveTextAsync(title, new() { Timeout = 20_000 });
+        await Assertions.Expect(page).ToHaveTitleAsync(title + " – Sýnibær");
+        await Assertions.Expect(page.Locator(".eid-message")).ToHaveAttributeAsync("role", role);
+        await Assertions.Expect(page.Locator("h1")).ToBeFocusedAsync();
+    }
+
     /// <summary>"Login confirmed" stays on screen (and in the live region) long enough to be read out before the page
     /// moves on; it used to be replaced by the next page after about 0.3 s.</summary>
     [SkippableFact]
