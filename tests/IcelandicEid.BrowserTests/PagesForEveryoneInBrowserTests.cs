@@ -99,6 +99,38 @@ public sealed class PagesForEveryoneInBrowserTests(DigitsBrowserFixture fixture)
         await Assertions.Expect(page.Locator("h1")).ToBeFocusedAsync();
     }
 
+    /// <summary>The new pages pass the same accessibility audit as the others (axe-core, WCAG 2.2 AA), light and dark:
+    /// the signed-in page, a failure page after its language switch, the form with the contested notice.</summary>
+    [SkippableTheory]
+    [InlineData(ColorScheme.Light)]
+    [InlineData(ColorScheme.Dark)]
+    public async Task The_new_pages_pass_an_accessibility_audit(ColorScheme scheme)
+    {
+        await using var context = await fixture.NewContextAsync("is-IS", Phone, scheme);
+        var page = await context.NewPageAsync();
+        await page.GotoAsync("/icelandic-eid/login");
+        await page.Locator("#eid-sim").FillAsync("6100004");
+        await page.Locator(".eid-submit").ClickAsync();
+        await Assertions.Expect(page.Locator("h1")).ToHaveTextAsync("Ekki tókst að senda beiðni", new() { Timeout = 15_000 });
+        await page.Locator("a.eid-lang").ClickAsync();
+        await Assertions.Expect(page.Locator("h1")).ToHaveTextAsync("The request could not be sent");
+        await AssertAccessibleAsync(page, "failure page after its language switch");
+        await Assertions.Expect(page.Locator("h1")).ToBeFocusedAsync();
+
+        await page.GotoAsync("/icelandic-eid/login?notice=contested");
+        await Assertions.Expect(page.Locator(".eid-message")).ToContainTextAsync("the login in the other browser stops");
+        await AssertAccessibleAsync(page, "form with the contested notice");
+
+        await page.GotoAsync("/profile");
+        await page.Locator("#eid-sim").FillAsync("8881234");
+        await page.Locator(".eid-submit").ClickAsync();
+        await Assertions.Expect(page).ToHaveURLAsync(ProfileUrl(), new() { Timeout = 20_000 });
+        await AssertAccessibleAsync(page, "the sample's profile page");
+        await page.GoBackAsync();
+        await Assertions.Expect(page.Locator("a.eid-continue")).ToBeVisibleAsync();
+        await AssertAccessibleAsync(page, "signed-in page");
+    }
+
     /// <summary>"Login confirmed" stays on screen (and in the live region) long enough to be read out before the page
     /// moves on; it used to be replaced by the next page after about 0.3 s.</summary>
     [SkippableFact]

@@ -134,6 +134,7 @@ public sealed partial class AudkenniEmulator : IDisposable
         CibaEnforcedInterval = null;
         LastRequestObject = null;
         _requests.Clear();
+        _seenRequestIds.Clear();
         _sessions.Clear();
         _codes.Clear();
         _tokens.Clear();
