@@ -43,6 +43,25 @@ public static class TestLogins
         return (await browser.FinishAsync(), code);
     }
 
+    /// <summary>Asks for the status every 250 ms, as the page's script does, until the login is no longer pending (at
+    /// most 30 s); the last answer.</summary>
+    public static async Task<JsonElement> StatusUntilEndAsync(TestBrowser browser)
+    {
+        JsonElement status = default;
+        for (var i = 0; i < 120; i++)
+        {
+            (_, status) = await browser.StatusAsync();
+            if (status.GetProperty("status").GetString() != "pending")
+            {
+                break;
+            }
+
+            await Task.Delay(250);
+        }
+
+        return status;
+    }
+
     public static async Task<List<ClaimDto>> ProfileAsync(TestBrowser browser)
     {
         var profile = await browser.GetAsync("/profile");

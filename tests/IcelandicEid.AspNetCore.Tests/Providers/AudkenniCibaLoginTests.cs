@@ -1,7 +1,6 @@
 using System.Net;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
-using System.Text.Json;
 using IcelandicEid.AspNetCore;
 using IcelandicEid.Audkenni;
 using IcelandicEid.Emulator;
@@ -137,7 +136,8 @@ public sealed class AudkenniCibaLoginTests : AudkenniProtocolScenarios, IClassFi
         await using var app = await StartAsync();
         using var browser = app.NewBrowser();
         await StartLoginAsync(browser, "app", "120389-4569");
-        var status = await UntilEndAsync(browser);
+        var status = await TestLogins.StatusUntilEndAsync(browser);
+        Assert.Equal("failed", status.GetProperty("status").GetString());
         Assert.Equal("finish-failed", status.GetProperty("reason").GetString());
         Assert.Equal(HttpStatusCode.BadGateway, (await browser.FinishAsync()).StatusCode);
         Assert.Single(_emulator.State.Calls, c => c.Api == "audkenni" && c.Endpoint == "poll" && c.Status == 200);
@@ -260,24 +260,6 @@ public sealed class AudkenniCibaLoginTests : AudkenniProtocolScenarios, IClassFi
 
     private static async Task StartLoginAsync(TestBrowser browser, string method, string identifier)
         => Assert.Equal(HttpStatusCode.SeeOther, (await browser.SubmitAsync(await browser.OpenLoginAsync(), method, identifier)).StatusCode);
-
-    private static async Task<JsonElement> UntilEndAsync(TestBrowser browser)
-    {
-        JsonElement status = default;
-        for (var i = 0; i < 120; i++)
-        {
-            (_, status) = await browser.StatusAsync();
-            if (status.GetProperty("status").GetString() != "pending")
-            {
-                break;
-            }
-
-            await Task.Delay(250);
-        }
-
-        Assert.Equal("failed", status.GetProperty("status").GetString());
-        return status;
-    }
 
     /// <summary>The emulator's address, credentials, test root and registered client key, over CIBA.</summary>
     protected override void ForEmulator(AudkenniOptions a)

@@ -218,18 +218,7 @@ public sealed class AudkenniLoginTests : AudkenniProtocolScenarios, IClassFixtur
         using var browser = app.NewBrowser();
         var started = await browser.SubmitAsync(await browser.OpenLoginAsync(), "app", "120389-4569");
         Assert.Equal(HttpStatusCode.SeeOther, started.StatusCode);
-        System.Text.Json.JsonElement status = default;
-        for (var i = 0; i < 120; i++)
-        {
-            (_, status) = await browser.StatusAsync();
-            if (status.GetProperty("status").GetString() != "pending")
-            {
-                break;
-            }
-
-            await Task.Delay(250);
-        }
-
+        var status = await TestLogins.StatusUntilEndAsync(browser);
         Assert.Equal("failed", status.GetProperty("status").GetString());
         Assert.Equal("finish-failed", status.GetProperty("reason").GetString());
         var finish = await browser.FinishAsync();
